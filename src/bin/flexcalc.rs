@@ -1,0 +1,132 @@
+//! `flexcalc`: the command line around the engine (SPEC §7). It reads, calls and prints;
+//! it computes nothing itself.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use flexcalc::engine::catalog::Catalog;
+use flexcalc::InputError;
+
+const HELP: &str = "\
+flexcalc — Autodesk Flex token and cost estimator
+
+Usage:
+  flexcalc simulate FILE          simulate a scenario (FILE, or - for standard input)
+  flexcalc quote --currency CUR --tokens N
+                                  the cheapest order of at least N tokens
+  flexcalc advise FILE            the cheapest mix of subscriptions and Flex
+  flexcalc --help | --version
+
+Output is JSON on standard output. Exit status: 0 success, 2 bad input (the message on
+standard error names the JSON path and the problem), 1 internal error.
+The scenario format is described in the README (SPEC §6).";
+
+enum Failure {
+    Input(String),
+    Internal(String),
+}
+
+impl From<InputError> for Failure {
+    fn from(e: InputError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+fn read_input(path: &str) -> Result<String, Failure> {
+    let mut text = String::new();
+    if path == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Input(format!("standard input: {e}")))?;
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| Failure::Input(format!("{path}: {e}")))?;
+        text = String::from_utf8(bytes)
+            .map_err(|_| Failure::Input(format!("{path}: not UTF-8 text")))?;
+    }
+    Ok(text)
+}
+
+fn one_file(cmd: &str, rest: &[String]) -> Result<String, Failure> {
+    match rest {
+        [f] => read_input(f),
+        _ => Err(Failure::Input(format!("usage: flexcalc {cmd} FILE (or - for standard input)"))),
+    }
+}
+
+fn quote_args(rest: &[String]) -> Result<String, Failure> {
+    let (mut currency, mut tokens) = (None, None);
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag.as_str(), None),
+        };
+        let mut value = || {
+            inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| Failure::Input(format!("{name} needs a value")))
+        };
+        match name {
+            "--currency" => currency = Some(value()?),
+            "--tokens" => tokens = Some(value()?),
+            _ => return Err(Failure::Input(format!("quote: unknown argument {flag:?}"))),
+        }
+    }
+    let usage = "usage: flexcalc quote --currency CUR --tokens N";
+    let currency = currency.ok_or_else(|| Failure::Input(format!("quote: --currency is missing; {usage}")))?;
+    let tokens = tokens.ok_or_else(|| Failure::Input(format!("quote: --tokens is missing; {usage}")))?;
+    let n: u64 = tokens
+        .parse()
+        .ok()
+        .filter(|n| *n <= 1_000_000_000_000)
+        .ok_or_else(|| Failure::Input(format!("--tokens: {tokens:?} is not a whole number of tokens from 0 to 10^12")))?;
+    let catalog = Catalog::builtin();
+    let book = catalog.book(&currency).ok_or_else(|| {
+        let known: Vec<&str> = catalog.books.iter().map(|b| b.currency.as_str()).collect();
+        Failure::Input(format!("--currency: {currency:?} is not one of {}", known.join(", ")))
+    })?;
+    to_json(&flexcalc::quote(book, n))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(v).map_err(|e| Failure::Internal(e.to_string()))
+}
+
+fn run(args: &[String]) -> Result<String, Failure> {
+    match args.first().map(String::as_str) {
+        Some("simulate") => {
+            let text = one_file("simulate", &args[1..])?;
+            Ok(flexcalc::simulate_json(&text)?.to_json())
+        }
+        Some("quote") => quote_args(&args[1..]),
+        Some("advise") => {
+            let text = one_file("advise", &args[1..])?;
+            to_json(&flexcalc::engine::advise::advise_json(&text)?)
+        }
+        Some("--help" | "-h" | "help") => Ok(HELP.to_string()),
+        Some("--version" | "-V") => Ok(format!("flexcalc {}", env!("CARGO_PKG_VERSION"))),
+        Some(other) => Err(Failure::Input(format!("unknown command {other:?}; see flexcalc --help"))),
+        None => Err(Failure::Input(HELP.to_string())),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = std::panic::catch_unwind(|| run(&args))
+        .unwrap_or_else(|_| Err(Failure::Internal("internal error (a bug: please report it with the input)".into())));
+    match outcome {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            if writeln!(stdout, "{out}").and_then(|_| stdout.flush()).is_err() {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Input(msg)) => {
+            eprintln!("flexcalc: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(msg)) => {
+            eprintln!("flexcalc: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! M4: the 24-hour windows of one user and one product, as a state machine that the
+//! simulation asks for the next instant a charge is due, then tells what became of it.
+
+use crate::engine::intervals::Span;
+use crate::engine::time::Instant;
+
+/// M4: a window lasts 24 hours of elapsed time, whatever the zone or daylight saving.
+pub const WINDOW: i64 = 86_400;
+/// M4: a stretch of at most 5 minutes outside any window costs nothing.
+pub const GRACE: i64 = 300;
+
+#[derive(Debug, Clone)]
+pub struct Meter {
+    /// Sorted, merged use intervals, subscriptions already taken out (M1, M3).
+    intervals: Vec<Span>,
+    next: usize,
+    window_end: Option<Instant>,
+}
+
+impl Meter {
+    pub fn new(intervals: Vec<Span>) -> Meter {
+        Meter { intervals, next: 0, window_end: None }
+    }
+
+    /// The instant the next charge is due, if any is left.
+    pub fn due(&mut self) -> Option<Instant> {
+        while let Some(&(a, b)) = self.intervals.get(self.next) {
+            let t = match self.window_end {
+                Some(w) if a < w => w,
+                _ => a,
+            };
+            if b - t > GRACE {
+                return Some(t);
+            }
+            self.next += 1;
+        }
+        None
+    }
+
+    /// The charge due at `t` went through: a window opens at `t`.
+    pub fn charged(&mut self, t: Instant) {
+        self.window_end = Some(t + WINDOW);
+    }
+
+    /// The charge due now was denied (M6): locked out for the rest of this interval.
+    pub fn denied(&mut self) {
+        self.next += 1;
+    }
+
+    pub fn intervals(&self) -> &[Span] {
+        &self.intervals
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn charges(iv: Vec<Span>) -> Vec<Instant> {
+        let mut m = Meter::new(iv);
+        let mut out = vec![];
+        while let Some(t) = m.due() {
+            out.push(t);
+            m.charged(t);
+        }
+        out
+    }
+
+    #[test]
+    fn windows_and_grace() {
+        let h = 3600;
+        // Monday 08–17, Tuesday 07–17 (the seed example): 08:00 both days.
+        assert_eq!(charges(vec![(8 * h, 17 * h), (31 * h, 41 * h)]), vec![8 * h, 32 * h]);
+        // A window runs out 5 minutes before the interval ends: nothing more.
+        assert_eq!(charges(vec![(0, WINDOW + GRACE)]), vec![0]);
+        assert_eq!(charges(vec![(0, WINDOW + GRACE + 1)]), vec![0, WINDOW]);
+        assert_eq!(charges(vec![(0, GRACE)]), Vec::<Instant>::new());
+        assert_eq!(charges(vec![(0, GRACE + 1)]), vec![0]);
+    }
+}

@@ -1,0 +1,253 @@
+//! The report of one simulation (SPEC §7 `simulate`): what every shell renders.
+//!
+//! Records hold indexes and instants; ids and RFC 3339 times are written only when the
+//! report is serialized, so a large simulation does not pay for text it may never print.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use crate::engine::price::Order;
+use crate::engine::time::{format_date, rfc3339, Instant};
+
+/// What a token was charged for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Item {
+    /// Index into `Report::products`.
+    Product(u32),
+    /// Index into `Report::services`.
+    Service(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charge {
+    pub user: u32,
+    pub item: Item,
+    pub at: Instant,
+    pub tokens: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Denial {
+    pub charge: Charge,
+    /// The usable balance at that instant.
+    pub balance: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expiration {
+    pub pack: u32,
+    pub at: Instant,
+    pub tokens: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alert {
+    pub at: Instant,
+    pub balance: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackReport {
+    pub id: String,
+    pub tokens: u64,
+    pub used: u64,
+    pub expired: u64,
+    pub remaining: u64,
+    pub expires: Date,
+    pub returnable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Totals {
+    pub tokens: u64,
+    /// Per user, in listing order (every user, zero included).
+    pub by_user: Vec<u64>,
+    /// Per product or service id, sorted by id (every one the scenario uses).
+    pub by_product: Vec<(String, u64)>,
+    /// Per month of the period, `YYYY-MM` in the team's zone (every month, zero included).
+    pub by_month: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub user_ids: Vec<String>,
+    pub user_tz: Vec<TimeZone>,
+    pub team_tz: TimeZone,
+    pub products: Vec<String>,
+    pub services: Vec<String>,
+    pub pack_ids: Vec<String>,
+    pub charges: Vec<Charge>,
+    pub denials: Vec<Denial>,
+    pub expirations: Vec<Expiration>,
+    pub alerts: Vec<Alert>,
+    pub packs: Vec<PackReport>,
+    pub totals: Totals,
+    /// The cheapest order covering the total, in estimate mode (no `packs` field).
+    pub order: Option<Order>,
+    /// The period's first and first-after instants.
+    pub start: Instant,
+    pub end: Instant,
+}
+
+impl Report {
+    pub fn item_id(&self, item: Item) -> &str {
+        match item {
+            Item::Product(i) => &self.products[i as usize],
+            Item::Service(i) => &self.services[i as usize],
+        }
+    }
+
+    /// The charge's instant in RFC 3339 with the user's offset.
+    pub fn charge_time(&self, c: &Charge) -> String {
+        rfc3339(&self.user_tz[c.user as usize], c.at)
+    }
+
+    pub fn team_time(&self, t: Instant) -> String {
+        rfc3339(&self.team_tz, t)
+    }
+
+    /// Pretty JSON, byte-for-byte the same for the same input.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+struct ChargeOut<'a>(&'a Report, &'a Charge, Option<u64>);
+
+impl Serialize for ChargeOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (r, c) = (self.0, self.1);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("user", &r.user_ids[c.user as usize])?;
+        match c.item {
+            Item::Product(_) => m.serialize_entry("product", r.item_id(c.item))?,
+            Item::Service(_) => m.serialize_entry("service", r.item_id(c.item))?,
+        }
+        m.serialize_entry("at", &r.charge_time(c))?;
+        m.serialize_entry("tokens", &c.tokens)?;
+        let kind = match c.item {
+            Item::Product(_) => "daily",
+            Item::Service(_) => "result",
+        };
+        m.serialize_entry("kind", kind)?;
+        if let Some(balance) = self.2 {
+            let reason = format!(
+                "insufficient balance: {balance} usable tokens, {} needed",
+                c.tokens
+            );
+            m.serialize_entry("reason", &reason)?;
+        }
+        m.end()
+    }
+}
+
+struct Seq<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let it = self.0.borrow_mut().take().ok_or_else(|| serde::ser::Error::custom("used twice"))?;
+        s.collect_seq(it)
+    }
+}
+
+fn seq<I: Iterator<Item = T>, T: Serialize>(it: I) -> Seq<I> {
+    Seq(std::cell::RefCell::new(Some(it)))
+}
+
+struct Pairs<'a, K: Serialize>(Vec<(K, &'a u64)>);
+
+impl<K: Serialize> Serialize for Pairs<'_, K> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Totals {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // by_user needs the ids, so the report writes totals itself; this is for tests.
+        let mut st = s.serialize_struct("Totals", 3)?;
+        st.serialize_field("tokens", &self.tokens)?;
+        st.serialize_field("by_product", &Pairs(self.by_product.iter().map(|(k, v)| (k, v)).collect()))?;
+        st.serialize_field("by_month", &Pairs(self.by_month.iter().map(|(k, v)| (k, v)).collect()))?;
+        st.end()
+    }
+}
+
+struct TotalsOut<'a>(&'a Report);
+
+impl Serialize for TotalsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (r, t) = (self.0, &self.0.totals);
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("tokens", &t.tokens)?;
+        m.serialize_entry("by_user", &Pairs(r.user_ids.iter().zip(&t.by_user).collect()))?;
+        m.serialize_entry("by_product", &Pairs(t.by_product.iter().map(|(k, v)| (k, v)).collect()))?;
+        m.serialize_entry("by_month", &Pairs(t.by_month.iter().map(|(k, v)| (k, v)).collect()))?;
+        m.end()
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("charges", &seq(self.charges.iter().map(|c| ChargeOut(self, c, None))))?;
+        m.serialize_entry(
+            "denials",
+            &seq(self.denials.iter().map(|d| ChargeOut(self, &d.charge, Some(d.balance)))),
+        )?;
+        #[derive(Serialize)]
+        struct ExpirationOut<'a> {
+            pack: &'a str,
+            at: String,
+            tokens: u64,
+        }
+        #[derive(Serialize)]
+        struct AlertOut {
+            at: String,
+            balance: u64,
+        }
+        #[derive(Serialize)]
+        struct PackOut<'a> {
+            id: &'a str,
+            used: u64,
+            expired: u64,
+            remaining: u64,
+            expires: String,
+            returnable: bool,
+        }
+        m.serialize_entry(
+            "expirations",
+            &seq(self.expirations.iter().map(|e| ExpirationOut {
+                pack: &self.pack_ids[e.pack as usize],
+                at: self.team_time(e.at),
+                tokens: e.tokens,
+            })),
+        )?;
+        m.serialize_entry(
+            "alerts",
+            &seq(self.alerts.iter().map(|a| AlertOut { at: self.team_time(a.at), balance: a.balance })),
+        )?;
+        m.serialize_entry(
+            "packs",
+            &seq(self.packs.iter().map(|p| PackOut {
+                id: &p.id,
+                used: p.used,
+                expired: p.expired,
+                remaining: p.remaining,
+                expires: format_date(p.expires),
+                returnable: p.returnable,
+            })),
+        )?;
+        m.serialize_entry("totals", &TotalsOut(self))?;
+        if let Some(order) = &self.order {
+            m.serialize_entry("order", order)?;
+        }
+        m.end()
+    }
+}

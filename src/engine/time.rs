@@ -1,0 +1,171 @@
+//! Strict parsing of the scenario's dates and times, and the local-time ↔ instant rules of
+//! SPEC §6: a local time in a spring-forward gap moves forward by the gap, one in an autumn
+//! fold takes the earlier instant (jiff's "compatible" disambiguation does exactly that).
+//!
+//! Instants inside the engine are whole seconds since the Unix epoch (`i64`).
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+pub type Instant = i64;
+
+fn digits(s: &[u8]) -> Option<i32> {
+    let mut v: i32 = 0;
+    for &c in s {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i32::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// `YYYY-MM-DD`, a real calendar date.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y = digits(&b[0..4])?;
+    let m = digits(&b[5..7])?;
+    let d = digits(&b[8..10])?;
+    Date::new(y as i16, m as i8, d as i8).ok()
+}
+
+/// `HH:MM`, from 00:00 to 23:59.
+pub fn parse_time(s: &str) -> Option<Time> {
+    let b = s.as_bytes();
+    if b.len() != 5 || b[2] != b':' {
+        return None;
+    }
+    let h = digits(&b[0..2])?;
+    let m = digits(&b[3..5])?;
+    Time::new(h as i8, m as i8, 0, 0).ok()
+}
+
+/// `YYYY-MM-DDTHH:MM`.
+pub fn parse_datetime(s: &str) -> Option<DateTime> {
+    if s.len() != 16 || s.as_bytes()[10] != b'T' {
+        return None;
+    }
+    let d = parse_date(s.get(0..10)?)?;
+    let t = parse_time(s.get(11..16)?)?;
+    Some(d.to_datetime(t))
+}
+
+pub fn time_zone(name: &str) -> Option<TimeZone> {
+    TimeZone::get(name).ok()
+}
+
+/// The instant of a local date-time in `tz` (gap: forward by the gap; fold: earlier).
+pub fn instant(tz: &TimeZone, dt: DateTime) -> Instant {
+    match tz.to_ambiguous_timestamp(dt).compatible() {
+        Ok(ts) => ts.as_second(),
+        // Only reachable at the very ends of jiff's range, which validation keeps us from.
+        Err(_) => dt
+            .to_zoned(TimeZone::UTC)
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(0),
+    }
+}
+
+/// Local midnight starting `date` in `tz`.
+pub fn midnight(tz: &TimeZone, date: Date) -> Instant {
+    instant(tz, date.to_datetime(Time::midnight()))
+}
+
+pub fn add_days(date: Date, days: i64) -> Date {
+    date.checked_add(days.days()).unwrap_or(date)
+}
+
+/// Same date `months` later; a day past the month's end becomes its last day
+/// (29 February + 1 year = 28 February).
+pub fn add_months(date: Date, months: i64) -> Date {
+    date.checked_add(months.months()).unwrap_or(date)
+}
+
+pub fn add_years(date: Date, years: i64) -> Date {
+    date.checked_add(years.years()).unwrap_or(date)
+}
+
+/// The local date-time of an instant in `tz`.
+pub fn local(tz: &TimeZone, t: Instant) -> DateTime {
+    Timestamp::from_second(t)
+        .map(|ts| tz.to_datetime(ts))
+        .unwrap_or_default()
+}
+
+/// RFC 3339 with the zone's offset at that instant, e.g. `2027-03-01T08:00:00+00:00`.
+pub fn rfc3339(tz: &TimeZone, t: Instant) -> String {
+    let Ok(ts) = Timestamp::from_second(t) else {
+        return String::from("invalid");
+    };
+    let offset = tz.to_offset(ts);
+    let dt = offset.to_datetime(ts);
+    let secs = offset.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    let (oh, om) = (a / 3600, (a % 3600) / 60);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+        sign,
+        oh,
+        om
+    )
+}
+
+pub fn format_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// Local date-times → instants for the dates around a period, fast: a day with no offset
+/// transition maps by plain addition to its midnight; any other day asks jiff.
+#[derive(Debug, Clone)]
+pub struct DayTable {
+    tz: TimeZone,
+    first: Date,
+    /// Per date: local midnight, and whether the offset holds all day long.
+    days: Vec<(Instant, bool)>,
+}
+
+impl DayTable {
+    /// Covers `first ..= last`.
+    pub fn new(tz: &TimeZone, first: Date, last: Date) -> DayTable {
+        let mut days = Vec::new();
+        let mut d = first;
+        let mut m0 = midnight(tz, d);
+        while d <= last {
+            let next = add_days(d, 1);
+            let m1 = midnight(tz, next);
+            let uniform = m1 - m0 == 86_400
+                && Timestamp::from_second(m0).is_ok_and(|ts| {
+                    tz.following(ts)
+                        .next()
+                        .is_none_or(|tr| tr.timestamp().as_second() >= m1)
+                });
+            days.push((m0, uniform));
+            if next == d {
+                break;
+            }
+            d = next;
+            m0 = m1;
+        }
+        DayTable { tz: tz.clone(), first, days }
+    }
+
+    pub fn instant(&self, date: Date, time: Time) -> Instant {
+        let idx = date.duration_since(self.first).as_secs().div_euclid(86_400);
+        if let Some(&(m0, true)) = usize::try_from(idx).ok().and_then(|i| self.days.get(i)) {
+            m0 + i64::from(time.hour()) * 3600 + i64::from(time.minute()) * 60 + i64::from(time.second())
+        } else {
+            instant(&self.tz, date.to_datetime(time))
+        }
+    }
+}

@@ -1,0 +1,493 @@
+//! Scenario → Model: every value checked, every refusal located by its JSON path.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use rust_decimal::Decimal;
+
+use crate::engine::catalog::{Catalog, PriceBook, Tier};
+use crate::engine::error::InputError;
+use crate::engine::model::*;
+use crate::engine::price::check_book;
+use crate::engine::scenario::*;
+use crate::engine::time::{self, add_days, add_months, add_years, midnight};
+
+/// Largest pack `tokens` (SPEC §6).
+pub const MAX_PACK_TOKENS: u64 = 1_000_000_000;
+/// Largest result quantity and custom rate: keeps every token sum far inside 64 bits.
+pub const MAX_QUANTITY: u64 = 1_000_000;
+pub const MAX_MONTHS: u32 = 36;
+
+type Res<T> = Result<T, InputError>;
+
+fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Res<T> {
+    Err(InputError::new(path, message))
+}
+
+fn date(path: &str, s: &str) -> Res<Date> {
+    time::parse_date(s).ok_or_else(|| {
+        InputError::new(path, format!("{s:?} is not a date (expected YYYY-MM-DD)"))
+    })
+}
+
+fn time_of_day(path: &str, s: &str) -> Res<Time> {
+    time::parse_time(s).ok_or_else(|| {
+        InputError::new(
+            path,
+            format!("{s:?} is not a time of day (expected HH:MM, 00:00 to 23:59)"),
+        )
+    })
+}
+
+fn datetime(path: &str, s: &str) -> Res<DateTime> {
+    time::parse_datetime(s).ok_or_else(|| {
+        InputError::new(
+            path,
+            format!("{s:?} is not a local date-time (expected YYYY-MM-DDTHH:MM)"),
+        )
+    })
+}
+
+fn zone(path: &str, s: &str) -> Res<TimeZone> {
+    time::time_zone(s).ok_or_else(|| {
+        InputError::new(
+            path,
+            format!("{s:?} is not an IANA time zone (such as \"Europe/Paris\")"),
+        )
+    })
+}
+
+/// A non-negative decimal written plainly: `3000`, `380.50`.
+pub fn money(path: &str, s: &str) -> Res<Decimal> {
+    let plain = {
+        let mut parts = s.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        !int.is_empty()
+            && int.bytes().all(|c| c.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
+    };
+    if !plain || s.len() > 24 {
+        return err(
+            path,
+            format!("{s:?} is not an amount of money (expected a decimal string such as \"380.00\")"),
+        );
+    }
+    Decimal::from_str(s).or_else(|_| err(path, format!("{s:?} is too large an amount")))
+}
+
+fn id(path: &str, s: &str) -> Res<()> {
+    if s.trim().is_empty() {
+        return err(path, "an id must not be empty");
+    }
+    Ok(())
+}
+
+fn unique<'a>(path: &str, seen: &mut HashSet<&'a str>, s: &'a str) -> Res<()> {
+    id(path, s)?;
+    if !seen.insert(s) {
+        return err(path, format!("id {s:?} is used twice in this list"));
+    }
+    Ok(())
+}
+
+fn weekday(path: &str, s: &str) -> Res<usize> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    DAYS.iter().position(|d| *d == s).ok_or_else(|| {
+        InputError::new(
+            path,
+            format!("{s:?} is not a weekday (expected one of mon, tue, wed, thu, fri, sat, sun)"),
+        )
+    })
+}
+
+fn price_book(scenario: &Scenario, catalog: &Catalog) -> Res<PriceBook> {
+    let Some(pb) = &scenario.price_book else {
+        return catalog.book(&scenario.currency).cloned().ok_or_else(|| {
+            let known: Vec<&str> = catalog.books.iter().map(|b| b.currency.as_str()).collect();
+            InputError::new(
+                "currency",
+                format!(
+                    "{:?} has no price book (built-in: {}); a scenario may bring its own in \"price_book\"",
+                    scenario.currency,
+                    known.join(", ")
+                ),
+            )
+        });
+    };
+    if pb.currency.trim().is_empty() {
+        return err("price_book.currency", "a currency code must not be empty");
+    }
+    if pb.currency != scenario.currency {
+        return err(
+            "price_book.currency",
+            format!(
+                "{:?} differs from the scenario's currency {:?}: the price book must be the one of the scenario's currency",
+                pb.currency, scenario.currency
+            ),
+        );
+    }
+    if pb.minor_units > 6 {
+        return err("price_book.minor_units", format!("{} is more than 6 decimals", pb.minor_units));
+    }
+    let mut tiers = Vec::with_capacity(pb.tiers.len());
+    for (i, t) in pb.tiers.iter().enumerate() {
+        let price = money(&format!("price_book.tiers[{i}].price"), &t.price)?;
+        tiers.push(Tier { from: t.from, price });
+    }
+    let book = PriceBook {
+        currency: pb.currency.clone(),
+        minor_units: pb.minor_units,
+        tiers,
+        packs: pb.packs.clone(),
+    };
+    check_book(&book).map_err(|e| InputError::new(format!("price_book.{}", e.path), e.message))?;
+    Ok(book)
+}
+
+/// Checks a scenario against SPEC §6 and resolves it against the built-in catalog.
+pub fn validate(scenario: &Scenario) -> Res<Model> {
+    validate_with(scenario, Catalog::builtin())
+}
+
+pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
+    if s.flexcalc != 1 {
+        return err(
+            "flexcalc",
+            format!("version {} is not supported: this engine reads version 1", s.flexcalc),
+        );
+    }
+    let tz = zone("timezone", &s.timezone)?;
+    let start_date = date("period.start", &s.period.start)?;
+    if !(1..=MAX_MONTHS).contains(&s.period.months) {
+        return err(
+            "period.months",
+            format!("{} is outside 1 to {MAX_MONTHS} months", s.period.months),
+        );
+    }
+    if !(1900..=9000).contains(&start_date.year()) {
+        return err("period.start", format!("{:?} is outside the years 1900 to 9000", s.period.start));
+    }
+    let end_date = add_months(start_date, i64::from(s.period.months));
+    let book = price_book(s, catalog)?;
+
+    let low_balance_percent = u64::from(s.low_balance_percent.unwrap_or(20));
+    if low_balance_percent > 100 {
+        return err("low_balance_percent", format!("{low_balance_percent} is outside 0 to 100"));
+    }
+
+    let packs = match &s.packs {
+        None => None,
+        Some(list) => {
+            let mut seen = HashSet::new();
+            let mut out = Vec::with_capacity(list.len());
+            for (i, p) in list.iter().enumerate() {
+                let at = format!("packs[{i}]");
+                unique(&format!("{at}.id"), &mut seen, &p.id)?;
+                let purchased = date(&format!("{at}.purchased"), &p.purchased)?;
+                if !(1900..=9000).contains(&purchased.year()) {
+                    return err(format!("{at}.purchased"), "the year must be from 1900 to 9000");
+                }
+                if !(1..=MAX_PACK_TOKENS).contains(&p.tokens) {
+                    return err(
+                        format!("{at}.tokens"),
+                        format!("{} is outside 1 to {MAX_PACK_TOKENS} tokens", p.tokens),
+                    );
+                }
+                let expires_date = add_years(purchased, 1);
+                out.push(PackM {
+                    id: p.id.clone(),
+                    purchased,
+                    usable_from: midnight(&tz, purchased),
+                    expires_date,
+                    expires: midnight(&tz, expires_date),
+                    return_deadline: midnight(&tz, add_days(purchased, 30)),
+                    tokens: p.tokens,
+                });
+            }
+            Some(out)
+        }
+    };
+
+    // Products and services: the built-in catalog plus the scenario's own.
+    let mut products: Vec<Rated> = catalog
+        .products
+        .iter()
+        .map(|p| Rated { id: p.id.clone(), name: p.name.en.clone(), tokens: p.tokens_per_day })
+        .collect();
+    let mut services: Vec<Rated> = catalog
+        .services
+        .iter()
+        .map(|p| Rated { id: p.id.clone(), name: p.name.en.clone(), tokens: p.tokens })
+        .collect();
+    if let Some(c) = &s.catalog {
+        for (i, p) in c.products.iter().enumerate() {
+            let at = format!("catalog.products[{i}]");
+            id(&format!("{at}.id"), &p.id)?;
+            if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
+                return err(format!("{at}.id"), format!("{:?} is already a product or service id", p.id));
+            }
+            if !(1..=MAX_QUANTITY).contains(&p.tokens_per_day) {
+                return err(
+                    format!("{at}.tokens_per_day"),
+                    format!("{} is outside 1 to {MAX_QUANTITY}", p.tokens_per_day),
+                );
+            }
+            let name = p.name.clone().unwrap_or_else(|| p.id.clone());
+            products.push(Rated { id: p.id.clone(), name, tokens: p.tokens_per_day });
+        }
+        for (i, p) in c.services.iter().enumerate() {
+            let at = format!("catalog.services[{i}]");
+            id(&format!("{at}.id"), &p.id)?;
+            if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
+                return err(format!("{at}.id"), format!("{:?} is already a product or service id", p.id));
+            }
+            if !(1..=MAX_QUANTITY).contains(&p.tokens) {
+                return err(format!("{at}.tokens"), format!("{} is outside 1 to {MAX_QUANTITY}", p.tokens));
+            }
+            let name = p.name.clone().unwrap_or_else(|| p.id.clone());
+            services.push(Rated { id: p.id.clone(), name, tokens: p.tokens });
+        }
+    }
+    let product_at = |path: &str, pid: &str| -> Res<usize> {
+        products.iter().position(|p| p.id == pid).ok_or_else(|| {
+            let hint = if services.iter().any(|q| q.id == pid) {
+                " (it is a per-result service: list it under \"results\")"
+            } else {
+                ""
+            };
+            InputError::new(path, format!("{pid:?} is not a known product{hint}"))
+        })
+    };
+
+    let mut offerings = Vec::with_capacity(s.offerings.len());
+    {
+        let mut seen = HashSet::new();
+        for (i, o) in s.offerings.iter().enumerate() {
+            let at = format!("offerings[{i}]");
+            unique(&format!("{at}.id"), &mut seen, &o.id)?;
+            if o.covers.is_empty() {
+                return err(format!("{at}.covers"), "an offering must cover at least one product");
+            }
+            let mut covers = Vec::with_capacity(o.covers.len());
+            for (j, p) in o.covers.iter().enumerate() {
+                let k = product_at(&format!("{at}.covers[{j}]"), p)?;
+                if !covers.contains(&k) {
+                    covers.push(k);
+                }
+            }
+            let annual = money(&format!("{at}.annual"), &o.annual)?;
+            let monthly = match &o.monthly {
+                Some(m) => Some(money(&format!("{at}.monthly"), m)?),
+                None => None,
+            };
+            offerings.push(OfferingM {
+                id: o.id.clone(),
+                name: o.name.clone().unwrap_or_else(|| o.id.clone()),
+                covers,
+                annual,
+                monthly,
+            });
+        }
+    }
+
+    let mut users = Vec::with_capacity(s.users.len());
+    let mut seen_users = HashSet::new();
+    for (ui, u) in s.users.iter().enumerate() {
+        let at = format!("users[{ui}]");
+        unique(&format!("{at}.id"), &mut seen_users, &u.id)?;
+        let utz = match &u.timezone {
+            Some(name) => zone(&format!("{at}.timezone"), name)?,
+            None => tz.clone(),
+        };
+        let mut subscriptions = Vec::with_capacity(u.subscriptions.len());
+        for (i, sub) in u.subscriptions.iter().enumerate() {
+            let sat = format!("{at}.subscriptions[{i}]");
+            let offering = offerings.iter().position(|o| o.id == sub.offering).ok_or_else(|| {
+                InputError::new(
+                    format!("{sat}.offering"),
+                    format!("{:?} is not one of the scenario's offerings", sub.offering),
+                )
+            })?;
+            let from = date(&format!("{sat}.from"), &sub.from)?;
+            let to = date(&format!("{sat}.to"), &sub.to)?;
+            if from > to {
+                return err(format!("{sat}.to"), format!("{:?} is before from {:?}", sub.to, sub.from));
+            }
+            if !(1900..=9000).contains(&from.year()) || !(1900..=9000).contains(&to.year()) {
+                return err(sat, "the years must be from 1900 to 9000");
+            }
+            subscriptions.push(SubscriptionM { offering, from, to });
+        }
+        let mut usages = Vec::with_capacity(u.usage.len());
+        for (i, us) in u.usage.iter().enumerate() {
+            usages.push(usage(&format!("{at}.usage[{i}]"), us, &product_at)?);
+        }
+        let mut results = Vec::with_capacity(u.results.len());
+        for (i, r) in u.results.iter().enumerate() {
+            let rat = format!("{at}.results[{i}]");
+            let service = services.iter().position(|q| q.id == r.service).ok_or_else(|| {
+                let hint = if products.iter().any(|q| q.id == r.service) {
+                    " (it is a daily product: list it under \"usage\")"
+                } else {
+                    ""
+                };
+                InputError::new(
+                    format!("{rat}.service"),
+                    format!("{:?} is not a known per-result service{hint}", r.service),
+                )
+            })?;
+            let when = datetime(&format!("{rat}.at"), &r.at)?;
+            if !(1..=MAX_QUANTITY).contains(&r.quantity) {
+                return err(
+                    format!("{rat}.quantity"),
+                    format!("{} is outside 1 to {MAX_QUANTITY}", r.quantity),
+                );
+            }
+            results.push(ResultM { service, at: time::instant(&utz, when), quantity: r.quantity });
+        }
+        users.push(UserM {
+            id: u.id.clone(),
+            name: u.name.clone().unwrap_or_else(|| u.id.clone()),
+            tz: utz,
+            subscriptions,
+            usages,
+            results,
+        });
+    }
+
+    Ok(Model {
+        name: s.name.clone().unwrap_or_default(),
+        currency: s.currency.clone(),
+        start: midnight(&tz, start_date),
+        end: midnight(&tz, end_date),
+        tz,
+        start_date,
+        end_date,
+        months: s.period.months,
+        book,
+        packs,
+        low_balance_percent,
+        products,
+        services,
+        offerings,
+        users,
+    })
+}
+
+fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> Res<UsageM> {
+    let product = product_at(&format!("{at}.product"), &u.product)?;
+    let given: Vec<&str> = [
+        ("sessions", u.sessions.is_some()),
+        ("weekly", u.weekly.is_some()),
+        ("monthly", u.monthly.is_some()),
+        ("dates", u.dates.is_some()),
+    ]
+    .iter()
+    .filter(|(_, on)| *on)
+    .map(|(n, _)| *n)
+    .collect();
+    if given.len() != 1 {
+        let what = if given.is_empty() { "none".to_string() } else { given.join(" and ") };
+        return err(
+            at,
+            format!("a usage entry needs exactly one pattern of sessions, weekly, monthly or dates; it has {what}"),
+        );
+    }
+    let pattern = if let Some(list) = &u.sessions {
+        let mut out = Vec::with_capacity(list.len());
+        for (i, s) in list.iter().enumerate() {
+            let sat = format!("{at}.sessions[{i}]");
+            let start = datetime(&format!("{sat}.start"), &s.start)?;
+            let end = datetime(&format!("{sat}.end"), &s.end)?;
+            if end <= start {
+                return err(format!("{sat}.end"), format!("{:?} is not after the start {:?}", s.end, s.start));
+            }
+            let mut inactive = Vec::new();
+            for (j, [a, b]) in s.inactive.iter().flatten().enumerate() {
+                let iat = format!("{sat}.inactive[{j}]");
+                let a = datetime(&format!("{iat}[0]"), a)?;
+                let b = datetime(&format!("{iat}[1]"), b)?;
+                if b <= a {
+                    return err(format!("{iat}[1]"), "an inactive stretch must end after it starts");
+                }
+                if a < start || b > end {
+                    return err(iat, "an inactive stretch must lie within its session");
+                }
+                inactive.push((a, b));
+            }
+            out.push(SessionM { start, end, inactive });
+        }
+        PatternM::Sessions(out)
+    } else if let Some(w) = &u.weekly {
+        let mut days = [false; 7];
+        for (i, d) in w.days.iter().enumerate() {
+            days[weekday(&format!("{at}.weekly.days[{i}]"), d)?] = true;
+        }
+        PatternM::Weekly {
+            days,
+            from: time_of_day(&format!("{at}.weekly.from"), &w.from)?,
+            to: time_of_day(&format!("{at}.weekly.to"), &w.to)?,
+        }
+    } else if let Some(m) = &u.monthly {
+        if !(1..=31).contains(&m.days) {
+            return err(format!("{at}.monthly.days"), format!("{} is outside 1 to 31 days", m.days));
+        }
+        PatternM::Monthly {
+            days: m.days,
+            from: time_of_day(&format!("{at}.monthly.from"), &m.from)?,
+            to: time_of_day(&format!("{at}.monthly.to"), &m.to)?,
+        }
+    } else if let Some(d) = &u.dates {
+        let mut dates = Vec::with_capacity(d.dates.len());
+        for (i, x) in d.dates.iter().enumerate() {
+            dates.push(date(&format!("{at}.dates.dates[{i}]"), x)?);
+        }
+        PatternM::Dates {
+            dates,
+            from: time_of_day(&format!("{at}.dates.from"), &d.from)?,
+            to: time_of_day(&format!("{at}.dates.to"), &d.to)?,
+        }
+    } else {
+        unreachable!("exactly one pattern was checked above")
+    };
+    let months = match &u.months {
+        None => None,
+        Some(list) => {
+            let mut keep = [false; 13];
+            for (i, m) in list.iter().enumerate() {
+                if !(1..=12).contains(m) {
+                    return err(format!("{at}.months[{i}]"), format!("{m} is not a month (1 to 12)"));
+                }
+                keep[*m as usize] = true;
+            }
+            Some(keep)
+        }
+    };
+    let mut except = Vec::new();
+    for (i, d) in u.except.iter().flatten().enumerate() {
+        except.push(date(&format!("{at}.except[{i}]"), d)?);
+    }
+    except.sort_unstable();
+    let mut plugins = Vec::new();
+    for (i, p) in u.plugins.iter().flatten().enumerate() {
+        let pat = format!("{at}.plugins[{i}]");
+        let k = product_at(&pat, p)?;
+        if k == product {
+            return err(pat, format!("{p:?} is the host product itself"));
+        }
+        if !plugins.contains(&k) {
+            plugins.push(k);
+        }
+    }
+    Ok(UsageM {
+        product,
+        pattern,
+        months,
+        except,
+        idle_detection: u.idle_detection.unwrap_or(true),
+        plugins,
+    })
+}
