@@ -3,6 +3,7 @@
 pub mod advise;
 pub mod catalog;
 pub mod error;
+pub mod insights;
 pub mod intervals;
 pub mod ledger;
 pub mod meter;
