@@ -8,7 +8,7 @@ use jiff::civil::{Date, DateTime, Time};
 
 use crate::engine::intervals::{clip, subtract, union, Span};
 use crate::engine::model::{Model, PatternM, SessionM, UsageM};
-use crate::engine::time::{self, add_days, DayTable, Instant};
+use crate::engine::time::{add_days, DayTable, Instant};
 
 /// M2: an inactive stretch of at least this long idles the product after this long.
 pub const IDLE_AFTER: i64 = 900;
@@ -17,7 +17,6 @@ pub const IDLE_AFTER: i64 = 900;
 pub struct Expander<'a> {
     pub model: &'a Model,
     pub days: &'a DayTable,
-    pub tz: &'a jiff::tz::TimeZone,
 }
 
 impl Expander<'_> {
@@ -126,9 +125,4 @@ pub fn monthly_dates(start: Date, end: Date, n: u32, keep: impl Fn(Date) -> bool
 /// A day table wide enough for every date a pattern of this model may touch.
 pub fn day_table(model: &Model, tz: &jiff::tz::TimeZone) -> DayTable {
     DayTable::new(tz, add_days(model.start_date, -2), add_days(model.end_date, 2))
-}
-
-/// Exact instant of a local date-time, for callers outside a pattern.
-pub fn instant_of(tz: &jiff::tz::TimeZone, dt: DateTime) -> Instant {
-    time::instant(tz, dt)
 }

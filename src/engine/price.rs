@@ -138,7 +138,7 @@ impl Packs {
     }
 
     pub fn orderable(&self, q: u64) -> bool {
-        q % self.unit == 0 && {
+        q.is_multiple_of(self.unit) && {
             let (_, r) = self.reduce(q / self.unit);
             self.best[r as usize] != u32::MAX
         }

@@ -56,7 +56,7 @@ impl<'m> Tables<'m> {
 /// product id.
 pub fn use_by_product(model: &Model, tables: &mut Tables, user: &UserM) -> Vec<(usize, Vec<Span>)> {
     let days = tables.get(&user.tz);
-    let ex = Expander { model, days, tz: &user.tz };
+    let ex = Expander { model, days };
     let mut by: BTreeMap<&str, (usize, Vec<Span>)> = BTreeMap::new();
     let mut spans = Vec::new();
     for u in &user.usages {
