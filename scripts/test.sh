@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every check, as a newcomer or CI runs it: installs what is missing, then formatting,
+# lints, the native test suites (engine, CLI, examples, advisor) and the browser suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d ../shared ]; then
+  echo "test: ../shared (SPEC, seeds, vectors) must sit beside this checkout" >&2
+  exit 1
+fi
+command -v cargo >/dev/null || { echo "test: cargo is missing (this machine kind ships Rust via rustup)" >&2; exit 1; }
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint (engine and CLI)"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "lint (web app)"
+cargo clippy --all-targets --locked --features web -- -D warnings
+
+step "native tests"
+cargo test --locked --quiet 2>&1 | tee .tmp-native-tests.log
+grep -q 'test result: FAILED' .tmp-native-tests.log && exit 1
+rm -f .tmp-native-tests.log
+
+if [ -f scripts/test-web.sh ]; then
+  step "web app: build, budget, browser tests"
+  bash scripts/test-web.sh
+fi
