@@ -49,7 +49,9 @@ fn read_input(path: &str) -> Result<String, Failure> {
 fn one_file(cmd: &str, rest: &[String]) -> Result<String, Failure> {
     match rest {
         [f] => read_input(f),
-        _ => Err(Failure::Input(format!("usage: flexcalc {cmd} FILE (or - for standard input)"))),
+        _ => Err(Failure::Input(format!(
+            "usage: flexcalc {cmd} FILE (or - for standard input)"
+        ))),
     }
 }
 
@@ -62,7 +64,10 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
             None => (flag.as_str(), None),
         };
         let mut value = || {
-            inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| Failure::Input(format!("{name} needs a value")))
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| Failure::Input(format!("{name} needs a value")))
         };
         match name {
             "--currency" => currency = Some(value()?),
@@ -71,17 +76,26 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
         }
     }
     let usage = "usage: flexcalc quote --currency CUR --tokens N";
-    let currency = currency.ok_or_else(|| Failure::Input(format!("quote: --currency is missing; {usage}")))?;
-    let tokens = tokens.ok_or_else(|| Failure::Input(format!("quote: --tokens is missing; {usage}")))?;
+    let currency =
+        currency.ok_or_else(|| Failure::Input(format!("quote: --currency is missing; {usage}")))?;
+    let tokens =
+        tokens.ok_or_else(|| Failure::Input(format!("quote: --tokens is missing; {usage}")))?;
     let n: u64 = tokens
         .parse()
         .ok()
         .filter(|n| *n <= 1_000_000_000_000)
-        .ok_or_else(|| Failure::Input(format!("--tokens: {tokens:?} is not a whole number of tokens from 0 to 10^12")))?;
+        .ok_or_else(|| {
+            Failure::Input(format!(
+                "--tokens: {tokens:?} is not a whole number of tokens from 0 to 10^12"
+            ))
+        })?;
     let catalog = Catalog::builtin();
     let book = catalog.book(&currency).ok_or_else(|| {
         let known: Vec<&str> = catalog.books.iter().map(|b| b.currency.as_str()).collect();
-        Failure::Input(format!("--currency: {currency:?} is not one of {}", known.join(", ")))
+        Failure::Input(format!(
+            "--currency: {currency:?} is not one of {}",
+            known.join(", ")
+        ))
     })?;
     to_json(&flexcalc::quote(book, n))
 }
@@ -103,19 +117,27 @@ fn run(args: &[String]) -> Result<String, Failure> {
         }
         Some("--help" | "-h" | "help") => Ok(HELP.to_string()),
         Some("--version" | "-V") => Ok(format!("flexcalc {}", env!("CARGO_PKG_VERSION"))),
-        Some(other) => Err(Failure::Input(format!("unknown command {other:?}; see flexcalc --help"))),
+        Some(other) => Err(Failure::Input(format!(
+            "unknown command {other:?}; see flexcalc --help"
+        ))),
         None => Err(Failure::Input(HELP.to_string())),
     }
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let outcome = std::panic::catch_unwind(|| run(&args))
-        .unwrap_or_else(|_| Err(Failure::Internal("internal error (a bug: please report it with the input)".into())));
+    let outcome = std::panic::catch_unwind(|| run(&args)).unwrap_or_else(|_| {
+        Err(Failure::Internal(
+            "internal error (a bug: please report it with the input)".into(),
+        ))
+    });
     match outcome {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
-            if writeln!(stdout, "{out}").and_then(|_| stdout.flush()).is_err() {
+            if writeln!(stdout, "{out}")
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS

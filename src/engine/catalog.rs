@@ -221,7 +221,10 @@ impl Catalog {
             for w in &i.workflows {
                 for p in &w.products {
                     if self.product(p).is_none() {
-                        problems.push(format!("workflow {}.{} names unknown product {p}", i.id, w.id));
+                        problems.push(format!(
+                            "workflow {}.{} names unknown product {p}",
+                            i.id, w.id
+                        ));
                     }
                 }
             }

@@ -62,13 +62,19 @@ mod tests {
 
     #[test]
     fn union_merges_touching_and_overlapping() {
-        assert_eq!(union(vec![(5, 7), (0, 2), (2, 3), (6, 9), (4, 4)]), vec![(0, 3), (5, 9)]);
+        assert_eq!(
+            union(vec![(5, 7), (0, 2), (2, 3), (6, 9), (4, 4)]),
+            vec![(0, 3), (5, 9)]
+        );
     }
 
     #[test]
     fn subtract_cuts_holes() {
         let s = vec![(0, 10), (20, 30)];
-        assert_eq!(subtract(&s, &[(2, 4), (8, 22), (25, 40)]), vec![(0, 2), (4, 8), (22, 25)]);
+        assert_eq!(
+            subtract(&s, &[(2, 4), (8, 22), (25, 40)]),
+            vec![(0, 2), (4, 8), (22, 25)]
+        );
         assert_eq!(subtract(&s, &[(-5, 50)]), vec![]);
         assert_eq!(subtract(&s, &[(10, 20)]), s);
     }

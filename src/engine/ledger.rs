@@ -44,7 +44,12 @@ impl<'a> Ledger<'a> {
         Ledger {
             packs,
             state: vec![
-                PackState { used: 0, expired: 0, active: false, first_draw: None };
+                PackState {
+                    used: 0,
+                    expired: 0,
+                    active: false,
+                    first_draw: None
+                };
                 packs.len()
             ],
             draw_order,
@@ -81,7 +86,9 @@ impl<'a> Ledger<'a> {
     /// M6 + L2 + L4: draws `tokens` at `t`, or denies when the usable balance is short.
     pub fn draw(&mut self, t: Instant, tokens: u64) -> Draw {
         if self.balance < tokens {
-            return Draw::Denied { balance: self.balance };
+            return Draw::Denied {
+                balance: self.balance,
+            };
         }
         let before = self.balance;
         let mut left = tokens;

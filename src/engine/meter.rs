@@ -19,7 +19,11 @@ pub struct Meter {
 
 impl Meter {
     pub fn new(intervals: Vec<Span>) -> Meter {
-        Meter { intervals, next: 0, window_end: None }
+        Meter {
+            intervals,
+            next: 0,
+            window_end: None,
+        }
     }
 
     /// The instant the next charge is due, if any is left.
@@ -70,7 +74,10 @@ mod tests {
     fn windows_and_grace() {
         let h = 3600;
         // Monday 08–17, Tuesday 07–17 (the seed example): 08:00 both days.
-        assert_eq!(charges(vec![(8 * h, 17 * h), (31 * h, 41 * h)]), vec![8 * h, 32 * h]);
+        assert_eq!(
+            charges(vec![(8 * h, 17 * h), (31 * h, 41 * h)]),
+            vec![8 * h, 32 * h]
+        );
         // A window runs out 5 minutes before the interval ends: nothing more.
         assert_eq!(charges(vec![(0, WINDOW + GRACE)]), vec![0]);
         assert_eq!(charges(vec![(0, WINDOW + GRACE + 1)]), vec![0, WINDOW]);

@@ -24,13 +24,21 @@ impl Expander<'_> {
         u.months.is_none_or(|m| m[d.month() as usize]) && u.except.binary_search(&d).is_err()
     }
 
-    fn push_day(&self, out: &mut Vec<Span>, d: Date, from: Time, to: Time) {
-        let start = self.days.instant(d, from);
-        let end_date = if to <= from { add_days(d, 1) } else { d };
-        let end = self.days.instant(end_date, to);
+    /// The session from `from` to `to` on the table's `i`-th date.
+    fn push_day(&self, out: &mut Vec<Span>, i: usize, from: Time, to: Time) {
+        let start = self.days.at(i, from);
+        let end = self.days.at(if to <= from { i + 1 } else { i }, to);
         if let Some(s) = clip((start, end), self.model.start, self.model.end) {
             out.push(s);
         }
+    }
+
+    /// Table positions of the period's first date and of the first date after it.
+    fn period_range(&self) -> (usize, usize) {
+        let m = self.model;
+        let a = self.days.index(m.start_date).unwrap_or(0);
+        let b = self.days.index(m.end_date).unwrap_or(a);
+        (a, b)
     }
 
     fn at(&self, dt: DateTime) -> Instant {
@@ -43,7 +51,12 @@ impl Expander<'_> {
             return;
         }
         let idle = if idle_detection && !s.inactive.is_empty() {
-            let stretches = union(s.inactive.iter().map(|&(x, y)| (self.at(x), self.at(y))).collect());
+            let stretches = union(
+                s.inactive
+                    .iter()
+                    .map(|&(x, y)| (self.at(x), self.at(y)))
+                    .collect(),
+            );
             stretches
                 .into_iter()
                 .filter(|&(x, y)| y - x >= IDLE_AFTER)
@@ -71,25 +84,28 @@ impl Expander<'_> {
                 }
             }
             PatternM::Weekly { days, from, to } => {
-                let mut d = m.start_date;
-                let mut wd = d.weekday().to_monday_zero_offset() as usize;
-                while d < m.end_date {
-                    if days[wd] && self.keeps(u, d) {
-                        self.push_day(out, d, *from, *to);
+                let (a, b) = self.period_range();
+                let mut wd = m.start_date.weekday().to_monday_zero_offset() as usize;
+                for i in a..b {
+                    if days[wd] && self.keeps(u, self.days.date(i)) {
+                        self.push_day(out, i, *from, *to);
                     }
-                    d = add_days(d, 1);
                     wd = (wd + 1) % 7;
                 }
             }
             PatternM::Monthly { days, from, to } => {
-                for d in monthly_dates(m.start_date, m.end_date, *days, |d| self.keeps(u, d)) {
-                    self.push_day(out, d, *from, *to);
+                let (a, b) = self.period_range();
+                let dates = (a..b).map(|i| (i, self.days.date(i)));
+                for i in monthly_spread(dates, *days, |d| self.keeps(u, d)) {
+                    self.push_day(out, i, *from, *to);
                 }
             }
             PatternM::Dates { dates, from, to } => {
                 for &d in dates {
                     if d >= m.start_date && d < m.end_date && self.keeps(u, d) {
-                        self.push_day(out, d, *from, *to);
+                        if let Some(i) = self.days.index(d) {
+                            self.push_day(out, i, *from, *to);
+                        }
                     }
                 }
             }
@@ -97,32 +113,87 @@ impl Expander<'_> {
     }
 }
 
-/// The `monthly` spread: in each calendar month, W = its working days (Mon–Fri) inside
-/// `[start, end)` that `keep` accepts; all of W when n ≥ |W|, else W[⌊(2i+1)|W| / 2n⌋].
-pub fn monthly_dates(start: Date, end: Date, n: u32, keep: impl Fn(Date) -> bool) -> Vec<Date> {
+/// The `monthly` spread: in each calendar month, W = its working days (Mon–Fri) among
+/// `dates` that `keep` accepts; all of W when n ≥ |W|, else W[⌊(2i+1)|W| / 2n⌋] for
+/// i = 0 … n−1. `dates` come in order, each with a key that is handed back.
+pub fn monthly_spread<K: Copy>(
+    dates: impl Iterator<Item = (K, Date)>,
+    n: u32,
+    keep: impl Fn(Date) -> bool,
+) -> Vec<K> {
+    let n = n as usize;
     let mut out = Vec::new();
-    let mut d = start;
-    let mut w: Vec<Date> = Vec::with_capacity(23);
-    while d < end {
-        let month = (d.year(), d.month());
-        w.clear();
-        while d < end && (d.year(), d.month()) == month {
-            if d.weekday().to_monday_zero_offset() < 5 && keep(d) {
-                w.push(d);
-            }
-            d = add_days(d, 1);
-        }
-        let n = n as usize;
+    let mut w: Vec<K> = Vec::with_capacity(23);
+    let mut month = None;
+    let flush = |w: &mut Vec<K>, out: &mut Vec<K>| {
         if n >= w.len() {
-            out.extend_from_slice(&w);
+            out.extend_from_slice(w);
         } else {
             out.extend((0..n).map(|i| w[(2 * i + 1) * w.len() / (2 * n)]));
         }
+        w.clear();
+    };
+    for (k, d) in dates {
+        let this = (d.year(), d.month());
+        if month != Some(this) {
+            flush(&mut w, &mut out);
+            month = Some(this);
+        }
+        if d.weekday().to_monday_zero_offset() < 5 && keep(d) {
+            w.push(k);
+        }
     }
+    flush(&mut w, &mut out);
     out
+}
+
+/// The `monthly` dates of the calendar range `[start, end)`.
+pub fn monthly_dates(start: Date, end: Date, n: u32, keep: impl Fn(Date) -> bool) -> Vec<Date> {
+    let mut all = Vec::new();
+    let mut d = start;
+    while d < end {
+        all.push(d);
+        let next = add_days(d, 1);
+        if next == d {
+            break;
+        }
+        d = next;
+    }
+    monthly_spread(all.into_iter().map(|d| (d, d)), n, keep)
 }
 
 /// A day table wide enough for every date a pattern of this model may touch.
 pub fn day_table(model: &Model, tz: &jiff::tz::TimeZone) -> DayTable {
-    DayTable::new(tz, add_days(model.start_date, -2), add_days(model.end_date, 2))
+    DayTable::new(
+        tz,
+        add_days(model.start_date, -2),
+        add_days(model.end_date, 2),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn monthly_spread_picks_evenly() {
+        // March 2027 has 23 working days; 4 of them: W[⌊(2i+1)·23/8⌋] = W[2], W[8], W[14], W[20].
+        let got = monthly_dates(date(2027, 3, 1), date(2027, 4, 1), 4, |_| true);
+        let want = [
+            date(2027, 3, 3),
+            date(2027, 3, 11),
+            date(2027, 3, 19),
+            date(2027, 3, 29),
+        ];
+        assert_eq!(got, want);
+        // More days than working days: all of them.
+        assert_eq!(
+            monthly_dates(date(2027, 3, 1), date(2027, 4, 1), 31, |_| true).len(),
+            23
+        );
+        // Only the working days inside the range count: 03-29 .. 03-31 (Mon–Wed), W[0] and W[2].
+        let tail = monthly_dates(date(2027, 3, 29), date(2027, 4, 1), 2, |_| true);
+        assert_eq!(tail, [date(2027, 3, 29), date(2027, 3, 31)]);
+    }
 }

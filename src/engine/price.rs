@@ -13,37 +13,58 @@ pub const MAX_PACK_RATIO: u64 = 1000;
 /// The rules a price book obeys (SPEC §6 price_book); errors name the field.
 pub fn check_book(b: &PriceBook) -> Result<(), InputError> {
     if b.tiers.is_empty() {
-        return Err(InputError::new("tiers", "a price book needs at least one tier"));
+        return Err(InputError::new(
+            "tiers",
+            "a price book needs at least one tier",
+        ));
     }
     if b.tiers[0].from != 1 {
-        return Err(InputError::new("tiers[0].from", format!("{} should be 1: tiers start at 1", b.tiers[0].from)));
+        return Err(InputError::new(
+            "tiers[0].from",
+            format!("{} should be 1: tiers start at 1", b.tiers[0].from),
+        ));
     }
     for (i, t) in b.tiers.iter().enumerate() {
         if t.price.is_sign_negative() {
-            return Err(InputError::new(format!("tiers[{i}].price"), "a price cannot be negative"));
+            return Err(InputError::new(
+                format!("tiers[{i}].price"),
+                "a price cannot be negative",
+            ));
         }
         if i > 0 {
             let prev = &b.tiers[i - 1];
             if t.from <= prev.from {
                 return Err(InputError::new(
                     format!("tiers[{i}].from"),
-                    format!("{} does not rise above the previous tier's {}", t.from, prev.from),
+                    format!(
+                        "{} does not rise above the previous tier's {}",
+                        t.from, prev.from
+                    ),
                 ));
             }
             if t.price > prev.price {
                 return Err(InputError::new(
                     format!("tiers[{i}].price"),
-                    format!("{} is above the previous tier's {}: prices never rise", t.price, prev.price),
+                    format!(
+                        "{} is above the previous tier's {}: prices never rise",
+                        t.price, prev.price
+                    ),
                 ));
             }
         }
     }
     if b.packs.is_empty() {
-        return Err(InputError::new("packs", "a price book needs at least one pack size"));
+        return Err(InputError::new(
+            "packs",
+            "a price book needs at least one pack size",
+        ));
     }
     for (i, &p) in b.packs.iter().enumerate() {
         if p == 0 || p > 1_000_000_000 {
-            return Err(InputError::new(format!("packs[{i}]"), format!("{p} is not a pack size from 1 to 1000000000")));
+            return Err(InputError::new(
+                format!("packs[{i}]"),
+                format!("{p} is not a pack size from 1 to 1000000000"),
+            ));
         }
     }
     let g = b.packs.iter().fold(0, |g, &p| gcd(g, p));
@@ -67,7 +88,12 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 /// P1: the tier price for an order of `q` tokens (`q` ≥ 1).
 pub fn unit_price(b: &PriceBook, q: u64) -> Decimal {
-    b.tiers.iter().rev().find(|t| t.from <= q).unwrap_or(&b.tiers[0]).price
+    b.tiers
+        .iter()
+        .rev()
+        .find(|t| t.from <= q)
+        .unwrap_or(&b.tiers[0])
+        .price
 }
 
 /// P1: `q` × unit price, rounded half away from zero to the currency's minor unit.
@@ -81,7 +107,8 @@ pub fn order_total(b: &PriceBook, q: u64) -> Decimal {
 /// Rounds an amount to the book's minor unit, half away from zero, written with exactly
 /// that many decimals.
 pub fn money(b: &PriceBook, amount: Decimal) -> Decimal {
-    let mut r = amount.round_dp_with_strategy(b.minor_units, RoundingStrategy::MidpointAwayFromZero);
+    let mut r =
+        amount.round_dp_with_strategy(b.minor_units, RoundingStrategy::MidpointAwayFromZero);
     r.rescale(b.minor_units);
     r
 }
@@ -124,7 +151,13 @@ impl Packs {
                 }
             }
         }
-        Packs { unit, sizes, bound, best, first }
+        Packs {
+            unit,
+            sizes,
+            bound,
+            best,
+            first,
+        }
     }
 
     fn reduce(&self, units: u64) -> (u64, u64) {

@@ -147,7 +147,11 @@ struct Seq<I>(std::cell::RefCell<Option<I>>);
 
 impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let it = self.0.borrow_mut().take().ok_or_else(|| serde::ser::Error::custom("used twice"))?;
+        let it = self
+            .0
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| serde::ser::Error::custom("used twice"))?;
         s.collect_seq(it)
     }
 }
@@ -173,8 +177,14 @@ impl Serialize for Totals {
         // by_user needs the ids, so the report writes totals itself; this is for tests.
         let mut st = s.serialize_struct("Totals", 3)?;
         st.serialize_field("tokens", &self.tokens)?;
-        st.serialize_field("by_product", &Pairs(self.by_product.iter().map(|(k, v)| (k, v)).collect()))?;
-        st.serialize_field("by_month", &Pairs(self.by_month.iter().map(|(k, v)| (k, v)).collect()))?;
+        st.serialize_field(
+            "by_product",
+            &Pairs(self.by_product.iter().map(|(k, v)| (k, v)).collect()),
+        )?;
+        st.serialize_field(
+            "by_month",
+            &Pairs(self.by_month.iter().map(|(k, v)| (k, v)).collect()),
+        )?;
         st.end()
     }
 }
@@ -186,9 +196,18 @@ impl Serialize for TotalsOut<'_> {
         let (r, t) = (self.0, &self.0.totals);
         let mut m = s.serialize_map(Some(4))?;
         m.serialize_entry("tokens", &t.tokens)?;
-        m.serialize_entry("by_user", &Pairs(r.user_ids.iter().zip(&t.by_user).collect()))?;
-        m.serialize_entry("by_product", &Pairs(t.by_product.iter().map(|(k, v)| (k, v)).collect()))?;
-        m.serialize_entry("by_month", &Pairs(t.by_month.iter().map(|(k, v)| (k, v)).collect()))?;
+        m.serialize_entry(
+            "by_user",
+            &Pairs(r.user_ids.iter().zip(&t.by_user).collect()),
+        )?;
+        m.serialize_entry(
+            "by_product",
+            &Pairs(t.by_product.iter().map(|(k, v)| (k, v)).collect()),
+        )?;
+        m.serialize_entry(
+            "by_month",
+            &Pairs(t.by_month.iter().map(|(k, v)| (k, v)).collect()),
+        )?;
         m.end()
     }
 }
@@ -196,10 +215,16 @@ impl Serialize for TotalsOut<'_> {
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("charges", &seq(self.charges.iter().map(|c| ChargeOut(self, c, None))))?;
+        m.serialize_entry(
+            "charges",
+            &seq(self.charges.iter().map(|c| ChargeOut(self, c, None))),
+        )?;
         m.serialize_entry(
             "denials",
-            &seq(self.denials.iter().map(|d| ChargeOut(self, &d.charge, Some(d.balance)))),
+            &seq(self
+                .denials
+                .iter()
+                .map(|d| ChargeOut(self, &d.charge, Some(d.balance)))),
         )?;
         #[derive(Serialize)]
         struct ExpirationOut<'a> {
@@ -231,7 +256,10 @@ impl Serialize for Report {
         )?;
         m.serialize_entry(
             "alerts",
-            &seq(self.alerts.iter().map(|a| AlertOut { at: self.team_time(a.at), balance: a.balance })),
+            &seq(self.alerts.iter().map(|a| AlertOut {
+                at: self.team_time(a.at),
+                balance: a.balance,
+            })),
         )?;
         m.serialize_entry(
             "packs",

@@ -42,13 +42,18 @@ pub struct Tables<'m> {
 
 impl<'m> Tables<'m> {
     pub fn new(model: &'m Model) -> Self {
-        Tables { model, by_zone: HashMap::new() }
+        Tables {
+            model,
+            by_zone: HashMap::new(),
+        }
     }
 
     pub fn get(&mut self, tz: &jiff::tz::TimeZone) -> &DayTable {
         let key = tz.iana_name().unwrap_or("").to_string();
         let model = self.model;
-        self.by_zone.entry(key).or_insert_with(|| day_table(model, tz))
+        self.by_zone
+            .entry(key)
+            .or_insert_with(|| day_table(model, tz))
     }
 }
 
@@ -77,7 +82,12 @@ pub fn covered(model: &Model, user: &UserM, subs: &[SubscriptionM], p: usize) ->
     union(
         subs.iter()
             .filter(|s| model.offerings[s.offering].covers.contains(&p))
-            .map(|s| (midnight(&user.tz, s.from), midnight(&user.tz, add_days(s.to, 1))))
+            .map(|s| {
+                (
+                    midnight(&user.tz, s.from),
+                    midnight(&user.tz, add_days(s.to, 1)),
+                )
+            })
             .collect(),
     )
 }
@@ -89,7 +99,11 @@ const RESULT: u8 = 3;
 
 /// Simulates a checked model.
 pub fn run(model: &Model) -> Report {
-    let subs: Vec<&[SubscriptionM]> = model.users.iter().map(|u| u.subscriptions.as_slice()).collect();
+    let subs: Vec<&[SubscriptionM]> = model
+        .users
+        .iter()
+        .map(|u| u.subscriptions.as_slice())
+        .collect();
     run_with_subscriptions(model, &subs)
 }
 
@@ -117,7 +131,10 @@ fn simulate_meters(model: &Model, mut users: Vec<UserMeters>, used_products: Vec
     let mut heap: BinaryHeap<Reverse<(Instant, u8, u32, u32)>> = BinaryHeap::new();
     let empty = Vec::new();
     let packs = model.packs.as_ref().unwrap_or(&empty);
-    let mut ledger = model.packs.as_ref().map(|p| Ledger::new(p, model.low_balance_percent));
+    let mut ledger = model
+        .packs
+        .as_ref()
+        .map(|p| Ledger::new(p, model.low_balance_percent));
     for (i, p) in packs.iter().enumerate() {
         if p.usable_from < model.end {
             heap.push(Reverse((p.usable_from, PURCHASE, i as u32, 0)));
@@ -152,7 +169,11 @@ fn simulate_meters(model: &Model, mut users: Vec<UserMeters>, used_products: Vec
                 if let Some(l) = ledger.as_mut() {
                     let lost = l.expire(ui);
                     if lost > 0 {
-                        expirations.push(Expiration { pack: a, at: t, tokens: lost });
+                        expirations.push(Expiration {
+                            pack: a,
+                            at: t,
+                            tokens: lost,
+                        });
                     }
                 }
             }
@@ -167,9 +188,17 @@ fn simulate_meters(model: &Model, mut users: Vec<UserMeters>, used_products: Vec
                     (Item::Product(p as u32), model.products[p].tokens)
                 } else {
                     let r = &model.users[ui].results[k];
-                    (Item::Service(r.service as u32), model.services[r.service].tokens * r.quantity)
+                    (
+                        Item::Service(r.service as u32),
+                        model.services[r.service].tokens * r.quantity,
+                    )
                 };
-                let charge = Charge { user: a, item, at: t, tokens };
+                let charge = Charge {
+                    user: a,
+                    item,
+                    at: t,
+                    tokens,
+                };
                 let outcome = match ledger.as_mut() {
                     Some(l) => l.draw(t, tokens),
                     None => Draw::Charged { alert: false },
@@ -248,12 +277,20 @@ pub fn month_starts(model: &Model) -> Vec<(String, Instant)> {
     (0..=model.months)
         .map(|i| {
             let d = add_months(model.start_date, i64::from(i));
-            (format!("{:04}-{:02}", d.year(), d.month()), midnight(&model.tz, d))
+            (
+                format!("{:04}-{:02}", d.year(), d.month()),
+                midnight(&model.tz, d),
+            )
         })
         .collect()
 }
 
-fn totals(model: &Model, charges: &[Charge], used_products: &[bool], used_services: &[bool]) -> Totals {
+fn totals(
+    model: &Model,
+    charges: &[Charge],
+    used_products: &[bool],
+    used_services: &[bool],
+) -> Totals {
     let mut by_user = vec![0u64; model.users.len()];
     let mut by_product_idx = vec![0u64; model.products.len()];
     let mut by_service_idx = vec![0u64; model.services.len()];
@@ -267,7 +304,9 @@ fn totals(model: &Model, charges: &[Charge], used_products: &[bool], used_servic
             Item::Product(p) => by_product_idx[p as usize] += c.tokens,
             Item::Service(s) => by_service_idx[s as usize] += c.tokens,
         }
-        let m = starts.partition_point(|(_, s)| *s <= c.at).saturating_sub(1);
+        let m = starts
+            .partition_point(|(_, s)| *s <= c.at)
+            .saturating_sub(1);
         if let Some(slot) = by_month.get_mut(m) {
             *slot += c.tokens;
         }

@@ -131,6 +131,7 @@ pub fn format_date(d: Date) -> String {
 pub struct DayTable {
     tz: TimeZone,
     first: Date,
+    dates: Vec<Date>,
     /// Per date: local midnight, and whether the offset holds all day long.
     days: Vec<(Instant, bool)>,
 }
@@ -139,6 +140,7 @@ impl DayTable {
     /// Covers `first ..= last`.
     pub fn new(tz: &TimeZone, first: Date, last: Date) -> DayTable {
         let mut days = Vec::new();
+        let mut dates = Vec::new();
         let mut d = first;
         let mut m0 = midnight(tz, d);
         while d <= last {
@@ -151,21 +153,51 @@ impl DayTable {
                         .is_none_or(|tr| tr.timestamp().as_second() >= m1)
                 });
             days.push((m0, uniform));
+            dates.push(d);
             if next == d {
                 break;
             }
             d = next;
             m0 = m1;
         }
-        DayTable { tz: tz.clone(), first, days }
+        DayTable {
+            tz: tz.clone(),
+            first,
+            dates,
+            days,
+        }
+    }
+
+    /// The position of `date` in the table, if it is covered.
+    pub fn index(&self, date: Date) -> Option<usize> {
+        let idx = date.duration_since(self.first).as_secs().div_euclid(86_400);
+        usize::try_from(idx).ok().filter(|&i| i < self.dates.len())
+    }
+
+    pub fn date(&self, i: usize) -> Date {
+        self.dates[i]
+    }
+
+    /// The instant of `time` on the table's `i`-th date (or the day after the table).
+    pub fn at(&self, i: usize, time: Time) -> Instant {
+        match self.days.get(i) {
+            Some(&(m0, true)) => {
+                m0 + i64::from(time.hour()) * 3600
+                    + i64::from(time.minute()) * 60
+                    + i64::from(time.second())
+            }
+            Some(_) => instant(&self.tz, self.dates[i].to_datetime(time)),
+            None => {
+                let d = add_days(self.first, i as i64);
+                instant(&self.tz, d.to_datetime(time))
+            }
+        }
     }
 
     pub fn instant(&self, date: Date, time: Time) -> Instant {
-        let idx = date.duration_since(self.first).as_secs().div_euclid(86_400);
-        if let Some(&(m0, true)) = usize::try_from(idx).ok().and_then(|i| self.days.get(i)) {
-            m0 + i64::from(time.hour()) * 3600 + i64::from(time.minute()) * 60 + i64::from(time.second())
-        } else {
-            instant(&self.tz, date.to_datetime(time))
+        match self.index(date) {
+            Some(i) => self.at(i, time),
+            None => instant(&self.tz, date.to_datetime(time)),
         }
     }
 }

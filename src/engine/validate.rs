@@ -27,9 +27,8 @@ fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Res<T> {
 }
 
 fn date(path: &str, s: &str) -> Res<Date> {
-    time::parse_date(s).ok_or_else(|| {
-        InputError::new(path, format!("{s:?} is not a date (expected YYYY-MM-DD)"))
-    })
+    time::parse_date(s)
+        .ok_or_else(|| InputError::new(path, format!("{s:?} is not a date (expected YYYY-MM-DD)")))
 }
 
 fn time_of_day(path: &str, s: &str) -> Res<Time> {
@@ -72,7 +71,9 @@ pub fn money(path: &str, s: &str) -> Res<Decimal> {
     if !plain || s.len() > 24 {
         return err(
             path,
-            format!("{s:?} is not an amount of money (expected a decimal string such as \"380.00\")"),
+            format!(
+                "{s:?} is not an amount of money (expected a decimal string such as \"380.00\")"
+            ),
         );
     }
     Decimal::from_str(s).or_else(|_| err(path, format!("{s:?} is too large an amount")))
@@ -130,12 +131,18 @@ fn price_book(scenario: &Scenario, catalog: &Catalog) -> Res<PriceBook> {
         );
     }
     if pb.minor_units > 6 {
-        return err("price_book.minor_units", format!("{} is more than 6 decimals", pb.minor_units));
+        return err(
+            "price_book.minor_units",
+            format!("{} is more than 6 decimals", pb.minor_units),
+        );
     }
     let mut tiers = Vec::with_capacity(pb.tiers.len());
     for (i, t) in pb.tiers.iter().enumerate() {
         let price = money(&format!("price_book.tiers[{i}].price"), &t.price)?;
-        tiers.push(Tier { from: t.from, price });
+        tiers.push(Tier {
+            from: t.from,
+            price,
+        });
     }
     let book = PriceBook {
         currency: pb.currency.clone(),
@@ -156,7 +163,10 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     if s.flexcalc != 1 {
         return err(
             "flexcalc",
-            format!("version {} is not supported: this engine reads version 1", s.flexcalc),
+            format!(
+                "version {} is not supported: this engine reads version 1",
+                s.flexcalc
+            ),
         );
     }
     let tz = zone("timezone", &s.timezone)?;
@@ -168,14 +178,20 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         );
     }
     if !(1900..=9000).contains(&start_date.year()) {
-        return err("period.start", format!("{:?} is outside the years 1900 to 9000", s.period.start));
+        return err(
+            "period.start",
+            format!("{:?} is outside the years 1900 to 9000", s.period.start),
+        );
     }
     let end_date = add_months(start_date, i64::from(s.period.months));
     let book = price_book(s, catalog)?;
 
     let low_balance_percent = u64::from(s.low_balance_percent.unwrap_or(20));
     if low_balance_percent > 100 {
-        return err("low_balance_percent", format!("{low_balance_percent} is outside 0 to 100"));
+        return err(
+            "low_balance_percent",
+            format!("{low_balance_percent} is outside 0 to 100"),
+        );
     }
 
     let packs = match &s.packs {
@@ -188,7 +204,10 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
                 unique(&format!("{at}.id"), &mut seen, &p.id)?;
                 let purchased = date(&format!("{at}.purchased"), &p.purchased)?;
                 if !(1900..=9000).contains(&purchased.year()) {
-                    return err(format!("{at}.purchased"), "the year must be from 1900 to 9000");
+                    return err(
+                        format!("{at}.purchased"),
+                        "the year must be from 1900 to 9000",
+                    );
                 }
                 if !(1..=MAX_PACK_TOKENS).contains(&p.tokens) {
                     return err(
@@ -215,19 +234,30 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     let mut products: Vec<Rated> = catalog
         .products
         .iter()
-        .map(|p| Rated { id: p.id.clone(), name: p.name.en.clone(), tokens: p.tokens_per_day })
+        .map(|p| Rated {
+            id: p.id.clone(),
+            name: p.name.en.clone(),
+            tokens: p.tokens_per_day,
+        })
         .collect();
     let mut services: Vec<Rated> = catalog
         .services
         .iter()
-        .map(|p| Rated { id: p.id.clone(), name: p.name.en.clone(), tokens: p.tokens })
+        .map(|p| Rated {
+            id: p.id.clone(),
+            name: p.name.en.clone(),
+            tokens: p.tokens,
+        })
         .collect();
     if let Some(c) = &s.catalog {
         for (i, p) in c.products.iter().enumerate() {
             let at = format!("catalog.products[{i}]");
             id(&format!("{at}.id"), &p.id)?;
             if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
-                return err(format!("{at}.id"), format!("{:?} is already a product or service id", p.id));
+                return err(
+                    format!("{at}.id"),
+                    format!("{:?} is already a product or service id", p.id),
+                );
             }
             if !(1..=MAX_QUANTITY).contains(&p.tokens_per_day) {
                 return err(
@@ -236,19 +266,33 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
                 );
             }
             let name = p.name.clone().unwrap_or_else(|| p.id.clone());
-            products.push(Rated { id: p.id.clone(), name, tokens: p.tokens_per_day });
+            products.push(Rated {
+                id: p.id.clone(),
+                name,
+                tokens: p.tokens_per_day,
+            });
         }
         for (i, p) in c.services.iter().enumerate() {
             let at = format!("catalog.services[{i}]");
             id(&format!("{at}.id"), &p.id)?;
             if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
-                return err(format!("{at}.id"), format!("{:?} is already a product or service id", p.id));
+                return err(
+                    format!("{at}.id"),
+                    format!("{:?} is already a product or service id", p.id),
+                );
             }
             if !(1..=MAX_QUANTITY).contains(&p.tokens) {
-                return err(format!("{at}.tokens"), format!("{} is outside 1 to {MAX_QUANTITY}", p.tokens));
+                return err(
+                    format!("{at}.tokens"),
+                    format!("{} is outside 1 to {MAX_QUANTITY}", p.tokens),
+                );
             }
             let name = p.name.clone().unwrap_or_else(|| p.id.clone());
-            services.push(Rated { id: p.id.clone(), name, tokens: p.tokens });
+            services.push(Rated {
+                id: p.id.clone(),
+                name,
+                tokens: p.tokens,
+            });
         }
     }
     let product_at = |path: &str, pid: &str| -> Res<usize> {
@@ -269,7 +313,10 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
             let at = format!("offerings[{i}]");
             unique(&format!("{at}.id"), &mut seen, &o.id)?;
             if o.covers.is_empty() {
-                return err(format!("{at}.covers"), "an offering must cover at least one product");
+                return err(
+                    format!("{at}.covers"),
+                    "an offering must cover at least one product",
+                );
             }
             let mut covers = Vec::with_capacity(o.covers.len());
             for (j, p) in o.covers.iter().enumerate() {
@@ -305,16 +352,22 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         let mut subscriptions = Vec::with_capacity(u.subscriptions.len());
         for (i, sub) in u.subscriptions.iter().enumerate() {
             let sat = format!("{at}.subscriptions[{i}]");
-            let offering = offerings.iter().position(|o| o.id == sub.offering).ok_or_else(|| {
-                InputError::new(
-                    format!("{sat}.offering"),
-                    format!("{:?} is not one of the scenario's offerings", sub.offering),
-                )
-            })?;
+            let offering = offerings
+                .iter()
+                .position(|o| o.id == sub.offering)
+                .ok_or_else(|| {
+                    InputError::new(
+                        format!("{sat}.offering"),
+                        format!("{:?} is not one of the scenario's offerings", sub.offering),
+                    )
+                })?;
             let from = date(&format!("{sat}.from"), &sub.from)?;
             let to = date(&format!("{sat}.to"), &sub.to)?;
             if from > to {
-                return err(format!("{sat}.to"), format!("{:?} is before from {:?}", sub.to, sub.from));
+                return err(
+                    format!("{sat}.to"),
+                    format!("{:?} is before from {:?}", sub.to, sub.from),
+                );
             }
             if !(1900..=9000).contains(&from.year()) || !(1900..=9000).contains(&to.year()) {
                 return err(sat, "the years must be from 1900 to 9000");
@@ -328,17 +381,20 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         let mut results = Vec::with_capacity(u.results.len());
         for (i, r) in u.results.iter().enumerate() {
             let rat = format!("{at}.results[{i}]");
-            let service = services.iter().position(|q| q.id == r.service).ok_or_else(|| {
-                let hint = if products.iter().any(|q| q.id == r.service) {
-                    " (it is a daily product: list it under \"usage\")"
-                } else {
-                    ""
-                };
-                InputError::new(
-                    format!("{rat}.service"),
-                    format!("{:?} is not a known per-result service{hint}", r.service),
-                )
-            })?;
+            let service = services
+                .iter()
+                .position(|q| q.id == r.service)
+                .ok_or_else(|| {
+                    let hint = if products.iter().any(|q| q.id == r.service) {
+                        " (it is a daily product: list it under \"usage\")"
+                    } else {
+                        ""
+                    };
+                    InputError::new(
+                        format!("{rat}.service"),
+                        format!("{:?} is not a known per-result service{hint}", r.service),
+                    )
+                })?;
             let when = datetime(&format!("{rat}.at"), &r.at)?;
             if !(1..=MAX_QUANTITY).contains(&r.quantity) {
                 return err(
@@ -346,7 +402,11 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
                     format!("{} is outside 1 to {MAX_QUANTITY}", r.quantity),
                 );
             }
-            results.push(ResultM { service, at: time::instant(&utz, when), quantity: r.quantity });
+            results.push(ResultM {
+                service,
+                at: time::instant(&utz, when),
+                quantity: r.quantity,
+            });
         }
         users.push(UserM {
             id: u.id.clone(),
@@ -390,7 +450,11 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
     .map(|(n, _)| *n)
     .collect();
     if given.len() != 1 {
-        let what = if given.is_empty() { "none".to_string() } else { given.join(" and ") };
+        let what = if given.is_empty() {
+            "none".to_string()
+        } else {
+            given.join(" and ")
+        };
         return err(
             at,
             format!("a usage entry needs exactly one pattern of sessions, weekly, monthly or dates; it has {what}"),
@@ -403,7 +467,10 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
             let start = datetime(&format!("{sat}.start"), &s.start)?;
             let end = datetime(&format!("{sat}.end"), &s.end)?;
             if end <= start {
-                return err(format!("{sat}.end"), format!("{:?} is not after the start {:?}", s.end, s.start));
+                return err(
+                    format!("{sat}.end"),
+                    format!("{:?} is not after the start {:?}", s.end, s.start),
+                );
             }
             let mut inactive = Vec::new();
             for (j, [a, b]) in s.inactive.iter().flatten().enumerate() {
@@ -411,14 +478,21 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
                 let a = datetime(&format!("{iat}[0]"), a)?;
                 let b = datetime(&format!("{iat}[1]"), b)?;
                 if b <= a {
-                    return err(format!("{iat}[1]"), "an inactive stretch must end after it starts");
+                    return err(
+                        format!("{iat}[1]"),
+                        "an inactive stretch must end after it starts",
+                    );
                 }
                 if a < start || b > end {
                     return err(iat, "an inactive stretch must lie within its session");
                 }
                 inactive.push((a, b));
             }
-            out.push(SessionM { start, end, inactive });
+            out.push(SessionM {
+                start,
+                end,
+                inactive,
+            });
         }
         PatternM::Sessions(out)
     } else if let Some(w) = &u.weekly {
@@ -433,7 +507,10 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
         }
     } else if let Some(m) = &u.monthly {
         if !(1..=31).contains(&m.days) {
-            return err(format!("{at}.monthly.days"), format!("{} is outside 1 to 31 days", m.days));
+            return err(
+                format!("{at}.monthly.days"),
+                format!("{} is outside 1 to 31 days", m.days),
+            );
         }
         PatternM::Monthly {
             days: m.days,
@@ -459,7 +536,10 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
             let mut keep = [false; 13];
             for (i, m) in list.iter().enumerate() {
                 if !(1..=12).contains(m) {
-                    return err(format!("{at}.months[{i}]"), format!("{m} is not a month (1 to 12)"));
+                    return err(
+                        format!("{at}.months[{i}]"),
+                        format!("{m} is not a month (1 to 12)"),
+                    );
                 }
                 keep[*m as usize] = true;
             }
