@@ -1,1 +1,3 @@
-//! The Yew web app (the web-app issue fills this in). Compiled with the `web` feature.
+//! The Yew web app. Compiled with the `web` feature.
+
+pub fn start() {}
