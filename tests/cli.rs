@@ -1,0 +1,347 @@
+//! SPEC §7, the command line: `simulate FILE|-`, `quote`, `--help`, exit statuses 0 / 2 / 1,
+//! located messages on standard error, byte-for-byte deterministic output.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_flexcalc");
+const PRISCILLA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/vectors/priscilla.json"
+);
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the flexcalc binary runs");
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(bytes) = stdin {
+            pipe.write_all(bytes).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stdout_json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scratch file unique to this test process and name.
+fn temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("flexcalc-cli-{}-{name}", std::process::id()));
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+const BAD_WEEKLY: &str = r#"{ "flexcalc": 1, "currency": "EUR", "timezone": "Europe/Paris",
+  "period": { "start": "2027-01-01", "months": 1 },
+  "users": [ { "id": "a", "usage": [] },
+             { "id": "b", "usage": [ { "product": "revit", "weekly": { "days": ["mon"], "from": "25:00", "to": "17:00" } } ] } ] }"#;
+
+// ---------------------------------------------------------------------------------------
+// simulate
+
+#[test]
+fn cli_simulate_file_prints_the_report_and_exits_0() {
+    let o = run(&["simulate", PRISCILLA], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = stdout_json(&o);
+    for key in [
+        "charges",
+        "denials",
+        "expirations",
+        "alerts",
+        "packs",
+        "totals",
+        "order",
+    ] {
+        assert!(r.get(key).is_some(), "report has no {key}");
+    }
+    let at: Vec<&str> = r["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["at"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        at,
+        vec!["2027-03-01T08:00:00+00:00", "2027-03-02T08:00:00+00:00"]
+    );
+    assert_eq!(r["totals"]["tokens"], 14);
+    for key in ["tokens", "by_user", "by_product", "by_month"] {
+        assert!(r["totals"].get(key).is_some(), "totals has no {key}");
+    }
+    let c = &r["charges"][0];
+    assert_eq!(
+        (
+            c["user"].as_str(),
+            c["product"].as_str(),
+            c["tokens"].as_u64(),
+            c["kind"].as_str()
+        ),
+        (Some("priscilla"), Some("autocad"), Some(7), Some("daily"))
+    );
+}
+
+#[test]
+fn cli_simulate_dash_reads_standard_input_with_the_same_bytes_out() {
+    let text = std::fs::read(PRISCILLA).unwrap();
+    let from_file = run(&["simulate", PRISCILLA], None);
+    let from_stdin = run(&["simulate", "-"], Some(&text));
+    assert_eq!(code(&from_stdin), 0, "{}", stderr(&from_stdin));
+    assert_eq!(from_file.stdout, from_stdin.stdout);
+}
+
+#[test]
+fn cli_output_is_byte_for_byte_deterministic() {
+    let scenario = r#"{ "flexcalc": 1, "currency": "GBP", "timezone": "Europe/London",
+      "period": { "start": "2027-01-01", "months": 3 },
+      "packs": [ { "id": "p1", "purchased": "2027-01-01", "tokens": 60 }, { "id": "p2", "purchased": "2027-02-01", "tokens": 500 } ],
+      "users": [
+        { "id": "zed", "timezone": "Asia/Tokyo", "usage": [ { "product": "maya", "weekly": { "days": ["mon", "thu"], "from": "09:00", "to": "18:00" } } ],
+          "results": [ { "service": "cfd-simple", "at": "2027-01-05T10:00", "quantity": 2 } ] },
+        { "id": "amy", "usage": [ { "product": "revit", "monthly": { "days": 5, "from": "22:00", "to": "03:00" } },
+                                 { "product": "autocad", "dates": { "dates": ["2027-02-02", "2027-03-03"], "from": "08:00", "to": "08:00" }, "plugins": ["recap-pro"] } ] }
+      ] }"#;
+    let path = temp("determinism.json", scenario.as_bytes());
+    let p = path.to_str().unwrap();
+    let first = run(&["simulate", p], None);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    for _ in 0..3 {
+        assert_eq!(run(&["simulate", p], None).stdout, first.stdout);
+    }
+    assert_eq!(
+        run(&["simulate", "-"], Some(scenario.as_bytes())).stdout,
+        first.stdout
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn cli_bad_input_exits_2_with_the_located_message_on_standard_error() {
+    let o = run(&["simulate", "-"], Some(BAD_WEEKLY.as_bytes()));
+    assert_eq!(code(&o), 2);
+    assert!(o.stdout.is_empty(), "no partial answer on bad input");
+    let e = stderr(&o);
+    assert!(
+        e.contains(r#"users[1].usage[0].weekly.from: "25:00" is not a time of day"#),
+        "{e}"
+    );
+}
+
+#[test]
+fn cli_unknown_field_exits_2_naming_it() {
+    let text = BAD_WEEKLY.replace(
+        "\"from\": \"25:00\"",
+        "\"from\": \"09:00\", \"form\": \"x\"",
+    );
+    let o = run(&["simulate", "-"], Some(text.as_bytes()));
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("users[1].usage[0].weekly") && e.contains("form"),
+        "{e}"
+    );
+}
+
+#[test]
+fn cli_json_syntax_errors_exit_2_with_line_and_column() {
+    let o = run(
+        &["simulate", "-"],
+        Some(b"{\n \"flexcalc\": 1,\n \"currency\": }"),
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("line 3"), "{}", stderr(&o));
+}
+
+#[test]
+fn cli_empty_binary_and_non_utf8_input_exit_2() {
+    for bytes in [
+        &b""[..],
+        b"\x00\x01\x02\xff\xfe",
+        b"\xef\xbb\xbf{}",
+        b"{\"flexcalc\": 1, \"name\": \"\xff\"}",
+    ] {
+        let o = run(&["simulate", "-"], Some(bytes));
+        assert_eq!(code(&o), 2, "{bytes:?}: {}", stderr(&o));
+        assert!(!stderr(&o).trim().is_empty());
+        assert!(o.stdout.is_empty());
+    }
+    let path = temp("binary.json", b"\x89PNG\r\n\x1a\n\x00\x00");
+    let o = run(&["simulate", path.to_str().unwrap()], None);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn cli_a_missing_file_exits_2_naming_it() {
+    let o = run(&["simulate", "/nonexistent/scenario.json"], None);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("/nonexistent/scenario.json"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn cli_usage_mistakes_exit_2() {
+    for args in [
+        &[][..],
+        &["simulate"],
+        &["simulate", "a.json", "b.json"],
+        &["simulte", PRISCILLA],
+        &["--frobnicate"],
+    ] {
+        let o = run(args, None);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(!stderr(&o).trim().is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn cli_help_exits_0_and_lists_the_commands() {
+    let o = run(&["--help"], None);
+    assert_eq!(code(&o), 0);
+    let text = String::from_utf8(o.stdout).unwrap();
+    for word in ["simulate", "quote", "--currency", "--tokens"] {
+        assert!(text.contains(word), "help does not mention {word}");
+    }
+}
+
+#[test]
+fn cli_a_large_partner_price_is_bad_input_exit_2_not_an_internal_error() {
+    // SPEC §6/§7: bad input never panics; it exits 2 with a located message.
+    let text = r#"{ "flexcalc": 1, "currency": "XTS", "timezone": "UTC",
+      "period": { "start": "2027-03-01", "months": 1 },
+      "price_book": { "currency": "XTS", "minor_units": 2, "tiers": [ { "from": 1, "price": "999999999999999999999999" } ], "packs": [100000] },
+      "users": [ { "id": "u", "usage": [ { "product": "autocad", "sessions": [ { "start": "2027-03-01T08:00", "end": "2027-03-01T09:00" } ] } ] } ] }"#;
+    let o = run(&["simulate", "-"], Some(text.as_bytes()));
+    assert_ne!(
+        code(&o),
+        1,
+        "internal error (panic) on bad input: {}",
+        stderr(&o)
+    );
+    if code(&o) == 2 {
+        assert!(stderr(&o).contains("price_book"), "{}", stderr(&o));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// quote
+
+#[test]
+fn cli_quote_eur_24500_is_25000_tokens_for_75000() {
+    let o = run(&["quote", "--currency", "EUR", "--tokens", "24500"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let q = stdout_json(&o);
+    assert_eq!(q["tokens_needed"], 24_500);
+    assert_eq!(q["tokens"], 25_000);
+    assert_eq!(q["packs"], serde_json::json!([25_000]));
+    assert_eq!(q["unit_price"], "3.00");
+    assert_eq!(q["total"], "75000.00");
+    assert_eq!(q["exact"]["tokens"], 24_500);
+    assert_eq!(q["exact"]["unit_price"], "3.08");
+    assert_eq!(q["exact"]["total"], "75460.00");
+}
+
+#[test]
+fn cli_quote_jpy_whole_yen_and_flags_in_any_order() {
+    let o = run(&["quote", "--tokens", "24500", "--currency", "JPY"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let q = stdout_json(&o);
+    assert_eq!(q["total"], "9652500"); // 25,000 × 386.10
+    assert_eq!(q["exact"]["total"], "9722335"); // 24,500 × 396.83
+}
+
+#[test]
+fn cli_quote_gbp_rounds_n_up_to_500_in_exact() {
+    let q = stdout_json(&run(&["quote", "--currency", "GBP", "--tokens", "1"], None));
+    assert_eq!(q["tokens"], 500);
+    assert_eq!(q["total"], "1470.00");
+    assert_eq!(q["exact"]["tokens"], 500);
+}
+
+#[test]
+fn cli_quote_zero_tokens_is_the_empty_order() {
+    let o = run(&["quote", "--currency", "EUR", "--tokens", "0"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let q = stdout_json(&o);
+    assert_eq!(q["tokens"], 0);
+    assert_eq!(q["packs"], serde_json::json!([]));
+    assert_eq!(q["total"], "0.00");
+}
+
+#[test]
+fn cli_quote_bad_arguments_exit_2_naming_the_argument() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["quote", "--currency", "USD", "--tokens", "5"],
+            "--currency",
+        ),
+        (
+            &["quote", "--currency", "EUR", "--tokens", "abc"],
+            "--tokens",
+        ),
+        (
+            &["quote", "--currency", "EUR", "--tokens", "-5"],
+            "--tokens",
+        ),
+        (
+            &["quote", "--currency", "EUR", "--tokens", "2.5"],
+            "--tokens",
+        ),
+        (&["quote", "--currency", "EUR"], "--tokens"),
+        (&["quote", "--tokens", "5"], "--currency"),
+        (&["quote", "--currency"], "--currency"),
+        (
+            &[
+                "quote",
+                "--currency",
+                "EUR",
+                "--tokens",
+                "5",
+                "--colour",
+                "red",
+            ],
+            "--colour",
+        ),
+    ];
+    for (args, word) in cases {
+        let o = run(args, None);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains(word), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn cli_quote_is_deterministic() {
+    let a = run(&["quote", "--currency", "EUR", "--tokens", "123456"], None);
+    let b = run(&["quote", "--currency", "EUR", "--tokens", "123456"], None);
+    assert_eq!(code(&a), 0);
+    assert_eq!(a.stdout, b.stdout);
+}
