@@ -1,7 +1,652 @@
-//! B1–B3: Flex against subscriptions. (The advisor issue fills this in.)
+//! B1–B3: Flex against subscriptions — the break-even days of each user × product and the
+//! team plan of least cost (docs/advisor.md explains the method and its readings of SPEC).
+//!
+//! Every figure the advisor reports comes from the engine's own simulation of the plan in
+//! estimate mode (`run_with_subscriptions` on the scenario without packs) and from the
+//! cheapest order of P3; the search in between works on exact day counts per coverage
+//! (`tokens`), option frontiers per group of products (`frontier`) and bounds (`search`).
+
+mod frontier;
+mod search;
+mod tokens;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::engine::error::InputError;
+use crate::engine::model::{Model, SubscriptionM};
+use crate::engine::price::{money, unit_price, Order};
+use crate::engine::report::{Item, Report};
+use crate::engine::scenario::Scenario;
+use crate::engine::simulate::{run_with_subscriptions, use_by_product, Tables};
+use crate::engine::time::{add_days, add_months, format_date, midnight};
+use crate::engine::validate::validate;
 
-pub fn advise_json(_text: &str) -> Result<serde_json::Value, InputError> {
-    Err(InputError::new("", "the advisor is not built yet"))
+pub use frontier::Term;
+use frontier::{Group, GroupOffering, GroupProduct};
+pub use search::Stats;
+use search::{OrderCost, Problem, TierBound, FINE};
+use tokens::DayTable;
+
+/// The advisor's answer (SPEC §7 `advise`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Advice {
+    pub currency: String,
+    pub plan: PlanOut,
+    pub all_flex: PlanOut,
+    pub all_subscription: PlanOut,
+    pub current: PlanOut,
+    /// What each alternative costs more than the plan.
+    pub saving: Saving,
+    pub break_even: Vec<BreakEven>,
+    pub lower_bound: Decimal,
+    /// Plan total − lower bound: 0 when the plan is proven optimal.
+    pub gap: Decimal,
+    pub optimal: bool,
+    pub search: Stats,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanOut {
+    pub subscriptions: Vec<SubscriptionOut>,
+    pub users: Vec<UserOut>,
+    pub cost: Cost,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubscriptionOut {
+    pub user: String,
+    pub offering: String,
+    pub from: String,
+    pub to: String,
+    pub term: &'static str,
+    pub price: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserSubscription {
+    pub offering: String,
+    pub term: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserOut {
+    pub user: String,
+    pub subscriptions: Vec<UserSubscription>,
+    /// Products that still burn tokens under this plan, by id.
+    pub flex_products: Vec<String>,
+    /// Tokens this user burns (products and per-result services).
+    pub tokens: u64,
+    pub subscription_cost: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cost {
+    pub subscriptions: Decimal,
+    pub tokens: u64,
+    pub order: Order,
+    pub total: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Saving {
+    pub all_flex: Decimal,
+    pub all_subscription: Decimal,
+    pub current: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakEven {
+    pub user: String,
+    pub product: String,
+    /// The cheapest single offering covering the product (by annual price), if any.
+    pub offering: Option<String>,
+    pub annual: Option<Decimal>,
+    pub tokens_per_day: u64,
+    /// Price per token of the all-Flex order's tier.
+    pub unit_price: Decimal,
+    /// d* of B2; `None` when no offering covers the product.
+    pub days_per_month: Option<f64>,
+    /// Charged days ÷ months of the period, all on Flex.
+    pub used_days_per_month: f64,
+    /// `flex` (below d*), `subscription` (above), `even`.
+    pub verdict: &'static str,
+}
+
+/// Reads scenario JSON and advises (the CLI's `flexcalc advise`).
+pub fn advise_json(text: &str) -> Result<Advice, InputError> {
+    advise(&Scenario::from_json(text)?)
+}
+
+pub fn advise(scenario: &Scenario) -> Result<Advice, InputError> {
+    advise_model(&validate(scenario)?)
+}
+
+/// Money as whole units of 10^-scale, the scale being the finest of the book's minor unit
+/// and the offerings' prices: sums and comparisons stay exact and fast.
+struct Money {
+    scale: u32,
+}
+
+impl Money {
+    fn units(&self, d: Decimal) -> Option<i128> {
+        let sc = d.scale();
+        if sc > self.scale {
+            return None;
+        }
+        d.mantissa().checked_mul(10i128.checked_pow(self.scale - sc)?)
+    }
+
+    fn decimal(&self, u: i128) -> Decimal {
+        Decimal::try_from_i128_with_scale(u, self.scale).unwrap_or(Decimal::MAX)
+    }
+}
+
+/// An amount is refused when its sums over a large team could leave exact arithmetic.
+const MAX_PRICE_UNITS: i128 = 1_000_000_000_000_000_000_000;
+
+/// Per-user facts gathered once: products used, their spans' day tables, tokens.
+struct UserFacts {
+    /// (product, rate, table) of products some offering covers.
+    coverable: Vec<(usize, u64, DayTable)>,
+}
+
+/// The years an annual subscription is paid for over the period (B3: ⌈months ÷ 12⌉).
+fn years(model: &Model) -> u32 {
+    model.months.div_ceil(12)
+}
+
+pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
+    let mut est = model.clone();
+    est.packs = None;
+    let est = est;
+    let m = model.months as usize;
+    let years = years(model);
+
+    let scale = est
+        .offerings
+        .iter()
+        .flat_map(|o| std::iter::once(o.annual.scale()).chain(o.monthly.map(|x| x.scale())))
+        .chain(std::iter::once(est.book.minor_units))
+        .max()
+        .unwrap_or(0);
+    let mon = Money { scale };
+    let mut annual_units = Vec::with_capacity(est.offerings.len());
+    let mut monthly_units = Vec::with_capacity(est.offerings.len());
+    for (i, o) in est.offerings.iter().enumerate() {
+        let a = mon
+            .units(o.annual)
+            .filter(|&a| a <= MAX_PRICE_UNITS)
+            .ok_or_else(|| InputError::new(format!("offerings[{i}].annual"), "too large an amount for the advisor"))?;
+        annual_units.push(a);
+        let mo = match o.monthly {
+            None => None,
+            Some(x) => Some(mon.units(x).filter(|&a| a <= MAX_PRICE_UNITS).ok_or_else(|| {
+                InputError::new(format!("offerings[{i}].monthly"), "too large an amount for the advisor")
+            })?),
+        };
+        monthly_units.push(mo);
+    }
+
+    // All-Flex first: the break-even figures and the tokens nothing can cover come from it.
+    let none: Vec<Vec<SubscriptionM>> = vec![Vec::new(); est.users.len()];
+    let flex_report = simulate_with(&est, &none);
+
+    let mut tables = Tables::new(&est);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut facts: Vec<UserFacts> = Vec::with_capacity(est.users.len());
+    let mut complete = true;
+    for (ui, user) in est.users.iter().enumerate() {
+        let bounds: Vec<i64> = (0..=m).map(|i| midnight(&user.tz, add_months(est.start_date, i as i64))).collect();
+        let mut coverable = Vec::new();
+        for (p, spans) in use_by_product(&est, &mut tables, user) {
+            if spans.is_empty() || !est.offerings.iter().any(|o| o.covers.contains(&p)) {
+                continue;
+            }
+            coverable.push((p, est.products[p].tokens, DayTable::new(&spans, &bounds)));
+        }
+        // Products joined by an offering covering both form a group.
+        let n = coverable.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn find(parent: &mut [usize], x: usize) -> usize {
+            let mut r = x;
+            while parent[r] != r {
+                r = parent[r];
+            }
+            parent[x] = r;
+            r
+        }
+        for o in &est.offerings {
+            let members: Vec<usize> = (0..n).filter(|&i| o.covers.contains(&coverable[i].0)).collect();
+            for w in members.windows(2) {
+                let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..n {
+            let r = find(&mut parent, i);
+            comps.entry(r).or_default().push(i);
+        }
+        for members in comps.into_values() {
+            let members: Vec<usize> = if members.len() > 60 {
+                complete = false;
+                members[..60].to_vec()
+            } else {
+                members
+            };
+            let products: Vec<GroupProduct> = members
+                .iter()
+                .map(|&i| GroupProduct { product: i, rate: coverable[i].1, days: coverable[i].2.clone() })
+                .collect();
+            let offerings: Vec<GroupOffering> = est
+                .offerings
+                .iter()
+                .enumerate()
+                .filter_map(|(oi, o)| {
+                    let covers = members
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &i)| o.covers.contains(&coverable[i].0))
+                        .fold(0u64, |c, (b, _)| c | 1 << b);
+                    (covers != 0).then(|| GroupOffering {
+                        offering: oi,
+                        annual: annual_units[oi],
+                        monthly: monthly_units[oi],
+                        covers,
+                    })
+                })
+                .collect();
+            let g = Group::new(ui, products, offerings, years);
+            complete &= g.complete;
+            groups.push(g);
+        }
+        facts.push(UserFacts { coverable });
+    }
+
+    let coverable_tokens: u64 = facts
+        .iter()
+        .flat_map(|f| f.coverable.iter().map(|(_, r, d)| r * u64::from(d.all())))
+        .sum();
+    let fixed = flex_report.totals.tokens.saturating_sub(coverable_tokens);
+
+    // Plans to compare with, and to start the search from.
+    let all_sub = all_subscription_plan(&est, &facts, &annual_units);
+    let current_terms = current_as_plan(&est, &annual_units, &monthly_units);
+    let to_choice = |plan: &dyn Fn(usize, usize) -> Term| -> Vec<usize> {
+        groups
+            .iter()
+            .map(|g| {
+                let terms: Vec<Term> = g.offerings.iter().map(|o| plan(g.user, o.offering)).collect();
+                let (s, t, k) = g.evaluate(&terms, years);
+                g.dominating(s, t, k).unwrap_or(0)
+            })
+            .collect()
+    };
+    let starts = vec![
+        to_choice(&|u, o| if all_sub[u].contains(&o) { Term::Annual } else { Term::None }),
+        to_choice(&|u, o| current_terms[u].get(&o).cloned().unwrap_or(Term::None)),
+    ];
+
+    let to_units = |d: Decimal| mon.units(d);
+    let mut cost = OrderCost::new(&est.book, &to_units);
+    let tiers: Vec<TierBound> = est
+        .book
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            // Price per token in sub-units, rounded down (a lower price keeps bounds valid).
+            let price = Decimal::from(10i64.pow(scale.min(18)))
+                .checked_mul(Decimal::from(FINE as i64))
+                .and_then(|f| t.price.checked_mul(f))
+                .and_then(|x| rust_decimal::prelude::ToPrimitive::to_i128(&x.floor()))
+                .unwrap_or(0);
+            TierBound {
+                lo: t.from,
+                hi: est.book.tiers.get(i + 1).map_or(u64::MAX, |n| n.from - 1),
+                price,
+            }
+        })
+        .collect();
+    let half_unit = if scale > est.book.minor_units { (10i128.pow(scale - est.book.minor_units) + 1) / 2 } else { 0 };
+    let options: Vec<search::Options> = groups.iter().map(|g| g.points.iter().map(|p| (p.s, p.t, p.k)).collect()).collect();
+    let solution = Problem { groups: &options, fixed, cost: &mut cost, tiers, half_unit, starts }.solve();
+
+    // The plan's subscriptions, per user.
+    let mut plan_subs: Vec<Vec<(SubscriptionM, &'static str)>> = vec![Vec::new(); est.users.len()];
+    for (g, &j) in groups.iter().zip(&solution.choice) {
+        for (o, term) in g.offerings.iter().zip(g.terms(j)) {
+            match term {
+                Term::None => {}
+                Term::Annual => plan_subs[g.user].push((annual_sub(&est, o.offering), "annual")),
+                Term::Monthly(mask) => {
+                    for i in 0..m {
+                        if mask >> i & 1 == 1 {
+                            plan_subs[g.user].push((month_sub(&est, o.offering, i), "monthly"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for subs in &mut plan_subs {
+        subs.sort_by_key(|(s, _)| (s.offering, s.from));
+    }
+    let price_of = |s: &SubscriptionM, term: &str| -> i128 {
+        if term == "annual" {
+            annual_units[s.offering] * i128::from(years)
+        } else {
+            monthly_units[s.offering].unwrap_or(0)
+        }
+    };
+    let priced = |subs: Vec<Vec<(SubscriptionM, &'static str)>>| -> Vec<Vec<(SubscriptionM, &'static str, i128)>> {
+        subs.into_iter()
+            .map(|l| l.into_iter().map(|(s, t)| { let p = price_of(&s, t); (s, t, p) }).collect())
+            .collect()
+    };
+    let plan = plan_out(&est, &mon, priced(plan_subs));
+    let all_flex = plan_out(&est, &mon, vec![Vec::new(); est.users.len()]);
+    let all_subscription = plan_out(
+        &est,
+        &mon,
+        priced(all_sub.iter().map(|l| l.iter().map(|&o| (annual_sub(&est, o), "annual")).collect()).collect()),
+    );
+    let current = plan_out(&est, &mon, current_priced(&est, &annual_units, &monthly_units));
+
+    let consistent = plan.cost.tokens == solution.tokens;
+    let optimal = solution.optimal && complete && consistent;
+    let lower = if optimal { plan.cost.total } else { money(&est.book, mon.decimal(solution.lower_bound)).min(plan.cost.total) };
+    let lower = if consistent { lower } else { Decimal::ZERO };
+    let saving = Saving {
+        all_flex: all_flex.cost.total - plan.cost.total,
+        all_subscription: all_subscription.cost.total - plan.cost.total,
+        current: current.cost.total - plan.cost.total,
+    };
+    let break_even = break_even(&est, &flex_report, &all_flex.cost.order);
+    Ok(Advice {
+        currency: est.currency.clone(),
+        gap: plan.cost.total - lower,
+        lower_bound: lower,
+        optimal,
+        plan,
+        all_flex,
+        all_subscription,
+        current,
+        saving,
+        break_even,
+        search: solution.stats,
+    })
+}
+
+fn simulate_with(model: &Model, subs: &[Vec<SubscriptionM>]) -> Report {
+    let refs: Vec<&[SubscriptionM]> = subs.iter().map(Vec::as_slice).collect();
+    run_with_subscriptions(model, &refs)
+}
+
+/// B3: an annual subscription runs from the period's start to its last day.
+fn annual_sub(model: &Model, offering: usize) -> SubscriptionM {
+    SubscriptionM { offering, from: model.start_date, to: add_days(model.end_date, -1) }
+}
+
+/// B3: month i runs from start + i months to the day before start + i + 1 months.
+fn month_sub(model: &Model, offering: usize, i: usize) -> SubscriptionM {
+    SubscriptionM {
+        offering,
+        from: add_months(model.start_date, i as i64),
+        to: add_days(add_months(model.start_date, i as i64 + 1), -1),
+    }
+}
+
+/// Every user on annual subscriptions to the cheapest set of offerings covering every
+/// product they use that some offering covers (ties: fewer offerings, then the earlier
+/// ones in the scenario's list).
+fn all_subscription_plan(model: &Model, facts: &[UserFacts], annual: &[i128]) -> Vec<Vec<usize>> {
+    facts
+        .iter()
+        .map(|f| {
+            let products: Vec<usize> = f.coverable.iter().map(|c| c.0).collect();
+            if products.is_empty() {
+                return Vec::new();
+            }
+            let relevant: Vec<usize> = (0..model.offerings.len())
+                .filter(|&o| products.iter().any(|p| model.offerings[o].covers.contains(p)))
+                .collect();
+            let cover_of = |o: usize| -> u64 {
+                products
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| model.offerings[o].covers.contains(p))
+                    .fold(0u64, |c, (b, _)| c | 1u64 << b.min(63))
+            };
+            let need: u64 = if products.len() >= 64 { u64::MAX } else { (1u64 << products.len()) - 1 };
+            if relevant.len() <= 16 {
+                let mut best: Option<((i128, u32, Vec<usize>), Vec<usize>)> = None;
+                for z in 1u32..(1u32 << relevant.len()) {
+                    let set: Vec<usize> = (0..relevant.len()).filter(|b| z >> b & 1 == 1).map(|b| relevant[b]).collect();
+                    if set.iter().fold(0u64, |c, &o| c | cover_of(o)) & need != need {
+                        continue;
+                    }
+                    let key = (set.iter().map(|&o| annual[o]).sum::<i128>(), set.len() as u32, set.clone());
+                    if best.as_ref().is_none_or(|b| key < b.0) {
+                        best = Some((key, set));
+                    }
+                }
+                best.map(|b| b.1).unwrap_or_default()
+            } else {
+                // Many offerings: the greedy cover (cheapest per newly covered product).
+                let mut left = need;
+                let mut set = Vec::new();
+                while left != 0 {
+                    let pick = relevant
+                        .iter()
+                        .copied()
+                        .filter(|&o| cover_of(o) & left != 0)
+                        .min_by_key(|&o| (annual[o] / i128::from((cover_of(o) & left).count_ones()), o));
+                    let Some(o) = pick else { break };
+                    left &= !cover_of(o);
+                    set.push(o);
+                }
+                set.sort_unstable();
+                set
+            }
+        })
+        .collect()
+}
+
+/// The months of the period a subscription touches (bit i: month i), from its dates.
+fn touched_months(model: &Model, s: &SubscriptionM) -> u64 {
+    let mut mask = 0;
+    for i in 0..model.months as usize {
+        let first = add_months(model.start_date, i as i64);
+        let last = add_days(add_months(model.start_date, i as i64 + 1), -1);
+        if s.from <= last && s.to >= first {
+            mask |= 1 << i;
+        }
+    }
+    mask
+}
+
+/// What one of the scenario's own subscriptions costs over the period: the cheaper of an
+/// annual subscription and the monthly ones for the months of the period it touches
+/// (nothing when it touches none). The plan's equivalent covers at least as much.
+fn current_price(model: &Model, s: &SubscriptionM, annual: &[i128], monthly: &[Option<i128>]) -> (i128, &'static str) {
+    let touched = touched_months(model, s).count_ones();
+    if touched == 0 {
+        return (0, "monthly");
+    }
+    let a = annual[s.offering] * i128::from(years(model));
+    match monthly[s.offering] {
+        Some(mo) if mo * i128::from(touched) < a => (mo * i128::from(touched), "monthly"),
+        _ => (a, "annual"),
+    }
+}
+
+fn current_priced(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> Vec<Vec<(SubscriptionM, &'static str, i128)>> {
+    model
+        .users
+        .iter()
+        .map(|u| {
+            u.subscriptions
+                .iter()
+                .map(|s| {
+                    let (p, term) = current_price(model, s, annual, monthly);
+                    (s.clone(), term, p)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The scenario's own subscriptions in plan terms (per user and offering), covering at
+/// least what they cover in the period for no more money: a start for the search.
+fn current_as_plan(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> Vec<BTreeMap<usize, Term>> {
+    model
+        .users
+        .iter()
+        .map(|u| {
+            let mut by: BTreeMap<usize, (u64, bool)> = BTreeMap::new();
+            for s in &u.subscriptions {
+                let (_, term) = current_price(model, s, annual, monthly);
+                let e = by.entry(s.offering).or_insert((0, false));
+                e.0 |= touched_months(model, s);
+                e.1 |= term == "annual";
+            }
+            by.into_iter()
+                .filter(|(_, (mask, _))| *mask != 0)
+                .map(|(o, (mask, any_annual))| {
+                    let a = annual[o] * i128::from(years(model));
+                    let term = match monthly[o] {
+                        Some(mo) if !any_annual && mo * i128::from(mask.count_ones()) < a => Term::Monthly(mask),
+                        _ => Term::Annual,
+                    };
+                    (o, term)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn plan_out(model: &Model, mon: &Money, subs: Vec<Vec<(SubscriptionM, &'static str, i128)>>) -> PlanOut {
+    let plain: Vec<Vec<SubscriptionM>> = subs.iter().map(|l| l.iter().map(|x| x.0.clone()).collect()).collect();
+    let report = simulate_with(model, &plain);
+    let mut product_tokens: Vec<BTreeMap<&str, u64>> = vec![BTreeMap::new(); model.users.len()];
+    for c in &report.charges {
+        if let Item::Product(p) = c.item {
+            *product_tokens[c.user as usize].entry(model.products[p as usize].id.as_str()).or_default() += c.tokens;
+        }
+    }
+    let book = &model.book;
+    let mut all = Vec::new();
+    let mut users = Vec::with_capacity(model.users.len());
+    let mut total_subs: i128 = 0;
+    for (ui, (user, list)) in model.users.iter().zip(&subs).enumerate() {
+        let mut own = Vec::with_capacity(list.len());
+        let mut user_cost = 0i128;
+        for (s, term, price) in list {
+            let offering = model.offerings[s.offering].id.clone();
+            user_cost += price;
+            own.push(UserSubscription { offering: offering.clone(), term, from: format_date(s.from), to: format_date(s.to) });
+            all.push(SubscriptionOut {
+                user: user.id.clone(),
+                offering,
+                from: format_date(s.from),
+                to: format_date(s.to),
+                term,
+                price: money(book, mon.decimal(*price)),
+            });
+        }
+        total_subs += user_cost;
+        users.push(UserOut {
+            user: user.id.clone(),
+            subscriptions: own,
+            flex_products: product_tokens[ui].keys().map(|k| k.to_string()).collect(),
+            tokens: report.totals.by_user[ui],
+            subscription_cost: money(book, mon.decimal(user_cost)),
+        });
+    }
+    let order = report.order.clone().unwrap_or_else(|| crate::engine::price::cheapest_order(book, report.totals.tokens));
+    let subscriptions = mon.decimal(total_subs);
+    let total = money(book, subscriptions + order.total);
+    PlanOut {
+        subscriptions: all,
+        users,
+        cost: Cost { subscriptions: money(book, subscriptions), tokens: report.totals.tokens, order, total },
+    }
+}
+
+fn round2(d: Decimal) -> f64 {
+    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_string().parse().unwrap_or(0.0)
+}
+
+/// B2 per user × product used: d* = (annual ÷ 12) ÷ (daily rate × unit price), with the
+/// cheapest offering covering the product alone and the all-Flex order's tier.
+fn break_even(model: &Model, flex: &Report, flex_order: &Order) -> Vec<BreakEven> {
+    let price = flex_order.unit_price.unwrap_or_else(|| unit_price(&model.book, 1));
+    let mut days: BTreeMap<(u32, u32), u64> = BTreeMap::new();
+    for c in &flex.charges {
+        if let Item::Product(p) = c.item {
+            *days.entry((c.user, p)).or_default() += 1;
+        }
+    }
+    let mut tables = Tables::new(model);
+    let mut out = Vec::new();
+    let months = Decimal::from(model.months);
+    for (ui, user) in model.users.iter().enumerate() {
+        for (p, spans) in use_by_product(model, &mut tables, user) {
+            if spans.is_empty() {
+                continue;
+            }
+            let rate = model.products[p].tokens;
+            let d = days.get(&(ui as u32, p as u32)).copied().unwrap_or(0);
+            let used = Decimal::from(d) / months;
+            let best = model
+                .offerings
+                .iter()
+                .filter(|o| o.covers.contains(&p))
+                .min_by(|a, b| a.annual.cmp(&b.annual));
+            let per_day = Decimal::from(rate) * price;
+            let (star, verdict) = match best {
+                None => (None, "flex"),
+                Some(o) => {
+                    // used < d* ⇔ days × 12 × rate × price < annual × months (exact).
+                    let lhs = Decimal::from(d).checked_mul(Decimal::from(12)).and_then(|x| x.checked_mul(per_day));
+                    let rhs = o.annual.checked_mul(months);
+                    let verdict = match (lhs, rhs) {
+                        (Some(l), Some(r)) if l < r => "flex",
+                        (Some(l), Some(r)) if l > r => "subscription",
+                        _ => "even",
+                    };
+                    let star = if per_day.is_zero() {
+                        None
+                    } else {
+                        (o.annual / Decimal::from(12)).checked_div(per_day).map(round2)
+                    };
+                    (star, verdict)
+                }
+            };
+            out.push(BreakEven {
+                user: user.id.clone(),
+                product: model.products[p].id.clone(),
+                offering: best.map(|o| o.id.clone()),
+                annual: best.map(|o| o.annual),
+                tokens_per_day: rate,
+                unit_price: price,
+                days_per_month: star,
+                used_days_per_month: round2(used),
+                verdict,
+            });
+        }
+    }
+    out
+}
+
+/// The months of a period as dates, for callers that show the plan (first day of each).
+pub fn month_starts(model: &Model) -> Vec<Date> {
+    (0..model.months).map(|i| add_months(model.start_date, i64::from(i))).collect()
 }

@@ -1,0 +1,554 @@
+//! The team's plan: one option per group, least subscriptions + cheapest order (B3).
+//!
+//! 1. Bounds. For the plans whose cheapest order sits in tier τ (price p, quantities
+//!    lo..=hi), the order costs at least p·max(N, lo) (less half a minor unit of rounding)
+//!    and N ≤ hi. With a multiplier μ ≥ 0 (money per token) this gives, for every such plan,
+//!    cost ≥ μ·F + Σ_g (s_g + μ·t_g) + (p − μ)·(lo if μ ≤ p else hi), so
+//!    φ_τ(μ) = μ·F + Σ_g min_j (s_j + μ·t_j) + … is a lower bound of the whole tier, and
+//!    φ_τ(μ) + (s_j + μ·t_j − min_g) one of the tier's plans that use option j of group g.
+//!    φ_τ is concave and piecewise linear: its maximum is found by walking the breakpoints
+//!    of the groups' lower convex hulls. The bound of the team is the least over tiers.
+//! 2. A good plan: for each promising tier, the options minimising s + μ·t at the best μ,
+//!    then single changes of one group's option while any lowers the cost.
+//! 3. Proof. Options whose bound exceeds the best plan's cost in every tier cannot be in
+//!    an optimal plan; when few groups keep more than one option, an exact dynamic program
+//!    over the tokens of those groups finds the optimum (ties: less subscription money, then
+//!    fewer subscriptions). When that program would be too large, the best plan found is
+//!    returned with the bound and the gap.
+//!
+//! Money is an integer number of units (see `Money` in the parent module); the bounds work
+//! in units / `FINE` so that μ can fall between two units per token. Every product is
+//! checked, and an overflow only gives up a proof, never a wrong answer.
+
+use std::collections::HashMap;
+
+use crate::engine::catalog::PriceBook;
+use crate::engine::price::{order_total, Packs};
+
+/// Sub-units per money unit in the bound computations.
+pub const FINE: i128 = 1_000_000;
+/// Largest dynamic program (cells: tokens range × options) tried for a proof.
+pub const MAX_DP_CELLS: u64 = 40_000_000;
+
+/// C(N) in money units: the total of the cheapest order of at least N tokens (P3).
+pub struct OrderCost<'b> {
+    book: &'b PriceBook,
+    packs: Packs,
+    to_units: &'b dyn Fn(rust_decimal::Decimal) -> Option<i128>,
+    /// (lowest quantity of each tier, the cost of ordering that tier's first quantity),
+    /// with the least such cost from each tier upwards.
+    tier_floor: Vec<(u64, i128)>,
+    memo: HashMap<u64, i128>,
+    /// Last answer and the tokens for which it holds: (from, to, cost).
+    last: (u64, u64, i128),
+    pub overflow: bool,
+}
+
+impl<'b> OrderCost<'b> {
+    pub fn new(book: &'b PriceBook, to_units: &'b dyn Fn(rust_decimal::Decimal) -> Option<i128>) -> OrderCost<'b> {
+        let packs = Packs::new(book);
+        let mut c = OrderCost {
+            book,
+            packs,
+            to_units,
+            tier_floor: Vec::new(),
+            memo: HashMap::new(),
+            last: (1, 0, 0),
+            overflow: false,
+        };
+        let mut floors: Vec<(u64, i128)> = book.tiers.iter().map(|t| (t.from, c.order_of(t.from.max(1)).1)).collect();
+        for i in (0..floors.len().saturating_sub(1)).rev() {
+            floors[i].1 = floors[i].1.min(floors[i + 1].1);
+        }
+        c.tier_floor = floors;
+        c
+    }
+
+    /// (least orderable quantity ≥ n, its total).
+    fn order_of(&mut self, n: u64) -> (u64, i128) {
+        let q = self.packs.least_at_least(n);
+        if let Some(&v) = self.memo.get(&q) {
+            return (q, v);
+        }
+        let v = match (self.to_units)(order_total(self.book, q)) {
+            Some(v) => v,
+            None => {
+                self.overflow = true;
+                i128::MAX / 4
+            }
+        };
+        self.memo.insert(q, v);
+        (q, v)
+    }
+
+    pub fn cost(&mut self, n: u64) -> i128 {
+        if n == 0 {
+            return 0;
+        }
+        if n >= self.last.0 && n <= self.last.1 {
+            return self.last.2;
+        }
+        let (q, own) = self.order_of(n);
+        // Tiers starting above n: ordering their first quantity may cost less.
+        let k = self.tier_floor.partition_point(|&(from, _)| from <= n);
+        let (above, seg_end) = match self.tier_floor.get(k) {
+            Some(&(from, c)) => (c, from - 1),
+            None => (i128::MAX, u64::MAX),
+        };
+        let v = own.min(above);
+        self.last = (n, q.min(seg_end), v);
+        v
+    }
+}
+
+/// A tier as the bounds see it.
+#[derive(Debug, Clone, Copy)]
+pub struct TierBound {
+    pub lo: u64,
+    /// `u64::MAX` for the last tier.
+    pub hi: u64,
+    /// Price per token in sub-units (units × FINE), rounded down.
+    pub price: i128,
+}
+
+/// The search's answer.
+#[derive(Debug, Clone)]
+pub struct Solution {
+    /// Chosen option per group.
+    pub choice: Vec<usize>,
+    pub total: i128,
+    pub subscriptions: i128,
+    pub count: u64,
+    pub tokens: u64,
+    /// Proven lower bound of the optimum, money units.
+    pub lower_bound: i128,
+    pub optimal: bool,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Stats {
+    pub groups: usize,
+    pub options: usize,
+    /// Groups left with more than one option after the bounds.
+    pub open_groups: usize,
+    pub open_options: usize,
+    /// Cells of the exact program (0 when it was not needed or too large).
+    pub dp_cells: u64,
+}
+
+/// Options of one group: (s, t, k), sorted by s then t then k, none dominated.
+pub type Options = Vec<(i128, u64, u32)>;
+
+pub struct Problem<'a, 'b> {
+    pub groups: &'a [Options],
+    /// Tokens no choice changes (products no offering covers, per-result services).
+    pub fixed: u64,
+    pub cost: &'a mut OrderCost<'b>,
+    pub tiers: Vec<TierBound>,
+    /// Half a minor unit, in money units (rounding of an order total).
+    pub half_unit: i128,
+    /// Plans to start the local search from (all-Flex, all-subscription, …), as choices.
+    pub starts: Vec<Vec<usize>>,
+}
+
+type Key = (i128, i128, u64);
+
+struct Lagrange {
+    mu: i128,
+    /// φ(μ) in sub-units; `None` when the tier cannot hold any plan.
+    value: Option<i128>,
+}
+
+fn cm(a: i128, b: i128) -> Option<i128> {
+    a.checked_mul(b)
+}
+
+impl Problem<'_, '_> {
+    fn key(&mut self, s: i128, t: u64, k: u64) -> Key {
+        let c = self.cost.cost(self.fixed + t);
+        (s.saturating_add(c), s, k)
+    }
+
+    fn key_of(&mut self, choice: &[usize]) -> Key {
+        let (mut s, mut t, mut k) = (0i128, 0u64, 0u64);
+        for (g, &j) in choice.iter().enumerate() {
+            let o = self.groups[g][j];
+            s += o.0;
+            t += o.1;
+            k += u64::from(o.2);
+        }
+        self.key(s, t, k)
+    }
+
+    /// Index of the option minimising s·FINE + μ·t (ties: fewer tokens when `low_t`).
+    fn argmin(opts: &Options, mu: i128, low_t: bool) -> Option<(usize, i128)> {
+        let mut best: Option<(usize, i128)> = None;
+        for (j, o) in opts.iter().enumerate() {
+            let v = cm(o.0, FINE)?.checked_add(cm(mu, i128::from(o.1))?)?;
+            let better = match best {
+                None => true,
+                Some((bj, bv)) => v < bv || (v == bv && low_t && o.1 < opts[bj].1),
+            };
+            if better {
+                best = Some((j, v));
+            }
+        }
+        best
+    }
+
+    fn phi(&self, tier: &TierBound, mu: i128) -> Option<i128> {
+        let mut v = cm(mu, i128::from(self.fixed))?;
+        for g in self.groups {
+            v = v.checked_add(Self::argmin(g, mu, false)?.1)?;
+        }
+        let c = if mu <= tier.price { tier.lo } else { tier.hi };
+        v.checked_add(cm(tier.price - mu, i128::from(c))?)
+    }
+
+    /// Breakpoints of all groups' lower hulls: (μ in sub-units, tokens given up there).
+    fn breakpoints(&self) -> Option<Vec<(i128, u64)>> {
+        let mut ev = Vec::new();
+        for g in self.groups {
+            // 2-D frontier: least t for each s (options are sorted by s, t).
+            let mut hull: Vec<(i128, u64)> = Vec::new();
+            for &(s, t, _) in g {
+                if hull.last().is_some_and(|h| h.0 == s || h.1 <= t) {
+                    continue;
+                }
+                while hull.len() >= 2 {
+                    let (a, b) = (hull[hull.len() - 2], hull[hull.len() - 1]);
+                    // Drop b when the a→(s,t) line passes below it: slope(a,b) ≥ slope(b,new).
+                    let lhs = cm(b.0 - a.0, i128::from(b.1 - t))?;
+                    let rhs = cm(s - b.0, i128::from(a.1 - b.1))?;
+                    if lhs >= rhs {
+                        hull.pop();
+                    } else {
+                        break;
+                    }
+                }
+                hull.push((s, t));
+            }
+            for w in hull.windows(2) {
+                let ds = cm(w[1].0 - w[0].0, FINE)?;
+                let dt = w[0].1 - w[1].1;
+                ev.push((ds / i128::from(dt), dt));
+            }
+        }
+        ev.sort_unstable();
+        Some(ev)
+    }
+
+    fn lagrange(&self, tier: &TierBound, events: &[(i128, u64)]) -> Option<Lagrange> {
+        let t0: u64 = self.groups.iter().map(|g| g.first().map_or(0, |o| o.1)).sum();
+        let mut slope = i128::from(self.fixed) + i128::from(t0) - i128::from(tier.lo);
+        let mut mu = 0;
+        let mut past_price = false;
+        let mut i = 0;
+        let done = |mu: i128| -> Option<Lagrange> { self.phi(tier, mu).map(|v| Lagrange { mu, value: Some(v) }) };
+        if slope <= 0 {
+            return done(0);
+        }
+        loop {
+            let next = events.get(i).map(|e| e.0);
+            if !past_price && next.is_none_or(|x| x > tier.price) {
+                past_price = true;
+                if tier.hi == u64::MAX {
+                    return done(tier.price);
+                }
+                slope -= i128::from(tier.hi - tier.lo);
+                if slope <= 0 {
+                    return done(tier.price);
+                }
+                continue;
+            }
+            let Some(&(x, dt)) = events.get(i) else {
+                // Even the fewest tokens are above the tier: no plan of the tier exists.
+                return Some(Lagrange { mu, value: None });
+            };
+            mu = x;
+            slope -= i128::from(dt);
+            i += 1;
+            if slope <= 0 {
+                return done(mu);
+            }
+        }
+    }
+
+    /// Single-group changes while one lowers the key.
+    fn improve(&mut self, choice: &mut [usize]) -> Key {
+        let (mut s, mut t, mut k) = (0i128, 0u64, 0u64);
+        for (g, &j) in choice.iter().enumerate() {
+            let o = self.groups[g][j];
+            s += o.0;
+            t += o.1;
+            k += u64::from(o.2);
+        }
+        let mut best = self.key(s, t, k);
+        for _ in 0..50 {
+            let mut changed = false;
+            for g in 0..self.groups.len() {
+                let cur = self.groups[g][choice[g]];
+                for j in 0..self.groups[g].len() {
+                    if j == choice[g] {
+                        continue;
+                    }
+                    let o = self.groups[g][j];
+                    let (s2, t2, k2) = (s - cur.0 + o.0, t - cur.1 + o.1, k - u64::from(cur.2) + u64::from(o.2));
+                    let key = self.key(s2, t2, k2);
+                    if key < best {
+                        best = key;
+                        choice[g] = j;
+                        (s, t, k) = (s2, t2, k2);
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        best
+    }
+
+    pub fn solve(&mut self) -> Solution {
+        let n = self.groups.len();
+        let mut stats = Stats {
+            groups: n,
+            options: self.groups.iter().map(Vec::len).sum(),
+            ..Stats::default()
+        };
+        // The best plan so far: all-Flex-most (the least-money option of every group).
+        let mut best_choice = vec![0usize; n];
+        let mut best = self.improve(&mut best_choice);
+        for start in std::mem::take(&mut self.starts) {
+            let mut c = start;
+            let key = self.improve(&mut c);
+            if key < best {
+                best = key;
+                best_choice = c;
+            }
+        }
+
+        // Plans with no token at all: each group's cheapest zero-token option.
+        let mut zero: Option<(Key, Vec<usize>)> = None;
+        if self.fixed == 0 {
+            let mut c = Vec::with_capacity(n);
+            for g in self.groups {
+                match g.iter().position(|o| o.1 == 0) {
+                    Some(j) => c.push(j),
+                    None => break,
+                }
+            }
+            if c.len() == n {
+                let key = self.key_of(&c);
+                zero = Some((key, c));
+            }
+        }
+        if let Some((key, c)) = &zero {
+            if *key < best {
+                best = *key;
+                best_choice = c.clone();
+            }
+        }
+
+        let events = self.breakpoints();
+        let tiers = self.tiers.clone();
+        let mut bounds: Vec<Option<(TierBound, Lagrange)>> = Vec::new();
+        if let Some(ev) = &events {
+            for tier in &tiers {
+                let l = self.lagrange(tier, ev);
+                bounds.push(l.map(|l| (*tier, l)));
+            }
+        }
+        // Starting points from the bounds' minimisers.
+        let mut order: Vec<usize> = (0..bounds.len()).collect();
+        let half_unit = self.half_unit;
+        let tier_lb = move |b: &Option<(TierBound, Lagrange)>| -> i128 {
+            match b {
+                Some((_, Lagrange { value: Some(v), .. })) => v.div_euclid(FINE) - half_unit,
+                Some((_, Lagrange { value: None, .. })) => i128::MAX,
+                None => i128::MIN,
+            }
+        };
+        order.sort_by_key(|&i| tier_lb(&bounds[i]));
+        for &i in order.iter().take(3) {
+            let Some((_, l)) = &bounds[i] else { continue };
+            if l.value.is_none() || tier_lb(&bounds[i]) > best.0 {
+                continue;
+            }
+            for low_t in [false, true] {
+                let c: Option<Vec<usize>> = self.groups.iter().map(|g| Self::argmin(g, l.mu, low_t).map(|x| x.0)).collect();
+                if let Some(mut c) = c {
+                    let key = self.improve(&mut c);
+                    if key < best {
+                        best = key;
+                        best_choice = c;
+                    }
+                }
+            }
+        }
+
+        // Which options can still be in an optimal plan.
+        let mut lower = best.0;
+        if let Some((key, _)) = &zero {
+            lower = lower.min(key.0);
+        }
+        let mut alive: Vec<Vec<bool>> = self.groups.iter().map(|g| vec![false; g.len()]).collect();
+        let mut all_alive = false;
+        for b in &bounds {
+            let lb = tier_lb(b);
+            lower = lower.min(lb);
+            let Some((_, l)) = b else {
+                all_alive = true;
+                continue;
+            };
+            let Some(phi) = l.value else { continue };
+            if lb > best.0 {
+                continue;
+            }
+            let limit = (best.0 + self.half_unit).checked_mul(FINE);
+            for (g, opts) in self.groups.iter().enumerate() {
+                let Some((_, min_g)) = Self::argmin(opts, l.mu, false) else {
+                    alive[g].iter_mut().for_each(|a| *a = true);
+                    continue;
+                };
+                for (j, o) in opts.iter().enumerate() {
+                    let v = cm(o.0, FINE).and_then(|a| a.checked_add(cm(l.mu, i128::from(o.1))?));
+                    let keep = match (v, limit) {
+                        (Some(v), Some(limit)) => phi.saturating_add(v - min_g) <= limit,
+                        _ => true,
+                    };
+                    alive[g][j] |= keep;
+                }
+            }
+        }
+        if events.is_none() || bounds.is_empty() {
+            all_alive = true;
+            lower = i128::MIN;
+        }
+        if all_alive {
+            alive.iter_mut().for_each(|a| a.iter_mut().for_each(|x| *x = true));
+        }
+        // The incumbent's own options always stay (ties must be compared with it).
+        for (g, &j) in best_choice.iter().enumerate() {
+            alive[g][j] = true;
+        }
+
+        // Exact program over the groups that keep more than one option.
+        let open: Vec<usize> = (0..n).filter(|&g| alive[g].iter().filter(|&&a| a).count() > 1).collect();
+        stats.open_groups = open.len();
+        stats.open_options = open.iter().map(|&g| alive[g].iter().filter(|&&a| a).count()).sum();
+        let (mut s0, mut t0, mut k0) = (0i128, 0u64, 0u64);
+        let mut fixed_choice = vec![0usize; n];
+        for g in 0..n {
+            if !open.contains(&g) {
+                let j = alive[g].iter().position(|&a| a).unwrap_or(0);
+                fixed_choice[g] = j;
+                let o = self.groups[g][j];
+                s0 += o.0;
+                t0 += o.1;
+                k0 += u64::from(o.2);
+            }
+        }
+        let mut cells: u64 = 0;
+        let mut range: u64 = 0;
+        let mut lists: Vec<Vec<usize>> = Vec::new();
+        for &g in &open {
+            let l: Vec<usize> = (0..self.groups[g].len()).filter(|&j| alive[g][j]).collect();
+            let tmin = l.iter().map(|&j| self.groups[g][j].1).min().unwrap_or(0);
+            let tmax = l.iter().map(|&j| self.groups[g][j].1).max().unwrap_or(0);
+            range = range.saturating_add(tmax - tmin);
+            cells = cells.saturating_add(range.saturating_add(1).saturating_mul(l.len() as u64));
+            lists.push(l);
+        }
+        let mut optimal = false;
+        if cells <= MAX_DP_CELLS && !self.cost.overflow {
+            stats.dp_cells = cells;
+            let (c, key) = self.exact(&open, &lists, (s0, t0, k0), &fixed_choice);
+            if key <= best {
+                best = key;
+                best_choice = c;
+            }
+            if let Some((zk, zc)) = &zero {
+                if *zk < best {
+                    best = *zk;
+                    best_choice = zc.clone();
+                }
+            }
+            optimal = true;
+            lower = best.0;
+        }
+        let (s, t, k) = best_choice.iter().enumerate().fold((0i128, 0u64, 0u64), |a, (g, &j)| {
+            let o = self.groups[g][j];
+            (a.0 + o.0, a.1 + o.1, a.2 + u64::from(o.2))
+        });
+        Solution {
+            choice: best_choice,
+            total: best.0,
+            subscriptions: s,
+            count: k,
+            tokens: self.fixed + t,
+            lower_bound: lower.min(best.0).max(0),
+            optimal,
+            stats,
+        }
+    }
+
+    /// Dynamic program over the open groups' tokens: for each token sum, the least
+    /// (subscription money, subscriptions); then the best sum under the real order cost.
+    fn exact(&mut self, open: &[usize], lists: &[Vec<usize>], base: (i128, u64, u64), fixed: &[usize]) -> (Vec<usize>, Key) {
+        const EMPTY: (i128, u64) = (i128::MAX, u64::MAX);
+        let mut base_t = base.1;
+        let mut dp: Vec<(i128, u64)> = vec![(0, 0)];
+        let mut back: Vec<Vec<u16>> = Vec::with_capacity(open.len());
+        for (oi, &g) in open.iter().enumerate() {
+            let opts = &self.groups[g];
+            let tmin = lists[oi].iter().map(|&j| opts[j].1).min().unwrap_or(0);
+            let tmax = lists[oi].iter().map(|&j| opts[j].1).max().unwrap_or(0);
+            base_t += tmin;
+            let width = (tmax - tmin) as usize;
+            let mut next = vec![EMPTY; dp.len() + width];
+            let mut choice = vec![u16::MAX; next.len()];
+            for (li, &j) in lists[oi].iter().enumerate() {
+                let o = opts[j];
+                let shift = (o.1 - tmin) as usize;
+                for (x, &(s, k)) in dp.iter().enumerate() {
+                    if s == i128::MAX {
+                        continue;
+                    }
+                    let cand = (s + o.0, k + u64::from(o.2));
+                    let slot = &mut next[x + shift];
+                    if cand < *slot {
+                        *slot = cand;
+                        choice[x + shift] = li as u16;
+                    }
+                }
+            }
+            dp = next;
+            back.push(choice);
+        }
+        let mut best: Option<(Key, usize)> = None;
+        for (x, &(s, k)) in dp.iter().enumerate() {
+            if s == i128::MAX {
+                continue;
+            }
+            let key = self.key(base.0 + s, base_t + x as u64, base.2 + k);
+            if best.is_none_or(|b| key < b.0) {
+                best = Some((key, x));
+            }
+        }
+        let (key, mut x) = best.unwrap_or(((i128::MAX, i128::MAX, u64::MAX), 0));
+        let mut choice = fixed.to_vec();
+        for oi in (0..open.len()).rev() {
+            let g = open[oi];
+            let li = back[oi][x] as usize;
+            let j = lists[oi][li];
+            choice[g] = j;
+            let tmin = lists[oi].iter().map(|&j| self.groups[g][j].1).min().unwrap_or(0);
+            x -= (self.groups[g][j].1 - tmin) as usize;
+        }
+        (choice, key)
+    }
+}
