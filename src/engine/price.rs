@@ -101,7 +101,10 @@ pub fn order_total(b: &PriceBook, q: u64) -> Decimal {
     if q == 0 {
         return money(b, Decimal::ZERO);
     }
-    money(b, Decimal::from(q) * unit_price(b, q))
+    // Validation bounds prices and quantities far below Decimal's range; saturate anyway
+    // rather than panic.
+    let total = Decimal::from(q).checked_mul(unit_price(b, q)).unwrap_or(Decimal::MAX);
+    money(b, total)
 }
 
 /// Rounds an amount to the book's minor unit, half away from zero, written with exactly

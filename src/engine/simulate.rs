@@ -272,17 +272,21 @@ fn simulate_meters(model: &Model, mut users: Vec<UserMeters>, used_products: Vec
     }
 }
 
-/// The first instant of each month of the period, and the period's end.
+/// The calendar months the period touches (`YYYY-MM` in the team's zone), each with the
+/// instant it starts; the first starts with the period, and a last entry marks its end.
 pub fn month_starts(model: &Model) -> Vec<(String, Instant)> {
-    (0..=model.months)
-        .map(|i| {
-            let d = add_months(model.start_date, i64::from(i));
-            (
-                format!("{:04}-{:02}", d.year(), d.month()),
-                midnight(&model.tz, d),
-            )
-        })
-        .collect()
+    let key = |d: jiff::civil::Date| format!("{:04}-{:02}", d.year(), d.month());
+    let mut out = vec![(key(model.start_date), model.start)];
+    let mut d = model.start_date.first_of_month();
+    loop {
+        d = add_months(d, 1);
+        if d >= model.end_date {
+            break;
+        }
+        out.push((key(d), midnight(&model.tz, d)));
+    }
+    out.push((key(model.end_date), model.end));
+    out
 }
 
 fn totals(
@@ -295,7 +299,8 @@ fn totals(
     let mut by_product_idx = vec![0u64; model.products.len()];
     let mut by_service_idx = vec![0u64; model.services.len()];
     let starts = month_starts(model);
-    let mut by_month = vec![0u64; model.months as usize];
+    let months = starts.len() - 1;
+    let mut by_month = vec![0u64; months];
     let mut total = 0u64;
     for c in charges {
         total += c.tokens;
@@ -329,7 +334,7 @@ fn totals(
         by_product,
         by_month: starts
             .iter()
-            .take(model.months as usize)
+            .take(months)
             .map(|(k, _)| k.clone())
             .zip(by_month)
             .collect(),

@@ -19,6 +19,8 @@ pub const MAX_PACK_TOKENS: u64 = 1_000_000_000;
 /// Largest result quantity and custom rate: keeps every token sum far inside 64 bits.
 pub const MAX_QUANTITY: u64 = 1_000_000;
 pub const MAX_MONTHS: u32 = 36;
+/// Largest amount of money in a scenario: keeps every product and sum of money exact.
+pub const MAX_MONEY: u64 = 1_000_000_000_000;
 
 type Res<T> = Result<T, InputError>;
 
@@ -76,7 +78,10 @@ pub fn money(path: &str, s: &str) -> Res<Decimal> {
             ),
         );
     }
-    Decimal::from_str(s).or_else(|_| err(path, format!("{s:?} is too large an amount")))
+    match Decimal::from_str(s) {
+        Ok(d) if d <= Decimal::from(MAX_MONEY) => Ok(d),
+        _ => err(path, format!("{s:?} is more than the largest amount accepted ({MAX_MONEY})")),
+    }
 }
 
 fn id(path: &str, s: &str) -> Res<()> {

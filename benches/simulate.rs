@@ -1,0 +1,108 @@
+//! The `simulate` benchmark (issue 2, part 8): generated teams of 100, 1,000 and 10,000
+//! users over one year (target: the 10,000-user year, about 3 million use intervals,
+//! validated and simulated in at most 100 ms on one core, release build).
+//!
+//! Three timings per size, kept apart so that JSON reading does not hide the engine:
+//! `parse` (JSON text → `Scenario`), `validate+simulate` (`Scenario` → `Report`, what the
+//! target is about), and `run` (`Model` → `Report`, the event pass alone).
+//! Before timing, it prints what each scenario holds: users, use intervals, charges,
+//! denials, alerts, expirations, so the figure can be read against the work done.
+//!
+//! Run: `bash scripts/bench.sh` (or `cargo bench --bench simulate`).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use flexcalc::engine::simulate::{run, use_by_product, Tables};
+use flexcalc::engine::validate::validate;
+use flexcalc::{simulate, Scenario};
+
+#[path = "gen/mod.rs"]
+mod gen;
+
+const SEED: u64 = 2027;
+const SIZES: [usize; 3] = [100, 1_000, 10_000];
+
+/// Use intervals after pattern expansion, idle time and merging per user and product
+/// (M1, M2, M5), before subscriptions are taken out.
+fn use_intervals(scenario: &Scenario) -> usize {
+    let model = validate(scenario).expect("generated scenario is valid");
+    let mut tables = Tables::new(&model);
+    model
+        .users
+        .iter()
+        .map(|u| {
+            use_by_product(&model, &mut tables, u)
+                .iter()
+                .map(|(_, s)| s.len())
+                .sum::<usize>()
+        })
+        .sum()
+}
+
+fn describe(users: usize, scenario: &Scenario, json: &str) {
+    let t = Instant::now();
+    let report = simulate(scenario).expect("generated scenario simulates");
+    let once = t.elapsed();
+    let first_denial = report
+        .denials
+        .first()
+        .map(|d| report.charge_time(&d.charge))
+        .unwrap_or_default();
+    println!(
+        "scenario {users:>6} users: {:>9} use intervals, JSON {:>6.1} MB, {:>8} charges, {:>7} denials (first {}), {} alerts, {} expirations, {} tokens; one cold validate+simulate {:.1} ms",
+        use_intervals(scenario),
+        json.len() as f64 / 1e6,
+        report.charges.len(),
+        report.denials.len(),
+        if first_denial.is_empty() { "none".to_string() } else { first_denial },
+        report.alerts.len(),
+        report.expirations.len(),
+        report.totals.tokens,
+        once.as_secs_f64() * 1e3,
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("simulate");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    for users in SIZES {
+        let scenario = gen::scenario(users, SEED);
+        let json = scenario.to_json();
+        describe(users, &scenario, &json);
+        group.throughput(Throughput::Elements(users as u64));
+        group.bench_with_input(BenchmarkId::new("parse", users), &json, |b, json| {
+            b.iter_batched(
+                || (),
+                |_| Scenario::from_json(black_box(json)).unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+        group.bench_with_input(
+            BenchmarkId::new("validate+simulate", users),
+            &scenario,
+            |b, s| {
+                b.iter_batched(
+                    || (),
+                    |_| simulate(black_box(s)).unwrap(),
+                    BatchSize::PerIteration,
+                )
+            },
+        );
+        let model = validate(&scenario).unwrap();
+        group.bench_with_input(BenchmarkId::new("run", users), &model, |b, m| {
+            b.iter_batched(|| (), |_| run(black_box(m)), BatchSize::PerIteration)
+        });
+    }
+    group.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    bench(&mut c);
+    c.final_summary();
+}
