@@ -18,10 +18,11 @@ use serde::Serialize;
 
 use crate::engine::error::InputError;
 use crate::engine::model::{Model, SubscriptionM};
-use crate::engine::price::{money, unit_price, Order};
-use crate::engine::report::{Item, Report};
+use crate::engine::intervals::{subtract, Span};
+use crate::engine::meter::Meter;
+use crate::engine::price::{cheapest_order, money, unit_price, Order};
 use crate::engine::scenario::Scenario;
-use crate::engine::simulate::{run_with_subscriptions, use_by_product, Tables};
+use crate::engine::simulate::{covered, use_by_product, Tables};
 use crate::engine::time::{add_days, add_months, format_date, midnight};
 use crate::engine::validate::validate;
 
@@ -150,10 +151,20 @@ impl Money {
 /// An amount is refused when its sums over a large team could leave exact arithmetic.
 const MAX_PRICE_UNITS: i128 = 1_000_000_000_000_000_000_000;
 
-/// Per-user facts gathered once: products used, their spans' day tables, tokens.
+/// One product a user uses: its use (M1, M2, M5) and its days per coverage.
+struct ProductUse {
+    product: usize,
+    rate: u64,
+    spans: Vec<Span>,
+    days: DayTable,
+    coverable: bool,
+}
+
+/// Per-user facts gathered once: the products used and the per-result tokens.
 struct UserFacts {
-    /// (product, rate, table) of products some offering covers.
-    coverable: Vec<(usize, u64, DayTable)>,
+    products: Vec<ProductUse>,
+    /// Tokens of per-result services inside the period (M7): no subscription covers them.
+    results: u64,
 }
 
 /// The years an annual subscription is paid for over the period (B3: ⌈months ÷ 12⌉).
@@ -161,6 +172,7 @@ fn years(model: &Model) -> u32 {
     model.months.div_ceil(12)
 }
 
+static mut GT: f64 = 0.0;
 pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
     let mut est = model.clone();
     est.packs = None;
@@ -193,23 +205,30 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         monthly_units.push(mo);
     }
 
-    // All-Flex first: the break-even figures and the tokens nothing can cover come from it.
-    let none: Vec<Vec<SubscriptionM>> = vec![Vec::new(); est.users.len()];
-    let flex_report = simulate_with(&est, &none);
-
+    let __t = std::time::Instant::now();
     let mut tables = Tables::new(&est);
     let mut groups: Vec<Group> = Vec::new();
     let mut facts: Vec<UserFacts> = Vec::with_capacity(est.users.len());
     let mut complete = true;
     for (ui, user) in est.users.iter().enumerate() {
         let bounds: Vec<i64> = (0..=m).map(|i| midnight(&user.tz, add_months(est.start_date, i as i64))).collect();
-        let mut coverable = Vec::new();
+        let mut products = Vec::new();
         for (p, spans) in use_by_product(&est, &mut tables, user) {
-            if spans.is_empty() || !est.offerings.iter().any(|o| o.covers.contains(&p)) {
+            if spans.is_empty() {
                 continue;
             }
-            coverable.push((p, est.products[p].tokens, DayTable::new(&spans, &bounds)));
+            let days = DayTable::new(&spans, &bounds);
+            let coverable = est.offerings.iter().any(|o| o.covers.contains(&p));
+            products.push(ProductUse { product: p, rate: est.products[p].tokens, spans, days, coverable });
         }
+        let results = user
+            .results
+            .iter()
+            .filter(|r| r.at >= est.start && r.at < est.end)
+            .map(|r| est.services[r.service].tokens * r.quantity)
+            .sum();
+        let coverable: Vec<(usize, u64, &DayTable)> =
+            products.iter().filter(|x| x.coverable).map(|x| (x.product, x.rate, &x.days)).collect();
         // Products joined by an offering covering both form a group.
         let n = coverable.len();
         let mut parent: Vec<usize> = (0..n).collect();
@@ -262,18 +281,21 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
                     })
                 })
                 .collect();
+            let __g = std::time::Instant::now();
             let g = Group::new(ui, products, offerings, years);
+            unsafe { GT += __g.elapsed().as_secs_f64(); }
             complete &= g.complete;
             groups.push(g);
         }
-        facts.push(UserFacts { coverable });
+        facts.push(UserFacts { products, results });
     }
-
-    let coverable_tokens: u64 = facts
+    eprintln!("groups {:?} (frontiers {:.1} ms)", __t.elapsed(), unsafe { GT } * 1e3);
+    unsafe { GT = 0.0; }
+    // Tokens no plan changes: products no offering covers, per-result services.
+    let fixed: u64 = facts
         .iter()
-        .flat_map(|f| f.coverable.iter().map(|(_, r, d)| r * u64::from(d.all())))
+        .map(|f| f.results + f.products.iter().filter(|x| !x.coverable).map(|x| x.rate * u64::from(x.days.all())).sum::<u64>())
         .sum();
-    let fixed = flex_report.totals.tokens.saturating_sub(coverable_tokens);
 
     // Plans to compare with, and to start the search from.
     let all_sub = all_subscription_plan(&est, &facts, &annual_units);
@@ -318,6 +340,7 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
     let options: Vec<search::Options> = groups.iter().map(|g| g.points.iter().map(|p| (p.s, p.t, p.k)).collect()).collect();
     let solution = Problem { groups: &options, fixed, cost: &mut cost, tiers, half_unit, starts }.solve();
 
+    eprintln!("solve {:?}", __t.elapsed());
     // The plan's subscriptions, per user.
     let mut plan_subs: Vec<Vec<(SubscriptionM, &'static str)>> = vec![Vec::new(); est.users.len()];
     for (g, &j) in groups.iter().zip(&solution.choice) {
@@ -350,15 +373,17 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             .map(|l| l.into_iter().map(|(s, t)| { let p = price_of(&s, t); (s, t, p) }).collect())
             .collect()
     };
-    let plan = plan_out(&est, &mon, priced(plan_subs));
-    let all_flex = plan_out(&est, &mon, vec![Vec::new(); est.users.len()]);
+    let plan = plan_out(&est, &mon, &facts, priced(plan_subs));
+    let all_flex = plan_out(&est, &mon, &facts, vec![Vec::new(); est.users.len()]);
     let all_subscription = plan_out(
         &est,
         &mon,
+        &facts,
         priced(all_sub.iter().map(|l| l.iter().map(|&o| (annual_sub(&est, o), "annual")).collect()).collect()),
     );
-    let current = plan_out(&est, &mon, current_priced(&est, &annual_units, &monthly_units));
+    let current = plan_out(&est, &mon, &facts, current_priced(&est, &annual_units, &monthly_units));
 
+    eprintln!("outs {:?}", __t.elapsed());
     let consistent = plan.cost.tokens == solution.tokens;
     let optimal = solution.optimal && complete && consistent;
     let lower = if optimal { plan.cost.total } else { money(&est.book, mon.decimal(solution.lower_bound)).min(plan.cost.total) };
@@ -368,7 +393,7 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         all_subscription: all_subscription.cost.total - plan.cost.total,
         current: current.cost.total - plan.cost.total,
     };
-    let break_even = break_even(&est, &flex_report, &all_flex.cost.order);
+    let break_even = break_even(&est, &facts, &all_flex.cost.order);
     Ok(Advice {
         currency: est.currency.clone(),
         gap: plan.cost.total - lower,
@@ -382,11 +407,6 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         break_even,
         search: solution.stats,
     })
-}
-
-fn simulate_with(model: &Model, subs: &[Vec<SubscriptionM>]) -> Report {
-    let refs: Vec<&[SubscriptionM]> = subs.iter().map(Vec::as_slice).collect();
-    run_with_subscriptions(model, &refs)
 }
 
 /// B3: an annual subscription runs from the period's start to its last day.
@@ -410,7 +430,7 @@ fn all_subscription_plan(model: &Model, facts: &[UserFacts], annual: &[i128]) ->
     facts
         .iter()
         .map(|f| {
-            let products: Vec<usize> = f.coverable.iter().map(|c| c.0).collect();
+            let products: Vec<usize> = f.products.iter().filter(|x| x.coverable).map(|x| x.product).collect();
             if products.is_empty() {
                 return Vec::new();
             }
@@ -532,20 +552,66 @@ fn current_as_plan(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> 
         .collect()
 }
 
-fn plan_out(model: &Model, mon: &Money, subs: Vec<Vec<(SubscriptionM, &'static str, i128)>>) -> PlanOut {
-    let plain: Vec<Vec<SubscriptionM>> = subs.iter().map(|l| l.iter().map(|x| x.0.clone()).collect()).collect();
-    let report = simulate_with(model, &plain);
-    let mut product_tokens: Vec<BTreeMap<&str, u64>> = vec![BTreeMap::new(); model.users.len()];
-    for c in &report.charges {
-        if let Item::Product(p) = c.item {
-            *product_tokens[c.user as usize].entry(model.products[p as usize].id.as_str()).or_default() += c.tokens;
-        }
+/// The months a plan-shaped subscription covers (bit i: month i): an annual one or one
+/// month of B3; `None` for any other dates.
+fn aligned_mask(model: &Model, s: &SubscriptionM) -> Option<u64> {
+    let m = model.months as usize;
+    if s.from == model.start_date && s.to == add_days(model.end_date, -1) {
+        return Some(if m == 64 { u64::MAX } else { (1u64 << m) - 1 });
     }
+    let i = (0..m).find(|&i| add_months(model.start_date, i as i64) == s.from)?;
+    (add_days(add_months(model.start_date, i as i64 + 1), -1) == s.to).then_some(1u64 << i)
+}
+
+/// Tokens of each product a user uses under these subscriptions (M3, M4), in estimate mode.
+fn product_tokens(model: &Model, user: usize, f: &UserFacts, subs: &[SubscriptionM]) -> Vec<u64> {
+    f.products
+        .iter()
+        .map(|x| {
+            let mut mask = 0u64;
+            let mut plain = true;
+            for s in subs.iter().filter(|s| model.offerings[s.offering].covers.contains(&x.product)) {
+                match aligned_mask(model, s) {
+                    Some(b) => mask |= b,
+                    None => plain = false,
+                }
+            }
+            let days = if plain {
+                u64::from(x.days.days(mask))
+            } else {
+                let cover = covered(model, &model.users[user], subs, x.product);
+                let mut meter = Meter::new(subtract(&x.spans, &cover));
+                let mut n = 0;
+                while let Some(t) = meter.due() {
+                    meter.charged(t);
+                    n += 1;
+                }
+                n
+            };
+            x.rate * days
+        })
+        .collect()
+}
+
+fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Vec<Vec<(SubscriptionM, &'static str, i128)>>) -> PlanOut {
     let book = &model.book;
     let mut all = Vec::new();
     let mut users = Vec::with_capacity(model.users.len());
     let mut total_subs: i128 = 0;
+    let mut total_tokens: u64 = 0;
     for (ui, (user, list)) in model.users.iter().zip(&subs).enumerate() {
+        let plain: Vec<SubscriptionM> = list.iter().map(|x| x.0.clone()).collect();
+        let tokens = product_tokens(model, ui, &facts[ui], &plain);
+        let mut flex_products: Vec<String> = facts[ui]
+            .products
+            .iter()
+            .zip(&tokens)
+            .filter(|(_, &t)| t > 0)
+            .map(|(x, _)| model.products[x.product].id.clone())
+            .collect();
+        flex_products.sort();
+        let user_tokens = facts[ui].results + tokens.iter().sum::<u64>();
+        total_tokens += user_tokens;
         let mut own = Vec::with_capacity(list.len());
         let mut user_cost = 0i128;
         for (s, term, price) in list {
@@ -565,18 +631,18 @@ fn plan_out(model: &Model, mon: &Money, subs: Vec<Vec<(SubscriptionM, &'static s
         users.push(UserOut {
             user: user.id.clone(),
             subscriptions: own,
-            flex_products: product_tokens[ui].keys().map(|k| k.to_string()).collect(),
-            tokens: report.totals.by_user[ui],
+            flex_products,
+            tokens: user_tokens,
             subscription_cost: money(book, mon.decimal(user_cost)),
         });
     }
-    let order = report.order.clone().unwrap_or_else(|| crate::engine::price::cheapest_order(book, report.totals.tokens));
+    let order = cheapest_order(book, total_tokens);
     let subscriptions = mon.decimal(total_subs);
     let total = money(book, subscriptions + order.total);
     PlanOut {
         subscriptions: all,
         users,
-        cost: Cost { subscriptions: money(book, subscriptions), tokens: report.totals.tokens, order, total },
+        cost: Cost { subscriptions: money(book, subscriptions), tokens: total_tokens, order, total },
     }
 }
 
@@ -586,24 +652,14 @@ fn round2(d: Decimal) -> f64 {
 
 /// B2 per user × product used: d* = (annual ÷ 12) ÷ (daily rate × unit price), with the
 /// cheapest offering covering the product alone and the all-Flex order's tier.
-fn break_even(model: &Model, flex: &Report, flex_order: &Order) -> Vec<BreakEven> {
+fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<BreakEven> {
     let price = flex_order.unit_price.unwrap_or_else(|| unit_price(&model.book, 1));
-    let mut days: BTreeMap<(u32, u32), u64> = BTreeMap::new();
-    for c in &flex.charges {
-        if let Item::Product(p) = c.item {
-            *days.entry((c.user, p)).or_default() += 1;
-        }
-    }
-    let mut tables = Tables::new(model);
     let mut out = Vec::new();
     let months = Decimal::from(model.months);
-    for (ui, user) in model.users.iter().enumerate() {
-        for (p, spans) in use_by_product(model, &mut tables, user) {
-            if spans.is_empty() {
-                continue;
-            }
-            let rate = model.products[p].tokens;
-            let d = days.get(&(ui as u32, p as u32)).copied().unwrap_or(0);
+    for (user, f) in model.users.iter().zip(facts) {
+        for x in &f.products {
+            let (p, rate) = (x.product, x.rate);
+            let d = u64::from(x.days.all());
             let used = Decimal::from(d) / months;
             let best = model
                 .offerings

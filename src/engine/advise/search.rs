@@ -313,6 +313,7 @@ impl Problem<'_, '_> {
     }
 
     pub fn solve(&mut self) -> Solution {
+        let __t = std::time::Instant::now();
         let n = self.groups.len();
         let mut stats = Stats {
             groups: n,
@@ -353,6 +354,7 @@ impl Problem<'_, '_> {
             }
         }
 
+        eprintln!("  local {:?}", __t.elapsed());
         let events = self.breakpoints();
         let tiers = self.tiers.clone();
         let mut bounds: Vec<Option<(TierBound, Lagrange)>> = Vec::new();
@@ -390,6 +392,7 @@ impl Problem<'_, '_> {
             }
         }
 
+        eprintln!("  bounds+starts {:?}", __t.elapsed());
         // Which options can still be in an optimal plan.
         let mut lower = best.0;
         if let Some((key, _)) = &zero {
@@ -463,6 +466,7 @@ impl Problem<'_, '_> {
             cells = cells.saturating_add(range.saturating_add(1).saturating_mul(l.len() as u64));
             lists.push(l);
         }
+        eprintln!("  elim {:?}", __t.elapsed());
         let mut optimal = false;
         if cells <= MAX_DP_CELLS && !self.cost.overflow {
             stats.dp_cells = cells;

@@ -1,0 +1,509 @@
+// End-to-end tests of the built app (dist/) in Debian Chromium through playwright-core.
+// `node e2e/run.js [dist]`. Saves screenshots into e2e/out/screenshots, prints the
+// performance figures, and ends with the line `N passed, N failed`.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const { chromium } = require('playwright-core');
+const { serve } = require('./server.js');
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.resolve(process.argv[2] || path.join(ROOT, 'dist'));
+const OUT = path.join(__dirname, 'out');
+const SHOTS = path.join(OUT, 'screenshots');
+fs.mkdirSync(SHOTS, { recursive: true });
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'];
+const DESKTOP = { width: 1400, height: 1000 };
+const PHONE = { width: 390, height: 844 };
+
+let base;
+const results = [];
+const perf = {};
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'flexcalc-e2e-'));
+
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+function eq(a, b, msg) { if (a !== b) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); }
+
+/** A fresh browser profile; the page fails the test on any console error or page error. */
+async function open(viewport = DESKTOP) {
+  const dir = fs.mkdtempSync(path.join(tmpRoot, 'p-'));
+  const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport, acceptDownloads: true });
+  const page = ctx.pages()[0] || await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  const done = async () => { await ctx.close(); assert(errors.length === 0, errors.join('\n')); };
+  return { ctx, page, errors, done };
+}
+
+async function ready(page) {
+  await page.waitForSelector('#summary', { timeout: 20000 });
+}
+const tokens = (page) => page.$eval('#sum-tokens .stat-value', (e) => Number(e.dataset.value));
+const cost = (page) => page.$eval('#sum-cost .stat-value', (e) => e.dataset.value);
+const costText = (page) => page.$eval('#sum-cost .stat-value', (e) => e.textContent);
+const stored = (page) => page.evaluate(() => localStorage.getItem('flexcalc.scenario'));
+
+async function shot(page, name, full = true) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: full });
+}
+
+async function tab(page, n) {
+  await page.click(`#tab-${n}`);
+}
+
+/** A team of `n` users, each with two products on different patterns (for perf). */
+function bigTeam(n) {
+  const users = [];
+  for (let i = 0; i < n; i++) {
+    users.push({
+      id: `u${i}`, name: `User ${i}`,
+      usage: [
+        { product: i % 3 === 0 ? 'revit' : 'autocad', weekly: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:30' } },
+        { product: i % 2 ? 'navisworks' : '3dsmax', monthly: { days: 3 + (i % 5), from: '09:00', to: '17:00' } },
+      ],
+    });
+  }
+  return { flexcalc: 1, name: 'Large team', currency: 'EUR', timezone: 'Europe/Paris', period: { start: '2027-01-01', months: 12 }, users };
+}
+
+async function importJson(page, obj, name = 'scenario.json') {
+  const file = path.join(tmpRoot, name);
+  fs.writeFileSync(file, typeof obj === 'string' ? obj : JSON.stringify(obj, null, 2));
+  await page.setInputFiles('#import-file', file);
+}
+
+async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const file = path.join(tmpRoot, `${Date.now()}-${dl.suggestedFilename()}`);
+  await dl.saveAs(file);
+  return { name: dl.suggestedFilename(), text: fs.readFileSync(file, 'utf8'), file };
+}
+
+const CLI = ['target/release/flexcalc', 'target/debug/flexcalc'].map((p) => path.join(ROOT, p)).find((p) => fs.existsSync(p));
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('loads the starter team with results and no console error', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  assert(await tokens(page) > 0, 'tokens shown');
+  eq(await page.getAttribute('#summary', 'role'), 'status', 'results in a role=status region');
+  assert(await page.$('.users li') !== null, 'team list');
+  await shot(page, 'desktop-team');
+  await done();
+});
+
+test('build a team: add users from a template, add a product, duplicate', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  const before = await tokens(page);
+  const n0 = await page.$$eval('.users li', (l) => l.length);
+  await page.selectOption('#add-template', 'tpl.fulltime');
+  await page.click('#add-user');
+  eq(await page.$$eval('.users li', (l) => l.length), n0 + 1, 'one user added');
+  const afterAdd = await tokens(page);
+  assert(afterAdd > before, `a full-time user adds tokens (${before} → ${afterAdd})`);
+  await page.fill('#f-users-3--name', 'Dana');
+  await page.waitForFunction(() => document.querySelector('#user-h').textContent === 'Dana');
+  await page.fill('#product-search', 'maya');
+  await page.selectOption('#product-choice', 'maya');
+  await page.click('#add-product');
+  await page.waitForSelector('article.usage >> nth=1');
+  const withMaya = await tokens(page);
+  assert(withMaya > afterAdd, 'adding Maya adds tokens');
+  await page.fill('#f-ui-copies3', '5');
+  await page.click('#duplicate-user');
+  eq(await page.$$eval('.users li', (l) => l.length), n0 + 6, 'add 5 users like this');
+  const ids = JSON.parse(await stored(page)).users.map((u) => u.id);
+  eq(new Set(ids).size, ids.length, 'ids stay unique');
+  await done();
+});
+
+test('change a pattern and see the total change (weekly, monthly, calendar dates, months)', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  const t0 = await tokens(page);
+  // Ana's Revit runs Monday–Friday: add Saturdays (52 × 10 tokens in 2027).
+  await page.check('#wd-0-0-sat');
+  eq(await tokens(page), t0 + 520, 'Saturdays of Revit add 520 tokens');
+  await page.uncheck('#wd-0-0-sat');
+  eq(await tokens(page), t0, 'back to the first total');
+  // AutoCAD 3 days a month → 5 days a month: 24 more days × 7 tokens.
+  await page.fill('#f-users-0--usage-1--monthly-days', '5');
+  eq(await tokens(page), t0 + 24 * 7, 'days per month');
+  await page.fill('#f-users-0--usage-1--monthly-days', 'x');
+  assert(await page.isVisible('#f-users-0--usage-1--monthly-days-err'), 'a non-number keeps the text and says so');
+  eq(await tokens(page), t0 + 24 * 7, 'nothing changes while the field is not a number');
+  await page.fill('#f-users-0--usage-1--monthly-days', '3');
+  // Calendar dates: switch AutoCAD to dates and pick two days.
+  await page.selectOption('#kind-0-1', 'dates');
+  const dates0 = await tokens(page);
+  await page.click('#cal-0-1 [data-date="2027-01-12"]');
+  await page.click('#cal-0-1 [data-date="2027-01-14"]');
+  eq(await tokens(page), dates0 + 14, 'two picked dates cost 2 × 7');
+  eq(await page.getAttribute('#cal-0-1 [data-date="2027-01-14"]', 'aria-pressed'), 'true', 'picked day is pressed');
+  await shot(page, 'desktop-calendar', false);
+  // Seasonal months on Revit: keep only March.
+  await page.uncheck('#allyear-0-0');
+  await page.check('#m-0-0-3');
+  const march = await tokens(page);
+  assert(march < dates0, 'Revit in March only costs less than all year');
+  await done();
+});
+
+test('switch currency and language: Intl formats money and every label changes', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  await page.selectOption('#currency', 'EUR');
+  await page.selectOption('#lang', 'en');
+  const eur = await cost(page);
+  assert(/^\d+\.\d\d$/.test(eur), `EUR has 2 decimals (${eur})`);
+  assert((await costText(page)).includes('€'), 'euro sign');
+  await page.selectOption('#currency', 'JPY');
+  const jpy = await cost(page);
+  assert(/^\d+$/.test(jpy), `JPY has no decimals (${jpy})`);
+  assert(/[¥￥]/.test(await costText(page)), 'yen sign');
+  await page.selectOption('#lang', 'fr');
+  await page.waitForFunction(() => document.querySelector('#tab-0').textContent === 'Équipe');
+  eq(await page.getAttribute('html', 'lang'), 'fr', 'document language');
+  await page.selectOption('#currency', 'EUR');
+  const fr = await costText(page);
+  assert(/€$/.test(fr.trim()) && fr.includes(','), `French money format (${fr})`);
+  await shot(page, 'desktop-french');
+  await page.selectOption('#lang', 'ja');
+  await page.waitForFunction(() => document.querySelector('#tab-0').textContent === 'チーム');
+  await page.selectOption('#currency', 'JPY');
+  await shot(page, 'desktop-japanese');
+  // No untranslated key marker anywhere.
+  for (const n of [0, 1, 2, 3]) {
+    await tab(page, n);
+    const body = await page.textContent('body');
+    assert(!body.includes('??'), `tab ${n} has an untranslated string`);
+  }
+  await page.selectOption('#lang', 'fr');
+  for (const n of [0, 1, 2, 3]) {
+    await tab(page, n);
+    assert(!(await page.textContent('body')).includes('??'), `fr tab ${n} untranslated`);
+  }
+  await done();
+});
+
+test('share link round trip restores exactly; a tampered link says so', async () => {
+  const a = await open();
+  await a.page.goto(base);
+  await ready(a.page);
+  await a.page.check('#wd-0-0-sun');
+  await a.page.click('.users li:nth-child(2) button');
+  await a.page.fill('#f-users-1--name', 'Bérénice 日本');
+  await a.page.click('#share');
+  const link = await a.page.inputValue('#share-url');
+  assert(link.startsWith(base) && link.includes('#s='), `link ${link.slice(0, 60)}`);
+  const original = await stored(a.page);
+  const t = await tokens(a.page);
+  await shot(a.page, 'desktop-share', false);
+  await a.done();
+
+  const b = await open();
+  await b.page.goto(link);
+  await ready(b.page);
+  eq(await stored(b.page), original, 'the shared scenario is the same, byte for byte');
+  eq(await tokens(b.page), t, 'same total');
+  assert((await b.page.textContent('#banner')).length > 0, 'a message says it came from a link');
+  eq(await b.page.evaluate(() => location.hash), '', 'the fragment is cleared so a reload keeps later edits');
+  await b.done();
+
+  const c = await open();
+  const i = link.indexOf('#s=') + 20;
+  const tampered = link.slice(0, i) + (link[i] === 'A' ? 'B' : 'A') + link.slice(i + 1);
+  await c.page.goto(tampered);
+  await ready(c.page);
+  const msg = await c.page.textContent('#banner');
+  assert(/damaged|altered|cannot be used/.test(msg), `tamper message: ${msg}`);
+  eq(await c.page.getAttribute('#banner', 'role'), 'alert', 'the message is an alert');
+  await shot(c.page, 'desktop-tampered-link', false);
+  await c.done();
+});
+
+test('JSON export → import round trip, and the export is CLI input', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  await page.check('#wd-0-0-sat');
+  const t = await tokens(page);
+  const exp = await download(page, '#export-json');
+  assert(exp.name.endsWith('.json'), 'a .json file');
+  const before = await stored(page);
+  eq(exp.text, before, 'the export is the saved scenario');
+  if (CLI) {
+    const out = JSON.parse(execFileSync(CLI, ['simulate', exp.file], { encoding: 'utf8' }));
+    eq(out.totals.tokens, t, 'the CLI reads the export and finds the same tokens');
+  }
+  // Change the page, then import the file back.
+  await page.selectOption('#preset', 'new');
+  await page.uncheck('#wd-0-0-mon');
+  assert(await tokens(page) !== t, 'changed');
+  await page.setInputFiles('#import-file', exp.file);
+  await page.waitForFunction((n) => document.querySelector('#sum-tokens .stat-value').dataset.value === String(n), t);
+  eq(await stored(page), before, 'the import restores the scenario exactly');
+  // A bad file: the engine's located message, nothing lost.
+  await importJson(page, '{"flexcalc":1,"currency":"EUR","timezone":"UTC","period":{"start":"2027-01-01","months":1},"userz":[]}', 'bad.json');
+  await page.waitForSelector('#banner.error');
+  assert((await page.textContent('#banner')).includes('userz'), 'names the unknown field');
+  eq(await stored(page), before, 'a refused import changes nothing');
+  await done();
+});
+
+test('CSV exports equal the screen', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  const summary = await download(page, '#export-summary');
+  const rows = Object.fromEntries(summary.text.trim().split('\n').slice(1).map((l) => l.split(',')));
+  eq(Number(rows.tokens_charged), await tokens(page), 'tokens');
+  eq(rows.cost, await cost(page), 'cost');
+  eq(rows.effective_price_per_token, await page.$eval('#sum-effective .stat-value', (e) => e.dataset.value), 'effective price');
+  const charges = await download(page, '#export-csv');
+  const lines = charges.text.trim().split('\n');
+  eq(lines[0], 'user,item,kind,at,tokens,status', 'header');
+  const sum = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[4]), 0);
+  eq(sum, await tokens(page), 'the charges add up to the total on screen');
+  const tableTotal = await page.$eval('#user-table tfoot td:last-child', (e) => e.textContent.replace(/\D/g, ''));
+  eq(Number(tableTotal), await tokens(page), 'table total');
+  await done();
+});
+
+test('reload keeps everything; corrupt or older saved state recovers with a message', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  await page.selectOption('#lang', 'fr');
+  await page.fill('#f-users-0--name', 'Zoé');
+  await page.check('#wd-0-0-sat');
+  const t = await tokens(page);
+  await page.reload();
+  await ready(page);
+  eq(await page.inputValue('#f-users-0--name'), 'Zoé', 'name kept');
+  eq(await tokens(page), t, 'total kept');
+  eq(await page.textContent('#tab-0'), 'Équipe', 'language kept');
+  // Corrupt saved state.
+  await page.evaluate(() => localStorage.setItem('flexcalc.scenario', '{"flexcalc":1, broken'));
+  await page.reload();
+  await ready(page);
+  await page.waitForSelector('#banner.warning');
+  assert((await page.textContent('#banner')).length > 20, 'a visible message');
+  eq(await page.evaluate(() => localStorage.getItem('flexcalc.scenario.unreadable')), '{"flexcalc":1, broken', 'the unreadable text is kept');
+  assert(await tokens(page) > 0, 'a working team');
+  await shot(page, 'desktop-recovered', false);
+  // The first draft's key is migrated.
+  const old = JSON.parse(await stored(page));
+  old.name = 'Migrated team';
+  await page.evaluate((s) => { localStorage.removeItem('flexcalc.scenario'); localStorage.setItem('flexcalc', s); }, JSON.stringify(old));
+  await page.reload();
+  await ready(page);
+  await page.waitForSelector('#banner.info');
+  eq(JSON.parse(await stored(page)).name, 'Migrated team', 'migrated');
+  eq(await page.evaluate(() => localStorage.getItem('flexcalc')), null, 'old key removed');
+  await done();
+});
+
+test('bad input shows the engine\'s located message and the field, never a blank page', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  await tab(page, 2);
+  await page.fill('#f-timezone', 'Mars/Olympus');
+  await page.waitForSelector('#scenario-error');
+  const msg = await page.textContent('#error-message');
+  assert(msg.startsWith('timezone:') && msg.includes('Mars/Olympus'), `located message: ${msg}`);
+  eq(await page.getAttribute('#f-timezone', 'aria-invalid'), 'true', 'the field is marked');
+  assert(await page.isVisible('#summary'), 'the last results stay visible');
+  await shot(page, 'desktop-error', false);
+  await page.fill('#f-timezone', 'Asia/Tokyo');
+  await page.waitForSelector('#scenario-error', { state: 'detached' });
+  await tab(page, 0);
+  await page.fill('#f-users-0--id', 'ben');
+  await page.waitForSelector('#scenario-error');
+  assert((await page.textContent('#error-message')).includes('users[1].id'), 'duplicate id located');
+  await page.click('#scenario-error button');
+  eq(await page.evaluate(() => document.activeElement.id), 'f-users-1--id', 'go to the field');
+  await done();
+});
+
+test('packs: run-out date, denied user-days, suggested order, balance marks', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  await tab(page, 1);
+  await shot(page, 'desktop-packs-estimate');
+  assert(await page.isVisible('#cheapest-order'), 'estimate shows the cheapest order');
+  await page.check('#mode-packs');
+  await page.waitForSelector('#sum-runout');
+  await page.fill('#f-packs-0--tokens', '1000');
+  await page.waitForFunction(() => document.querySelector('#sum-runout .stat-value').dataset.value !== '');
+  const runout = await page.$eval('#sum-runout .stat-value', (e) => e.dataset.value);
+  assert(/^2027-\d\d-\d\d$/.test(runout), `run-out date ${runout}`);
+  assert(Number(await page.$eval('#sum-denied .stat-value', (e) => e.dataset.value)) > 0, 'denied user-days');
+  assert(await page.$('.mark.mk-runout') !== null, 'run-out marked on the balance chart');
+  assert(await page.$('.mark.mk-purchase') !== null, 'purchase marked');
+  await shot(page, 'desktop-packs-short');
+  await page.click('#buy-suggested');
+  await page.waitForFunction(() => document.querySelector('#sum-runout .stat-value').dataset.value === '');
+  eq(Number(await page.$eval('#sum-denied .stat-value', (e) => e.dataset.value)), 0, 'the suggested order covers the year');
+  await done();
+});
+
+test('tier cliff explained when buying more costs less', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  // 94 users × 26 days × 10 tokens = 24,440 tokens: 24,500 at €3.08 costs more than 25,000 at €3.00.
+  const users = [];
+  for (let i = 0; i < 94; i++) users.push({ id: `u${i}`, usage: [{ product: 'revit', weekly: { days: ['mon', 'tue'], from: '09:00', to: '17:00' } }] });
+  await importJson(page, { flexcalc: 1, currency: 'EUR', timezone: 'UTC', period: { start: '2027-01-01', months: 3 }, users });
+  await page.waitForFunction(() => document.querySelector('#sum-tokens .stat-value').dataset.value === '24440');
+  eq(await cost(page), '75000.00', 'the cheaper, larger order');
+  await tab(page, 1);
+  const text = await page.textContent('#tier-cliff');
+  assert(text.includes('24,440') && text.includes('25,000') && text.includes('€460.00'), `cliff text: ${text}`);
+  await shot(page, 'desktop-tier-cliff', false);
+  await done();
+});
+
+test('demo presets open in one click', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  const ids = await page.$$eval('#preset option', (o) => o.map((x) => x.value).filter((v) => v && v !== 'new'));
+  assert(ids.length >= 1, 'presets listed');
+  for (const id of ids) {
+    await page.selectOption('#preset', id);
+    await page.waitForSelector('#banner.info');
+    assert(await page.$('#scenario-error') === null, `preset ${id} computes`);
+    assert(await tokens(page) > 0, `preset ${id} has tokens`);
+    await shot(page, `desktop-preset-${id}`);
+  }
+  await done();
+});
+
+test('accessibility: labels, inputmode, keyboard tabs, focus, 390 px', async () => {
+  const { page, done } = await open(PHONE);
+  await page.goto(base);
+  await ready(page);
+  for (const n of [0, 1, 2, 3]) {
+    await tab(page, n);
+    const unlabelled = await page.$$eval('input, select, textarea', (els) => els.filter((e) => {
+      if (e.type === 'hidden' || e.classList.contains('visually-hidden') && e.type === 'file' && document.querySelector(`label[for="${e.id}"]`)) return false;
+      const label = e.id && document.querySelector(`label[for="${e.id}"]`);
+      return !(label && label.textContent.trim()) && !e.getAttribute('aria-label') && !e.closest('label');
+    }).map((e) => e.id || e.outerHTML.slice(0, 60)));
+    eq(unlabelled.length, 0, `tab ${n}: unlabelled inputs ${unlabelled.join(', ')}`);
+    eq(await page.$$eval('input[type=number]', (l) => l.length), 0, 'no type=number');
+    if (n === 0) assert(await page.$$eval('input[inputmode=numeric]', (l) => l.length) > 0, 'numeric fields use inputmode');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `tab ${n}: page wider than 390 px by ${overflow}`);
+  }
+  // Keyboard: arrows move between tabs; focus is visible.
+  await page.focus('#tab-3');
+  await page.keyboard.press('ArrowRight');
+  eq(await page.evaluate(() => document.activeElement.id), 'tab-0', 'ArrowRight wraps to the first tab');
+  eq(await page.getAttribute('#tab-0', 'aria-selected'), 'true', 'selected');
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert(outline !== 'none', 'visible focus');
+  await done();
+});
+
+test('screenshots of each main screen, desktop and 390 px, and print', async () => {
+  for (const [label, vp] of [['desktop', DESKTOP], ['mobile', PHONE]]) {
+    const { page, done } = await open(vp);
+    await page.goto(base);
+    await ready(page);
+    const names = ['team', 'packs', 'settings', 'assumptions'];
+    for (let n = 0; n < 4; n++) {
+      await tab(page, n);
+      await shot(page, `${label}-${names[n]}`);
+    }
+    await page.$eval('#results', (e) => e.scrollIntoView());
+    await shot(page, `${label}-results`, false);
+    if (label === 'desktop') {
+      await tab(page, 1);
+      await page.check('#mode-packs');
+      await page.fill('#f-packs-0--tokens', '2000');
+      await page.emulateMedia({ media: 'print' });
+      assert(!(await page.isVisible('.editor')), 'print hides the editor');
+      await shot(page, 'print-report');
+      await page.emulateMedia({ media: 'screen' });
+    }
+    await done();
+  }
+});
+
+test('performance: one edit on a 200-user team, and first render', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  perf.first_render_ms = await page.evaluate(() => window.__flexcalcPerf.first_render);
+  await importJson(page, bigTeam(200), 'big.json');
+  await page.waitForFunction(() => document.querySelectorAll('.users li').length === 200);
+  // Select the last user so its editor is on screen, like a user editing it.
+  const samples = [];
+  for (let i = 0; i < 9; i++) {
+    const day = ['sat', 'sun'][i % 2];
+    samples.push(await page.evaluate((id) => new Promise((resolve) => {
+      const target = document.querySelector('#sum-tokens .stat-value');
+      const box = document.getElementById(id);
+      const t0 = performance.now();
+      const obs = new MutationObserver(() => { obs.disconnect(); resolve(performance.now() - t0); });
+      obs.observe(target, { subtree: true, childList: true, characterData: true, attributes: true });
+      box.click();
+    }), `wd-0-0-${day}`));
+  }
+  samples.sort((a, b) => a - b);
+  perf.edit_200_users_ms_median = samples[Math.floor(samples.length / 2)];
+  perf.edit_200_users_ms_max = samples[samples.length - 1];
+  await page.reload();
+  await ready(page);
+  perf.first_render_200_users_ms = await page.evaluate(() => window.__flexcalcPerf.first_render);
+  await done();
+});
+
+(async () => {
+  const server = await serve(DIST, 0);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  const only = process.env.E2E_ONLY;
+  for (const t of tests) {
+    if (only && !t.name.includes(only)) continue;
+    const start = Date.now();
+    try {
+      await t.fn();
+      results.push({ name: t.name, ok: true });
+      console.log(`ok   ${t.name} (${Date.now() - start} ms)`);
+    } catch (e) {
+      results.push({ name: t.name, ok: false });
+      console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').slice(0, 4).join('\n     ')}`);
+    }
+  }
+  server.close();
+  try { fs.rmSync(tmpRoot, { recursive: true, force: true }); } catch (e) { /* a browser may still be closing */ }
+  if (Object.keys(perf).length) {
+    const fmt = (v) => (typeof v === 'number' ? v.toFixed(1) : v);
+    console.log(`perf: first render ${fmt(perf.first_render_ms)} ms (target ≤ 300); one edit on a 200-user team, re-simulate + re-render: median ${fmt(perf.edit_200_users_ms_median)} ms, max ${fmt(perf.edit_200_users_ms_max)} ms (target ≤ 16); first render with 200 users ${fmt(perf.first_render_200_users_ms)} ms`);
+    fs.writeFileSync(path.join(OUT, 'perf.json'), JSON.stringify(perf, null, 2));
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`screenshots: ${path.relative(ROOT, SHOTS)}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})();

@@ -1,0 +1,313 @@
+//! The app shell: header (presets, language, currency, save and share), the editor tabs
+//! and the live results. Loads a shared link or the autosaved state on start.
+
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlSelectElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::engine::insights::charges_csv;
+use crate::engine::scenario::Scenario;
+use crate::ui::assumptions::assumptions_tab;
+use crate::ui::i18n::{t, Lang, LANGS};
+use crate::ui::js;
+use crate::ui::packs::PacksTab;
+use crate::ui::presets::{self, PRESETS};
+use crate::ui::results::ResultsPane;
+use crate::ui::settings::{currencies, SettingsTab};
+use crate::ui::share::{self, LinkError};
+use crate::ui::state::{edit, Action, Banner, BannerKind, Ctx, State, Tab};
+use crate::ui::storage::{self, Notice};
+use crate::ui::team::TeamTab;
+use crate::ui::templates;
+
+fn starter(lang: Lang) -> Scenario {
+    let names = match lang {
+        Lang::Fr => ["Anaïs", "Bruno", "Chloé"],
+        Lang::Ja => ["佐藤", "鈴木", "高橋"],
+        Lang::En => ["Ana", "Ben", "Chloe"],
+    };
+    let currency = match lang {
+        Lang::Ja => "JPY",
+        Lang::Fr => "EUR",
+        Lang::En => "GBP",
+    };
+    let zone = js::browser_zone();
+    let zone = if crate::engine::time::time_zone(&zone).is_some() { zone } else { "UTC".to_string() };
+    let mut s = templates::starter(&zone, currency, names);
+    s.name = Some(t(lang, "starter.name").to_string());
+    s
+}
+
+/// The state on start: a shared link wins, then the autosave, then a starter team.
+fn initial() -> State {
+    let raw = js::storage_get(storage::KEY);
+    let legacy = js::storage_get(storage::LEGACY_KEY);
+    let loaded = storage::load(raw.as_deref(), legacy.as_deref());
+    let lang = js::storage_get(storage::LANG_KEY)
+        .and_then(|c| Lang::from_code(&c))
+        .or_else(|| Lang::from_code(&js::browser_lang()))
+        .unwrap_or(Lang::En);
+    let mut banner = match &loaded.notice {
+        Some(Notice::Migrated) => {
+            js::storage_remove(storage::LEGACY_KEY);
+            Some(Banner::new(BannerKind::Info, "banner.migrated", ""))
+        }
+        Some(Notice::Reset(why)) => {
+            if let Some(text) = raw.as_ref().or(legacy.as_ref()) {
+                js::storage_set(storage::BACKUP_KEY, text);
+            }
+            js::storage_remove(storage::LEGACY_KEY);
+            Some(Banner::new(BannerKind::Warning, "banner.reset", why.clone()))
+        }
+        None => None,
+    };
+    let mut scenario = loaded.scenario;
+    if let Some(link) = share::decode(&js::location_hash()) {
+        js::clear_hash();
+        match link {
+            Ok(s) => {
+                scenario = Some(s);
+                banner = Some(Banner::new(BannerKind::Info, "banner.shared", ""));
+            }
+            Err(LinkError::Damaged) => banner = Some(Banner::new(BannerKind::Error, "banner.link_damaged", "")),
+            Err(LinkError::Invalid(m)) => banner = Some(Banner::new(BannerKind::Error, "banner.link_invalid", m)),
+        }
+    }
+    State::new(scenario.unwrap_or_else(|| starter(lang)), lang, banner)
+}
+
+fn file_name(s: &Scenario, ext: &str, what: &str) -> String {
+    let base: String = s
+        .name
+        .clone()
+        .unwrap_or_else(|| "flexcalc".into())
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let base = base.trim_matches('-');
+    format!("{}{what}.{ext}", if base.is_empty() { "flexcalc" } else { base })
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial);
+    let l = state.lang;
+    {
+        use_effect_with((), |_| js::set_perf("first_render", js::now_ms()));
+    }
+    {
+        let s = state.clone();
+        use_effect_with(state.rev, move |_| {
+            js::storage_set(storage::KEY, &s.scenario.to_json());
+            js::storage_set(storage::LANG_KEY, s.lang.code());
+        });
+    }
+    {
+        use_effect_with(l, move |l| js::set_doc_lang(l.code(), t(*l, "app.title")));
+    }
+    let share_link = use_state(|| None::<String>);
+    let zones = use_memo((), |_| js::time_zones());
+
+    let set_lang = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            if let Some(l) = Lang::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
+                state.dispatch(Action::SetLang(l));
+            }
+        })
+    };
+    let set_currency = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            edit(&state, move |s| s.currency = v.clone());
+        })
+    };
+    let load_preset = {
+        let state = state.clone();
+        Callback::from(move |e: Event| {
+            let el = e.target_unchecked_into::<HtmlSelectElement>();
+            let v = el.value();
+            el.set_value("");
+            if v == "new" {
+                state.dispatch(Action::Replace(Box::new(starter(state.lang)), Some(Banner::new(BannerKind::Info, "banner.new", ""))));
+                return;
+            }
+            if let Some(p) = presets::find(&v) {
+                match Scenario::from_json(p.json) {
+                    Ok(s) => state.dispatch(Action::Replace(Box::new(s), Some(Banner::new(BannerKind::Info, "banner.preset", t(state.lang, p.key))))),
+                    Err(e) => state.dispatch(Action::Banner(Some(Banner::new(BannerKind::Error, "banner.import_bad", e.to_string())))),
+                }
+            }
+        })
+    };
+    let do_share = {
+        let state = state.clone();
+        let share_link = share_link.clone();
+        Callback::from(move |_| {
+            let link = format!("{}#{}", js::page_url(), share::encode(&state.scenario));
+            js::copy_text(&link);
+            share_link.set(Some(link));
+        })
+    };
+    let export_json = {
+        let state = state.clone();
+        Callback::from(move |_| js::download(&file_name(&state.scenario, "json", ""), "application/json", &state.scenario.to_json()))
+    };
+    let export_csv = |summary: bool| {
+        let state = state.clone();
+        Callback::from(move |_| {
+            if let Some(o) = state.shown() {
+                if summary {
+                    js::download(&file_name(&state.scenario, "csv", "-summary"), "text/csv", &o.insights.summary_csv());
+                } else {
+                    js::download(&file_name(&state.scenario, "csv", "-charges"), "text/csv", &charges_csv(&o.report));
+                }
+            }
+        })
+    };
+    let import = {
+        let state = state.clone();
+        Callback::from(move |_: Event| {
+            let state = state.clone();
+            let cb = Closure::<dyn FnMut(String)>::new(move |text: String| match Scenario::from_json(&text) {
+                Ok(s) => state.dispatch(Action::Replace(Box::new(s), Some(Banner::new(BannerKind::Info, "banner.imported", "")))),
+                Err(e) => state.dispatch(Action::Banner(Some(Banner::new(BannerKind::Error, "banner.import_bad", e.to_string())))),
+            });
+            js::read_file("import-file", &cb);
+            // The file is read asynchronously; the closure lives until then (once per import).
+            cb.forget();
+        })
+    };
+    let tabs = [
+        (Tab::Team, "tab.team"),
+        (Tab::Packs, "tab.packs"),
+        (Tab::Settings, "tab.settings"),
+        (Tab::Assumptions, "tab.assumptions"),
+    ];
+    let tab_keys = {
+        let state = state.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let i = tabs.iter().position(|(t, _)| *t == state.tab).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => (i + 1) % tabs.len(),
+                "ArrowLeft" => (i + tabs.len() - 1) % tabs.len(),
+                "Home" => 0,
+                "End" => tabs.len() - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            state.dispatch(Action::SetTab(tabs[next].0));
+            js::focus_selector(&format!("#tab-{}", next));
+        })
+    };
+    let shown = state.shown().cloned();
+    let mut curr = currencies();
+    if !curr.contains(&state.scenario.currency) {
+        curr.push(state.scenario.currency.clone());
+    }
+    let ctx: Ctx = state.clone();
+    html! {
+        <ContextProvider<Ctx> context={ctx}>
+            <a class="skip" href="#results">{ t(l, "skip") }</a>
+            <header class="top">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">{ "◆" }</span>
+                    <div><h1>{ t(l, "app.title") }</h1><p class="tagline">{ t(l, "app.tagline") }</p></div>
+                </div>
+                <div class="controls">
+                    <div class="field compact">
+                        <label for="preset">{ t(l, "presets") }</label>
+                        <select id="preset" onchange={load_preset}>
+                            <option value="" selected=true>{ t(l, "presets.choose") }</option>
+                            <option value="new">{ t(l, "presets.new") }</option>
+                            { for PRESETS.iter().map(|p| html! { <option value={p.id}>{ t(l, p.key) }</option> }) }
+                        </select>
+                    </div>
+                    <div class="field compact">
+                        <label for="lang">{ t(l, "language") }</label>
+                        <select id="lang" onchange={set_lang}>
+                            { for LANGS.iter().map(|x| html! { <option value={x.code()} selected={*x == l}>{ x.name() }</option> }) }
+                        </select>
+                    </div>
+                    <div class="field compact">
+                        <label for="currency">{ t(l, "currency") }</label>
+                        <select id="currency" onchange={set_currency}>
+                            { for curr.iter().map(|c| html! { <option value={c.clone()} selected={*c == state.scenario.currency}>{ c.clone() }</option> }) }
+                        </select>
+                    </div>
+                </div>
+                <nav class="toolbar" aria-label={t(l, "toolbar")}>
+                    <button type="button" id="share" onclick={do_share}>{ t(l, "share") }</button>
+                    <button type="button" id="export-json" onclick={export_json}>{ t(l, "export.json") }</button>
+                    <label class="button" for="import-file">{ t(l, "import.json") }</label>
+                    <input type="file" id="import-file" class="visually-hidden" accept=".json,application/json" onchange={import} />
+                    <button type="button" id="export-csv" onclick={export_csv(false)}>{ t(l, "export.csv") }</button>
+                    <button type="button" id="export-summary" onclick={export_csv(true)}>{ t(l, "export.summary") }</button>
+                    <button type="button" id="print" onclick={Callback::from(|_| js::print_page())}>{ t(l, "print") }</button>
+                </nav>
+            </header>
+            if let Some(link) = (*share_link).clone() {
+                <div class="share-panel" role="dialog" aria-labelledby="share-h">
+                    <h2 id="share-h">{ t(l, "share.title") }</h2>
+                    <p class="hint">{ t(l, "share.hint") }</p>
+                    <label for="share-url" class="visually-hidden">{ t(l, "share.title") }</label>
+                    <input id="share-url" type="text" readonly=true value={link.clone()} onfocus={Callback::from(|e: FocusEvent| {
+                        e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
+                    })} />
+                    <div class="row">
+                        <button type="button" onclick={Callback::from(move |_| { js::copy_text(&link); })}>{ t(l, "share.copy") }</button>
+                        <button type="button" onclick={{ let s = share_link.clone(); Callback::from(move |_| s.set(None)) }}>{ t(l, "close") }</button>
+                    </div>
+                </div>
+            }
+            if let Some(b) = &state.banner {
+                <div class={classes!("banner", match b.kind { BannerKind::Info => "info", BannerKind::Warning => "warning", BannerKind::Error => "error" })}
+                    role={if b.kind == BannerKind::Info { "status" } else { "alert" }} id="banner">
+                    <p>{ t(l, b.key) }{ if b.detail.is_empty() { String::new() } else { format!(" ({})", b.detail) } }</p>
+                    <button type="button" class="link" onclick={{ let s = state.clone(); Callback::from(move |_| s.dispatch(Action::Banner(None))) }}>{ t(l, "dismiss") }</button>
+                </div>
+            }
+            if let Some(o) = &shown {
+                <a class="mini-summary" href="#results" aria-hidden="true" tabindex="-1">
+                    <span>{ crate::ui::format::Fmt::new(l, &o.insights.currency, o.insights.minor_units).int(o.insights.tokens_charged) }{ " " }{ t(l, "unit.tokens") }</span>
+                    <strong>{ crate::ui::format::Fmt::new(l, &o.insights.currency, o.insights.minor_units).money(&o.insights.money_spent) }</strong>
+                </a>
+            }
+            <main class="layout">
+                <div class="editor">
+                    <div class="tabs" role="tablist" aria-label={t(l, "tabs")} onkeydown={tab_keys}>
+                        { for tabs.iter().enumerate().map(|(k, (tab, key))| {
+                            let sel = state.tab == *tab;
+                            let s = state.clone();
+                            let tab = *tab;
+                            html! {
+                                <button type="button" role="tab" id={format!("tab-{k}")} aria-selected={sel.to_string()} aria-controls="tabpanel"
+                                    tabindex={if sel { "0" } else { "-1" }} class={classes!(sel.then_some("active"))}
+                                    onclick={Callback::from(move |_| s.dispatch(Action::SetTab(tab)))}>{ t(l, key) }</button>
+                            }
+                        }) }
+                    </div>
+                    <div role="tabpanel" id="tabpanel" aria-labelledby={format!("tab-{}", tabs.iter().position(|(t, _)| *t == state.tab).unwrap_or(0))}>
+                        { match state.tab {
+                            Tab::Team => html! { <TeamTab /> },
+                            Tab::Packs => html! { <PacksTab /> },
+                            Tab::Settings => html! { <SettingsTab /> },
+                            Tab::Assumptions => assumptions_tab(l),
+                        } }
+                    </div>
+                </div>
+                <ResultsPane />
+            </main>
+            <footer class="foot">
+                <p>{ t(l, "footer") }</p>
+            </footer>
+            <datalist id="zones">{ for zones.lines().map(|z| html! { <option value={z.to_string()} /> }) }</datalist>
+        </ContextProvider<Ctx>>
+    }
+}
+
+pub fn mount() {
+    js::remove_boot();
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,90 @@
+//! The few browser services the app needs, bound through one small JavaScript module:
+//! Intl formatting (fed exact decimal strings, never floats), local storage, the URL
+//! fragment, file downloads and the clock used by the performance figures.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+const fmts = new Map();
+function nf(key, make) { let f = fmts.get(key); if (!f) { f = make(); fmts.set(key, f); } return f; }
+export function fmt_money(locale, currency, amount, digits) {
+  try {
+    const f = nf('m|' + locale + '|' + currency + '|' + digits, () => new Intl.NumberFormat(locale,
+      { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }));
+    return f.format(amount);
+  } catch (e) { return amount + '\u00a0' + currency; }
+}
+export function fmt_int(locale, value) {
+  return nf('i|' + locale, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(value);
+}
+export function fmt_date(locale, ymd, style) {
+  const f = nf('d|' + locale + '|' + style, () => new Intl.DateTimeFormat(locale,
+    style === 'short' ? { month: 'short', day: 'numeric', timeZone: 'UTC' } :
+    style === 'month' ? { month: 'short', year: 'numeric', timeZone: 'UTC' } :
+    style === 'monthname' ? { month: 'short', timeZone: 'UTC' } :
+    style === 'weekday' ? { weekday: 'short', timeZone: 'UTC' } :
+    { dateStyle: 'medium', timeZone: 'UTC' }));
+  const [y, m, d] = ymd.split('-').map(Number);
+  return f.format(new Date(Date.UTC(y, m - 1, d || 1)));
+}
+export function time_zones() {
+  try { return Intl.supportedValuesOf('timeZone').join('\n'); } catch (e) { return 'UTC'; }
+}
+export function browser_zone() {
+  try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { return 'UTC'; }
+}
+export function browser_lang() { return (navigator.language || 'en').slice(0, 2); }
+export function storage_get(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
+export function storage_set(key, value) { try { localStorage.setItem(key, value); return true; } catch (e) { return false; } }
+export function storage_remove(key) { try { localStorage.removeItem(key); } catch (e) {} }
+export function location_hash() { return location.hash.slice(1); }
+export function clear_hash() { history.replaceState(null, '', location.pathname + location.search); }
+export function page_url() { return location.origin + location.pathname + location.search; }
+export function download(name, mime, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a'); a.href = url; a.download = name;
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+export function copy_text(text) {
+  try { if (navigator.clipboard) { navigator.clipboard.writeText(text).catch(() => {}); return true; } } catch (e) {}
+  return false;
+}
+export function remove_boot() { const b = document.getElementById('boot'); if (b) b.remove(); }
+export function now_ms() { return performance.now(); }
+export function set_perf(name, value) { (window.__flexcalcPerf = window.__flexcalcPerf || {})[name] = value; }
+export function focus_selector(sel) { const el = document.querySelector(sel); if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); return true; } return false; }
+export function focus_later(sel) { setTimeout(() => focus_selector(sel), 0); }
+export function print_page() { window.print(); }
+export function set_doc_lang(lang, title) { document.documentElement.lang = lang; document.title = title; }
+export function read_file(input_id, cb) {
+  const el = document.getElementById(input_id);
+  const f = el && el.files && el.files[0];
+  if (!f) return;
+  f.text().then(t => { cb(t); el.value = ''; });
+}
+"#)]
+extern "C" {
+    pub fn fmt_money(locale: &str, currency: &str, amount: &str, digits: i32) -> String;
+    pub fn fmt_int(locale: &str, value: &str) -> String;
+    pub fn fmt_date(locale: &str, ymd: &str, style: &str) -> String;
+    pub fn time_zones() -> String;
+    pub fn browser_zone() -> String;
+    pub fn browser_lang() -> String;
+    pub fn storage_get(key: &str) -> Option<String>;
+    pub fn storage_set(key: &str, value: &str) -> bool;
+    pub fn storage_remove(key: &str);
+    pub fn location_hash() -> String;
+    pub fn clear_hash();
+    pub fn page_url() -> String;
+    pub fn download(name: &str, mime: &str, text: &str);
+    pub fn copy_text(text: &str) -> bool;
+    pub fn remove_boot();
+    pub fn now_ms() -> f64;
+    pub fn set_perf(name: &str, value: f64);
+    pub fn focus_selector(sel: &str) -> bool;
+    pub fn focus_later(sel: &str);
+    pub fn print_page();
+    pub fn set_doc_lang(lang: &str, title: &str);
+    pub fn read_file(input_id: &str, cb: &Closure<dyn FnMut(String)>);
+}

@@ -1,0 +1,366 @@
+//! Live results: the summary (a `role=status` region), charts of tokens per month and of
+//! the balance, the year heat-map and the per-user × product table. Every figure comes
+//! from the engine's report and insights.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::insights::{Insights, MarkKind};
+use crate::engine::time::format_date;
+use crate::ui::format::Fmt;
+use crate::ui::i18n::{t, Lang};
+use crate::ui::js;
+use crate::ui::state::{Ctx, Outcome};
+use crate::ui::team::item_name;
+use crate::ui::widgets::field_id;
+
+#[function_component(ResultsPane)]
+pub fn results_pane() -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let error = ctx.outcome.as_ref().err().cloned();
+    let shown = ctx.shown().cloned();
+    {
+        // The performance figures: the time from the edit's input event to this render.
+        let rev = ctx.rev;
+        use_effect_with(rev, move |_| {
+            js::set_perf("rendered", js::now_ms());
+        });
+    }
+    html! {
+        <section class="results" aria-labelledby="results-h" id="results">
+            <h2 id="results-h">{ t(l, "results.heading") }</h2>
+            if let Some(e) = &error {
+                <div class="error-box" role="alert" id="scenario-error">
+                    <p><strong>{ t(l, "error.title") }</strong></p>
+                    <p class="mono" id="error-message">{ e.to_string() }</p>
+                    if !e.path.is_empty() {
+                        <button type="button" onclick={{ let path = e.path.clone(); let ctx = ctx.clone(); Callback::from(move |_| go_to(&ctx, &path)) }}>
+                            { t(l, "error.goto") }</button>
+                    }
+                    if shown.is_some() { <p class="hint">{ t(l, "error.stale") }</p> }
+                </div>
+            }
+            if let Some(props) = shown.map(|o| Props { outcome: Wrap(o), lang: l, scenario: ctx.scenario.clone() }) {
+                <div class={classes!("results-body", error.is_some().then_some("stale"))}>
+                    { summary(&props) }
+                    { month_chart(&props) }
+                    { balance_chart(&props) }
+                    { heat_map(&props) }
+                    { user_table(&props) }
+                </div>
+            }
+        </section>
+    }
+}
+
+/// Shows the field a refusal points at: the right tab, the right user, then focus.
+fn go_to(ctx: &Ctx, path: &str) {
+    use crate::ui::state::{Action, Tab};
+    let tab = if path.starts_with("users") {
+        Tab::Team
+    } else if path.starts_with("packs") || path.starts_with("low_balance") {
+        Tab::Packs
+    } else {
+        Tab::Settings
+    };
+    if let Some(n) = path.strip_prefix("users[").and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok()) {
+        ctx.dispatch(Action::Select(n));
+    }
+    ctx.dispatch(Action::SetTab(tab));
+    js::focus_later(&format!("#{}", field_id(path)));
+}
+
+/// An outcome compared by identity, so an unchanged answer skips re-rendering.
+#[derive(Clone)]
+pub struct Wrap(pub Rc<Outcome>);
+
+impl PartialEq for Wrap {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+pub struct Props {
+    pub outcome: Wrap,
+    pub lang: Lang,
+    pub scenario: Rc<crate::engine::scenario::Scenario>,
+}
+
+fn fmt_of(i: &Insights, l: Lang) -> Fmt {
+    Fmt::new(l, &i.currency, i.minor_units)
+}
+
+fn summary(p: &Props) -> Html {
+    let l = p.lang;
+    let i = &p.outcome.0.insights;
+    let f = fmt_of(i, l);
+    let card = |id: &str, label: &str, value: String, raw: String, note: Option<String>, tone: &str| html! {
+        <div class={classes!("stat", tone.to_string())} id={id.to_string()}>
+            <span class="stat-label">{ label.to_string() }</span>
+            <span class="stat-value" data-value={raw}>{ value }</span>
+            if let Some(n) = note { <span class="stat-note">{ n }</span> }
+        </div>
+    };
+    let cost_label = if i.estimate { t(l, "sum.cost.estimate") } else { t(l, "sum.cost.packs") };
+    let cost_note = if let Some(o) = &i.order {
+        Some(t(l, "sum.order").replace("{tokens}", &f.int(o.tokens)))
+    } else {
+        Some(t(l, "sum.bought").replace("{tokens}", &f.int(i.tokens_bought)))
+    };
+    html! {
+        <div class="summary" role="status" aria-live="polite" aria-atomic="false" id="summary">
+            { card("sum-tokens", t(l, "sum.tokens"), f.int(i.tokens_charged), i.tokens_charged.to_string(),
+                Some(t(l, "sum.active_days").replace("{n}", &f.int(i.active_days as u64))), "") }
+            { card("sum-cost", cost_label, f.money(&i.money_spent), i.money_spent.to_string(), cost_note, "accent") }
+            { card("sum-effective", t(l, "sum.effective"), i.effective_price.map(|p| f.price(&p)).unwrap_or_else(|| "—".into()),
+                i.effective_price.map(|p| p.to_string()).unwrap_or_default(), Some(t(l, "sum.effective.note").to_string()), "") }
+            if !i.estimate {
+                { card("sum-runout", t(l, "sum.runout"), i.run_out.map(|d| f.date(d)).unwrap_or_else(|| t(l, "sum.runout.none").to_string()),
+                    i.run_out.map(format_date).unwrap_or_default(),
+                    (i.denials > 0).then(|| t(l, "sum.denied_tokens").replace("{n}", &f.int(i.tokens_denied))),
+                    if i.run_out.is_some() { "bad" } else { "good" }) }
+                { card("sum-denied", t(l, "sum.denied_days"), f.int(i.denied_user_days as u64), i.denied_user_days.to_string(), None,
+                    if i.denied_user_days > 0 { "bad" } else { "" }) }
+                { card("sum-waste", t(l, "sum.expired"), f.int(i.expired_tokens), i.expired_tokens.to_string(),
+                    Some(t(l, "sum.unused").replace("{n}", &f.int(i.unused_tokens))), if i.expired_tokens > 0 { "warn" } else { "" }) }
+                { card("sum-alerts", t(l, "sum.alerts"),
+                    i.alerts.first().map(|(d, _)| f.date(*d)).unwrap_or_else(|| t(l, "sum.alerts.none").to_string()),
+                    i.alerts.iter().map(|(d, _)| format_date(*d)).collect::<Vec<_>>().join(" "),
+                    (i.alerts.len() > 1).then(|| t(l, "sum.alerts.more").replace("{n}", &i.alerts.len().to_string())),
+                    if i.alerts.is_empty() { "" } else { "warn" }) }
+            }
+        </div>
+    }
+}
+
+const W: f64 = 640.0;
+const H: f64 = 200.0;
+const PAD_L: f64 = 48.0;
+const PAD_B: f64 = 24.0;
+/// Room above the top gridline for its label.
+const PAD_T: f64 = 12.0;
+
+/// A round scale top at or above `max`.
+fn nice_max(max: u64) -> u64 {
+    if max == 0 {
+        return 10;
+    }
+    let mag = 10u64.pow((max as f64).log10().floor() as u32);
+    for m in [1, 2, 5, 10] {
+        if m * mag >= max {
+            return m * mag;
+        }
+    }
+    10 * mag
+}
+
+fn month_chart(p: &Props) -> Html {
+    let l = p.lang;
+    let i = &p.outcome.0.insights;
+    let f = fmt_of(i, l);
+    let n = i.by_month.len().max(1);
+    let top = nice_max(i.by_month.iter().map(|(_, c, d)| c + d).max().unwrap_or(0));
+    let bw = (W - PAD_L) / n as f64;
+    let y = |v: u64| PAD_T + (H - PAD_B - PAD_T) * (1.0 - v as f64 / top as f64);
+    let every = n.div_ceil(12);
+    html! {
+        <figure class="chart">
+            <figcaption><h3>{ t(l, "chart.months") }</h3></figcaption>
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="month-chart-desc" preserveAspectRatio="none">
+                <desc id="month-chart-desc">{ t(l, "chart.months.desc").replace("{n}", &f.int(i.tokens_charged)) }</desc>
+                { for [0u64, top / 2, top].iter().map(|v| html! {
+                    <g class="gridline"><line x1={PAD_L.to_string()} x2={W.to_string()} y1={y(*v).to_string()} y2={y(*v).to_string()} />
+                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.int(*v) }</text></g>
+                }) }
+                { for i.by_month.iter().enumerate().map(|(k, (m, c, d))| {
+                    let x = PAD_L + k as f64 * bw + bw * 0.15;
+                    let w = bw * 0.7;
+                    html! {
+                        <g class="bar">
+                            <title>{ format!("{}: {} {}", f.month(m), f.int(*c), t(l, "unit.tokens")) }{ if *d > 0 { format!(" · {} {}", f.int(*d), t(l, "chart.denied")) } else { String::new() } }</title>
+                            <rect class="charged" x={x.to_string()} y={y(*c).to_string()} width={w.to_string()} height={(H - PAD_B - y(*c)).to_string()} />
+                            if *d > 0 { <rect class="denied" x={x.to_string()} y={y(c + d).to_string()} width={w.to_string()} height={(y(*c) - y(c + d)).to_string()} /> }
+                            if k % every == 0 { <text x={(x + w / 2.0).to_string()} y={(H - 8.0).to_string()} text-anchor="middle">{ f.month_name(m) }</text> }
+                        </g>
+                    }
+                }) }
+            </svg>
+            if i.tokens_denied > 0 { <p class="legend"><span class="key charged"></span>{ t(l, "chart.charged") }<span class="key denied"></span>{ t(l, "chart.denied") }</p> }
+            <details class="as-table">
+                <summary>{ t(l, "chart.table") }</summary>
+                <table><thead><tr><th scope="col">{ t(l, "table.month") }</th><th scope="col" class="num">{ t(l, "unit.tokens") }</th>
+                    if i.tokens_denied > 0 { <th scope="col" class="num">{ t(l, "chart.denied") }</th> }</tr></thead>
+                <tbody>{ for i.by_month.iter().map(|(m, c, d)| html! {
+                    <tr><td>{ f.month(m) }</td><td class="num">{ f.int(*c) }</td>
+                    if i.tokens_denied > 0 { <td class="num">{ f.int(*d) }</td> }</tr>
+                }) }</tbody></table>
+            </details>
+        </figure>
+    }
+}
+
+fn balance_chart(p: &Props) -> Html {
+    let l = p.lang;
+    let i = &p.outcome.0.insights;
+    let f = fmt_of(i, l);
+    let days = i.days.max(1);
+    let top = nice_max(i.balance.iter().copied().max().unwrap_or(0).max(i.opening_balance));
+    let x = |d: f64| PAD_L + (W - PAD_L) * d / days as f64;
+    let y = |v: u64| PAD_T + (H - PAD_B - PAD_T) * (1.0 - v as f64 / top as f64);
+    let mut pts = String::with_capacity(days * 14);
+    let start = if i.estimate { 0 } else { i.opening_balance };
+    pts.push_str(&format!("{:.1},{:.1} ", x(0.0), y(start)));
+    for (d, v) in i.balance.iter().enumerate() {
+        pts.push_str(&format!("{:.1},{:.1} ", x(d as f64 + 1.0), y(*v)));
+    }
+    let area = format!("{:.1},{:.1} {pts}{:.1},{:.1}", x(0.0), y(0), x(days as f64), y(0));
+    let title = if i.estimate { t(l, "chart.cumulative") } else { t(l, "chart.balance") };
+    let mark_label = |k: MarkKind| match k {
+        MarkKind::Purchase => t(l, "mark.purchase"),
+        MarkKind::Expiry => t(l, "mark.expiry"),
+        MarkKind::LowBalance => t(l, "mark.low"),
+        MarkKind::RunOut => t(l, "mark.runout"),
+    };
+    let months: Vec<(usize, String)> = i.by_month.iter().scan(0usize, |acc, (m, _, _)| {
+        let d = *acc;
+        let next = (0..i.days).find(|&k| k >= d && format_date(i.date(k)).starts_with(m.as_str())).unwrap_or(d);
+        *acc = next + 1;
+        Some((next, m.clone()))
+    }).collect();
+    let every = months.len().div_ceil(12).max(1);
+    html! {
+        <figure class="chart">
+            <figcaption><h3>{ title }</h3></figcaption>
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="balance-desc" preserveAspectRatio="none">
+                <desc id="balance-desc">{ if i.estimate { t(l, "chart.cumulative.desc").replace("{n}", &f.int(i.tokens_charged)) }
+                    else { t(l, "chart.balance.desc").replace("{n}", &f.int(*i.balance.last().unwrap_or(&0))) } }</desc>
+                { for [0u64, top / 2, top].iter().map(|v| html! {
+                    <g class="gridline"><line x1={PAD_L.to_string()} x2={W.to_string()} y1={y(*v).to_string()} y2={y(*v).to_string()} />
+                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.int(*v) }</text></g>
+                }) }
+                { for months.iter().enumerate().filter(|(k, _)| k % every == 0).map(|(_, (d, m))| html! {
+                    <text class="axis" x={x(*d as f64).to_string()} y={(H - 8.0).to_string()}>{ f.month_name(m) }</text>
+                }) }
+                <polygon class="area" points={area} />
+                <polyline class="line" points={pts} />
+                { for i.marks.iter().map(|m| {
+                    let cx = x(m.day as f64 + 0.5);
+                    let cls = match m.kind { MarkKind::Purchase => "mk-purchase", MarkKind::Expiry => "mk-expiry", MarkKind::LowBalance => "mk-low", MarkKind::RunOut => "mk-runout" };
+                    html! {
+                        <g class={classes!("mark", cls)}>
+                            <title>{ format!("{} — {}{}: {} {}", f.date(i.date(m.day)), mark_label(m.kind), if m.label.is_empty() { String::new() } else { format!(" {}", m.label) }, f.int(m.tokens), t(l, "unit.tokens")) }</title>
+                            <line x1={cx.to_string()} x2={cx.to_string()} y1="0" y2={(H - PAD_B).to_string()} />
+                            <circle cx={cx.to_string()} cy="8" r="5" />
+                        </g>
+                    }
+                }) }
+            </svg>
+            if !i.marks.is_empty() {
+                <p class="legend">
+                    <span class="key mk-purchase"></span>{ t(l, "mark.purchase") }
+                    <span class="key mk-expiry"></span>{ t(l, "mark.expiry") }
+                    <span class="key mk-low"></span>{ t(l, "mark.low") }
+                    <span class="key mk-runout"></span>{ t(l, "mark.runout") }
+                </p>
+                <ul class="marks-list">
+                    { for i.marks.iter().take(12).map(|m| html! {
+                        <li>{ format!("{} — {}{}: {} {}", f.date(i.date(m.day)), mark_label(m.kind), if m.label.is_empty() { String::new() } else { format!(" {}", m.label) }, f.int(m.tokens), t(l, "unit.tokens")) }</li>
+                    }) }
+                </ul>
+            }
+        </figure>
+    }
+}
+
+fn heat_map(p: &Props) -> Html {
+    let l = p.lang;
+    let i = &p.outcome.0.insights;
+    let f = fmt_of(i, l);
+    let lead = i.first_day.weekday().to_monday_zero_offset() as usize;
+    let cols = (lead + i.days).div_ceil(7);
+    let max = i.by_day.iter().copied().max().unwrap_or(0).max(1);
+    let level = |v: u64| if v == 0 { 0 } else { 1 + ((v * 4 - 1) / max).min(3) };
+    let cell = 11.0;
+    let (w, h) = (30.0 + cols as f64 * cell, 18.0 + 7.0 * cell);
+    let mut cells = Vec::with_capacity(i.days);
+    for d in 0..i.days {
+        let pos = lead + d;
+        let (c, r) = (pos / 7, pos % 7);
+        let v = i.by_day[d];
+        let denied = i.denied_by_day[d] > 0;
+        cells.push(html! {
+            <rect x={(30.0 + c as f64 * cell).to_string()} y={(18.0 + r as f64 * cell).to_string()} width="9.5" height="9.5" rx="2"
+                class={classes!(format!("h{}", level(v)), denied.then_some("hd"))}>
+                <title>{ format!("{} · {}{}", format_date(i.date(d)), v, if denied { " ⚠" } else { "" }) }</title>
+            </rect>
+        });
+    }
+    let mut month_labels = Vec::new();
+    for (m, _, _) in &i.by_month {
+        if let Some(d) = (0..i.days).find(|&k| format_date(i.date(k)).starts_with(m.as_str())) {
+            let c = (lead + d) / 7;
+            month_labels.push(html! { <text x={(30.0 + c as f64 * cell).to_string()} y="12">{ f.month_name(m) }</text> });
+        }
+    }
+    let peak = i.peak_day.map(|(d, v)| t(l, "heat.peak").replace("{date}", &f.date(i.date(d))).replace("{n}", &f.int(v))).unwrap_or_default();
+    html! {
+        <figure class="chart heat">
+            <figcaption><h3>{ t(l, "heat.title") }</h3></figcaption>
+            <div class="heat-scroll">
+                <svg viewBox={format!("0 0 {w} {h}")} width={(w * 1.3).to_string()} role="img" aria-labelledby="heat-desc">
+                    <desc id="heat-desc">{ format!("{} {}", t(l, "heat.desc").replace("{n}", &f.int(i.active_days as u64)), peak) }</desc>
+                    { for month_labels }
+                    { for [0usize, 2, 4].iter().map(|r| html! { <text x="0" y={(26.0 + *r as f64 * cell).to_string()}>{ js::fmt_date(l.locale(), &format!("2024-01-{:02}", r + 1), "weekday") }</text> }) }
+                    { for cells }
+                </svg>
+            </div>
+            <p class="legend">{ t(l, "heat.less") }<span class="key h0"></span><span class="key h1"></span><span class="key h2"></span><span class="key h3"></span><span class="key h4"></span>{ t(l, "heat.more") }
+                { format!(" · {}", peak) }</p>
+        </figure>
+    }
+}
+
+fn user_table(p: &Props) -> Html {
+    let l = p.lang;
+    let o = &p.outcome.0;
+    let tb = &o.insights.table;
+    let f = fmt_of(&o.insights, l);
+    let s = p.scenario.clone();
+    let any_denied = tb.rows.iter().any(|r| r.denied > 0);
+    html! {
+        <figure class="chart table-wrap">
+            <figcaption><h3>{ t(l, "table.title") }</h3></figcaption>
+            <div class="scroll-x" tabindex="0" role="region" aria-label={t(l, "table.title")}>
+                <table class="user-table" id="user-table">
+                    <thead><tr>
+                        <th scope="col">{ t(l, "table.user") }</th>
+                        { for tb.items.iter().map(|id| html! { <th scope="col" class="num">{ item_name(l, &s, id) }</th> }) }
+                        if any_denied { <th scope="col" class="num">{ t(l, "chart.denied") }</th> }
+                        <th scope="col" class="num">{ t(l, "table.total") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for tb.rows.iter().map(|r| html! {
+                            <tr>
+                                <th scope="row">{ r.name.clone() }</th>
+                                { for r.tokens.iter().zip(&r.charges).map(|(tk, n)| html! {
+                                    <td class="num">if *tk > 0 { { f.int(*tk) }<span class="sub">{ format!(" ({})", n) }</span> } else { <span class="zero">{ "–" }</span> }</td>
+                                }) }
+                                if any_denied { <td class="num bad-text">{ if r.denied > 0 { f.int(r.denied) } else { "–".into() } }</td> }
+                                <td class="num"><strong>{ f.int(r.total) }</strong></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                    <tfoot><tr>
+                        <th scope="row">{ t(l, "table.total") }</th>
+                        { for tb.column_totals.iter().map(|v| html! { <td class="num">{ f.int(*v) }</td> }) }
+                        if any_denied { <td class="num bad-text">{ f.int(o.insights.tokens_denied) }</td> }
+                        <td class="num"><strong>{ f.int(tb.total) }</strong></td>
+                    </tr></tfoot>
+                </table>
+            </div>
+            <p class="hint">{ t(l, "table.note") }</p>
+        </figure>
+    }
+}

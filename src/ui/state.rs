@@ -1,0 +1,203 @@
+//! The app's one state: the scenario being edited (the CLI's own format), the UI's
+//! language and selection, and the engine's answer for the current scenario. Every edit
+//! goes through the reducer, which re-runs the engine: the UI never computes a figure.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::error::InputError;
+use crate::engine::insights::{suggested_order, Insights};
+use crate::engine::model::Model;
+use crate::engine::price::Order;
+use crate::engine::report::Report;
+use crate::engine::scenario::Scenario;
+use crate::engine::simulate::run;
+use crate::engine::validate::validate;
+use crate::ui::i18n::Lang;
+
+/// The engine's answer for one scenario.
+pub struct Outcome {
+    pub model: Model,
+    pub report: Report,
+    pub insights: Insights,
+    /// Packs mode: the cheapest order for what the team would burn (P3).
+    pub suggested: Option<Order>,
+}
+
+pub fn compute(s: &Scenario) -> Result<Outcome, InputError> {
+    let model = validate(s)?;
+    let report = run(&model);
+    let insights = Insights::new(&model, &report);
+    let suggested = model.packs.is_some().then(|| suggested_order(&model));
+    Ok(Outcome { model, report, insights, suggested })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Tab {
+    Team,
+    Packs,
+    Settings,
+    Assumptions,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BannerKind {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message above the editor: a translation key, and a detail shown verbatim.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Banner {
+    pub kind: BannerKind,
+    pub key: &'static str,
+    pub detail: String,
+}
+
+impl Banner {
+    pub fn new(kind: BannerKind, key: &'static str, detail: impl Into<String>) -> Banner {
+        Banner { kind, key, detail: detail.into() }
+    }
+}
+
+pub type Edit = Rc<dyn Fn(&mut Scenario)>;
+
+pub enum Action {
+    /// Any change to the scenario.
+    Edit(Edit),
+    /// A whole new scenario (preset, import, share link), with a message.
+    Replace(Box<Scenario>, Option<Banner>),
+    SetLang(Lang),
+    Select(usize),
+    SetTab(Tab),
+    Banner(Option<Banner>),
+}
+
+pub struct State {
+    pub scenario: Rc<Scenario>,
+    pub lang: Lang,
+    pub selected: usize,
+    pub tab: Tab,
+    pub banner: Option<Banner>,
+    /// The engine's answer, or its located refusal.
+    pub outcome: Result<Rc<Outcome>, InputError>,
+    /// The last answer that succeeded, shown dimmed while the scenario is refused.
+    pub last_good: Option<Rc<Outcome>>,
+    /// Bumped by every scenario change (autosave watches it).
+    pub rev: u64,
+}
+
+impl State {
+    pub fn new(scenario: Scenario, lang: Lang, banner: Option<Banner>) -> State {
+        let outcome = compute(&scenario).map(Rc::new);
+        State {
+            last_good: outcome.as_ref().ok().cloned(),
+            scenario: Rc::new(scenario),
+            lang,
+            selected: 0,
+            tab: Tab::Team,
+            banner,
+            outcome,
+            rev: 0,
+        }
+    }
+
+    /// What to show: the current answer, or the last good one (stale) with the refusal.
+    pub fn shown(&self) -> Option<&Rc<Outcome>> {
+        self.outcome.as_ref().ok().or(self.last_good.as_ref())
+    }
+
+    fn with_scenario(&self, scenario: Scenario) -> State {
+        let outcome = compute(&scenario).map(Rc::new);
+        let last_good = outcome.as_ref().ok().cloned().or_else(|| self.last_good.clone());
+        let selected = self.selected.min(scenario.users.len().saturating_sub(1));
+        State {
+            scenario: Rc::new(scenario),
+            lang: self.lang,
+            selected,
+            tab: self.tab,
+            banner: self.banner.clone(),
+            outcome,
+            last_good,
+            rev: self.rev + 1,
+        }
+    }
+
+    fn copy(&self) -> State {
+        State {
+            scenario: self.scenario.clone(),
+            lang: self.lang,
+            selected: self.selected,
+            tab: self.tab,
+            banner: self.banner.clone(),
+            outcome: self.outcome.clone(),
+            last_good: self.last_good.clone(),
+            rev: self.rev,
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match action {
+            Action::Edit(f) => {
+                let mut s = (*self.scenario).clone();
+                f(&mut s);
+                if s == *self.scenario {
+                    return self;
+                }
+                Rc::new(self.with_scenario(s))
+            }
+            Action::Replace(s, banner) => {
+                let mut next = self.with_scenario(*s);
+                next.selected = 0;
+                next.banner = banner;
+                next.last_good = next.outcome.as_ref().ok().cloned();
+                Rc::new(next)
+            }
+            Action::SetLang(lang) => {
+                let mut next = self.copy();
+                next.lang = lang;
+                next.rev += 1;
+                Rc::new(next)
+            }
+            Action::Select(i) => {
+                let mut next = self.copy();
+                next.selected = i;
+                Rc::new(next)
+            }
+            Action::SetTab(t) => {
+                let mut next = self.copy();
+                next.tab = t;
+                Rc::new(next)
+            }
+            Action::Banner(b) => {
+                let mut next = self.copy();
+                next.banner = b;
+                Rc::new(next)
+            }
+        }
+    }
+}
+
+pub type Ctx = UseReducerHandle<State>;
+
+/// A callback that applies an edit to the scenario.
+pub fn edit(ctx: &Ctx, f: impl Fn(&mut Scenario) + 'static) {
+    ctx.dispatch(Action::Edit(Rc::new(f)));
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.scenario, &other.scenario)
+            && self.rev == other.rev
+            && self.lang == other.lang
+            && self.selected == other.selected
+            && self.tab == other.tab
+            && self.banner == other.banner
+    }
+}

@@ -1,0 +1,590 @@
+//! The team editor: users, their products and usage patterns, subscriptions and
+//! per-result services. Every change is an edit of the scenario sent to the reducer.
+
+use jiff::civil::Date;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::engine::catalog::Catalog;
+use crate::engine::scenario::{ResultEvent, Scenario, Subscription, Usage};
+use crate::engine::time::{add_days, add_months, format_date, parse_date};
+use crate::ui::i18n::{t, Lang};
+use crate::ui::state::{edit, Action, Ctx};
+use crate::ui::templates::{self, kind_of, set_hours, set_kind, PatternKind, Template, TEMPLATES};
+use crate::ui::widgets::{check, select_field, CheckProps, NumField, SelectProps, TextField};
+
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// A product's or service's name in the UI language, as the seeds spell it.
+pub fn item_name(lang: Lang, s: &Scenario, id: &str) -> String {
+    let c = Catalog::builtin();
+    if let Some(p) = c.product(id) {
+        return p.name.get(lang.code()).to_string();
+    }
+    if let Some(sv) = c.service(id) {
+        return sv.name.get(lang.code()).to_string();
+    }
+    if let Some(cat) = &s.catalog {
+        if let Some(p) = cat.products.iter().find(|p| p.id == id) {
+            return p.name.clone().unwrap_or_else(|| id.to_string());
+        }
+        if let Some(p) = cat.services.iter().find(|p| p.id == id) {
+            return p.name.clone().unwrap_or_else(|| id.to_string());
+        }
+    }
+    id.to_string()
+}
+
+pub fn daily_rate(s: &Scenario, id: &str) -> Option<u64> {
+    Catalog::builtin().product(id).map(|p| p.tokens_per_day).or_else(|| {
+        s.catalog.as_ref().and_then(|c| c.products.iter().find(|p| p.id == id).map(|p| p.tokens_per_day))
+    })
+}
+
+pub fn user_label(s: &Scenario, i: usize) -> String {
+    s.users.get(i).map(|u| u.name.clone().unwrap_or_else(|| u.id.clone())).unwrap_or_default()
+}
+
+#[function_component(TeamTab)]
+pub fn team_tab() -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let s = ctx.scenario.clone();
+    let shown = ctx.shown().cloned();
+    let template = use_state(|| Template::Occasional);
+    let add = {
+        let ctx = ctx.clone();
+        let template = *template;
+        Callback::from(move |_| {
+            let name = t(l, "team.user").to_string();
+            let sel = ctx.selected;
+            let product = ctx
+                .scenario
+                .users
+                .get(sel)
+                .and_then(|u| u.usage.first())
+                .map(|u| u.product.clone())
+                .unwrap_or_else(|| "autocad".to_string());
+            let n = ctx.scenario.users.len();
+            edit(&ctx, move |s| {
+                templates::add_user(s, &name, &product, template);
+            });
+            ctx.dispatch(Action::Select(n));
+        })
+    };
+    let tokens_of = |i: usize| -> Option<u64> {
+        shown.as_ref().and_then(|o| o.report.totals.by_user.get(i).copied())
+    };
+    html! {
+        <section class="team" aria-labelledby="team-h">
+            <div class="team-list">
+                <h2 id="team-h">{ t(l, "team.title") } <span class="count">{ format!(" ({})", s.users.len()) }</span></h2>
+                <ul class="users" role="list">
+                    { for s.users.iter().enumerate().map(|(i, u)| {
+                        let ctx2 = ctx.clone();
+                        let onclick = Callback::from(move |_| ctx2.dispatch(Action::Select(i)));
+                        let products: Vec<String> = u.usage.iter().map(|x| item_name(l, &s, &x.product)).collect();
+                        html! {
+                            <li>
+                                <button type="button" class={classes!("user-row", (i == ctx.selected).then_some("selected"))}
+                                    aria-pressed={(i == ctx.selected).to_string()} {onclick} data-user={u.id.clone()}>
+                                    <span class="user-name">{ u.name.clone().unwrap_or_else(|| u.id.clone()) }</span>
+                                    <span class="user-products">{ if products.is_empty() { t(l, "team.noproducts").to_string() } else { products.join(", ") } }</span>
+                                    if let Some(tk) = tokens_of(i) {
+                                        <span class="user-tokens">{ crate::ui::js::fmt_int(l.locale(), &tk.to_string()) }{ " " }{ t(l, "unit.tokens") }</span>
+                                    }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                <div class="add-user">
+                    { select_field(SelectProps { id: AttrValue::from("add-template"), label: AttrValue::from(t(l, "team.template")), value: AttrValue::from(template.key()), options: TEMPLATES.iter().map(|tp| (AttrValue::from(tp.key()), AttrValue::from(t(l, tp.key())))).collect::<Vec<_>>(), onchange: { let template = template.clone(); Callback::from(move |v: String| {
+                            if let Some(tp) = TEMPLATES.iter().find(|tp| tp.key() == v) { template.set(*tp); }
+                        }) } }) }
+                    <button type="button" class="primary" id="add-user" onclick={add}>{ t(l, "team.add") }</button>
+                </div>
+            </div>
+            if s.users.is_empty() {
+                <p class="empty">{ t(l, "team.empty") }</p>
+            } else {
+                <UserEditor index={ctx.selected.min(s.users.len() - 1)} />
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct UserProps {
+    pub index: usize,
+}
+
+#[function_component(UserEditor)]
+pub fn user_editor(p: &UserProps) -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let i = p.index;
+    let s = ctx.scenario.clone();
+    let u = &s.users[i];
+    let copies = use_state(|| 5u64);
+    let at = format!("users[{i}]");
+    let set_name = { let ctx = ctx.clone(); Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].name = Some(v.clone()))) };
+    let set_id = { let ctx = ctx.clone(); Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].id = v.clone())) };
+    let set_tz = {
+        let ctx = ctx.clone();
+        Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].timezone = (!v.trim().is_empty()).then(|| v.clone())))
+    };
+    let duplicate = {
+        let ctx = ctx.clone();
+        let copies = copies.clone();
+        Callback::from(move |_| {
+            let n = *copies as usize;
+            edit(&ctx, move |s| templates::duplicate_user(s, i, n));
+        })
+    };
+    let remove = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| {
+            edit(&ctx, move |s| {
+                if i < s.users.len() {
+                    s.users.remove(i);
+                }
+            });
+            ctx.dispatch(Action::Select(i.saturating_sub(1)));
+        })
+    };
+    html! {
+        <div class="user-editor" aria-labelledby="user-h">
+            <h3 id="user-h">{ user_label(&s, i) }</h3>
+            <div class="grid3">
+                <TextField label={t(l, "user.name")} value={u.name.clone().unwrap_or_default()} path={format!("{at}.name")} oninput={set_name} />
+                <TextField label={t(l, "user.id")} value={u.id.clone()} path={format!("{at}.id")} oninput={set_id} hint={t(l, "user.id.hint")} />
+                <TextField label={t(l, "user.tz")} value={u.timezone.clone().unwrap_or_default()} path={format!("{at}.timezone")}
+                    oninput={set_tz} list="zones" placeholder={s.timezone.clone()} hint={t(l, "user.tz.hint")} />
+            </div>
+            <div class="row actions">
+                <NumField label={t(l, "user.copies")} value={*copies} path={format!("ui.copies{i}")} min={1} max={500}
+                    onchange={{ let copies = copies.clone(); Callback::from(move |n| copies.set(n)) }} class="narrow" />
+                <button type="button" id="duplicate-user" onclick={duplicate}>
+                    { t(l, "user.duplicate").replace("{n}", &copies.to_string()) }
+                </button>
+                <button type="button" class="danger" id="remove-user" onclick={remove}>{ t(l, "user.remove") }</button>
+            </div>
+            <h4>{ t(l, "user.products") }</h4>
+            if u.usage.is_empty() { <p class="hint">{ t(l, "user.noproducts") }</p> }
+            { for (0..u.usage.len()).map(|k| html! { <UsageEditor user={i} index={k} key={format!("{i}-{k}-{}", u.usage[k].product)} /> }) }
+            <ProductPicker user={i} />
+            { subscriptions(&ctx, i) }
+            { results(&ctx, i) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct UsageProps {
+    pub user: usize,
+    pub index: usize,
+}
+
+#[function_component(UsageEditor)]
+pub fn usage_editor(p: &UsageProps) -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let s = ctx.scenario.clone();
+    let (ui, k) = (p.user, p.index);
+    let Some(u) = s.users.get(ui).and_then(|u| u.usage.get(k)) else { return html! {} };
+    let at = format!("users[{ui}].usage[{k}]");
+    let kind = kind_of(u);
+    let upd = {
+        let ctx = ctx.clone();
+        move |f: std::rc::Rc<dyn Fn(&mut Usage)>| edit(&ctx, move |s| if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) { f(x) })
+    };
+    let set_kind_cb = {
+        let upd = upd.clone();
+        let period = s.period.clone();
+        Callback::from(move |v: String| {
+            let kind = match v.as_str() {
+                "monthly" => PatternKind::Monthly,
+                "dates" => PatternKind::Dates,
+                "sessions" => PatternKind::Sessions,
+                _ => PatternKind::Weekly,
+            };
+            let period = period.clone();
+            upd(std::rc::Rc::new(move |x: &mut Usage| set_kind(x, kind, &period)));
+        })
+    };
+    let remove = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { if k < u.usage.len() { u.usage.remove(k); } }))
+    };
+    let (from, to) = templates::hours(u).unwrap_or_default();
+    let pattern_path = match kind {
+        PatternKind::Weekly => "weekly",
+        PatternKind::Monthly => "monthly",
+        PatternKind::Dates => "dates",
+        PatternKind::Sessions => "sessions",
+    };
+    let hours_fields = (kind != PatternKind::Sessions).then(|| {
+        let uf = upd.clone();
+        let ut = upd.clone();
+        html! {
+            <div class="row">
+                <TextField kind="time" label={t(l, "usage.from")} value={from.clone()} path={format!("{at}.{pattern_path}.from")}
+                    oninput={Callback::from(move |v: String| uf(std::rc::Rc::new(move |x: &mut Usage| set_hours(x, Some(v.clone()), None))))} class="narrow" />
+                <TextField kind="time" label={t(l, "usage.to")} value={to.clone()} path={format!("{at}.{pattern_path}.to")}
+                    oninput={Callback::from(move |v: String| ut(std::rc::Rc::new(move |x: &mut Usage| set_hours(x, None, Some(v.clone())))))} class="narrow" />
+            </div>
+        }
+    });
+    let rate = daily_rate(&s, &u.product);
+    let pattern_body = match kind {
+        PatternKind::Weekly => {
+            let days = u.weekly.as_ref().map(|w| w.days.clone()).unwrap_or_default();
+            html! {
+                <fieldset class="weekdays">
+                    <legend>{ t(l, "usage.weekdays") }</legend>
+                    { for WEEKDAYS.iter().enumerate().map(|(d, wd)| {
+                        let on = days.iter().any(|x| x == wd);
+                        let upd = upd.clone();
+                        let wd_s = wd.to_string();
+                        // 2024-01-01 was a Monday.
+                        let label = crate::ui::js::fmt_date(l.locale(), &format!("2024-01-{:02}", d + 1), "weekday");
+                        html! {
+                            { check(CheckProps { id: AttrValue::from(format!("wd-{ui}-{k}-{wd}")), label: AttrValue::from(label), checked: on, class: "chip", onchange: Callback::from(move |c: bool| {
+                                    let wd = wd_s.clone();
+                                    upd(std::rc::Rc::new(move |x: &mut Usage| if let Some(w) = &mut x.weekly {
+                                        w.days.retain(|d| *d != wd);
+                                        if c { w.days.push(wd.clone()); w.days.sort_by_key(|d| WEEKDAYS.iter().position(|x| x == d)); }
+                                    }))
+                                }) }) }
+                        }
+                    }) }
+                </fieldset>
+            }
+        }
+        PatternKind::Monthly => {
+            let n = u.monthly.as_ref().map(|m| u64::from(m.days)).unwrap_or(1);
+            let upd = upd.clone();
+            html! {
+                <NumField label={t(l, "usage.days_per_month")} value={n} min={1} max={31} path={format!("{at}.monthly.days")}
+                    hint={t(l, "usage.days_per_month.hint")} class="narrow"
+                    onchange={Callback::from(move |v: u64| upd(std::rc::Rc::new(move |x: &mut Usage| if let Some(m) = &mut x.monthly { m.days = v as u32; })))} />
+            }
+        }
+        PatternKind::Dates => {
+            let dates = u.dates.as_ref().map(|d| d.dates.clone()).unwrap_or_default();
+            let upd = upd.clone();
+            html! {
+                <Calendar id={format!("cal-{ui}-{k}")} dates={dates} start={s.period.start.clone()} months={s.period.months}
+                    ontoggle={Callback::from(move |d: String| upd(std::rc::Rc::new(move |x: &mut Usage| if let Some(ds) = &mut x.dates {
+                        if let Some(pos) = ds.dates.iter().position(|x| *x == d) { ds.dates.remove(pos); } else { ds.dates.push(d.clone()); ds.dates.sort(); }
+                    })))} />
+            }
+        }
+        PatternKind::Sessions => sessions(&ctx, ui, k),
+    };
+    let months = u.months.clone();
+    let all_year = months.is_none();
+    html! {
+        <article class="usage" aria-label={item_name(l, &s, &u.product)}>
+            <header>
+                <h5>{ item_name(l, &s, &u.product) }
+                    if let Some(r) = rate { <span class="rate">{ t(l, "usage.rate").replace("{n}", &r.to_string()) }</span> }
+                </h5>
+                <button type="button" class="link danger" onclick={remove} aria-label={format!("{} {}", t(l, "usage.remove"), item_name(l, &s, &u.product))}>{ t(l, "usage.remove") }</button>
+            </header>
+            <div class="row templates" role="group" aria-label={t(l, "usage.templates")}>
+                <span class="hint">{ t(l, "usage.templates") }</span>
+                { for TEMPLATES.iter().map(|tp| {
+                    let ctx = ctx.clone();
+                    let tp = *tp;
+                    html! { <button type="button" class="chip-btn" onclick={Callback::from(move |_| edit(&ctx, move |s| {
+                        if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                            let mut n = tp.usage(&x.product);
+                            n.idle_detection = x.idle_detection;
+                            n.plugins = x.plugins.clone();
+                            *x = n;
+                        }
+                    }))}>{ t(l, tp.key()) }</button> }
+                }) }
+            </div>
+            { select_field(SelectProps { id: AttrValue::from(format!("kind-{ui}-{k}")), label: AttrValue::from(t(l, "usage.pattern")), value: AttrValue::from(pattern_path), options: vec![
+                    (AttrValue::from("weekly"), AttrValue::from(t(l, "pattern.weekly"))),
+                    (AttrValue::from("monthly"), AttrValue::from(t(l, "pattern.monthly"))),
+                    (AttrValue::from("dates"), AttrValue::from(t(l, "pattern.dates"))),
+                    (AttrValue::from("sessions"), AttrValue::from(t(l, "pattern.sessions"))),
+                ], onchange: set_kind_cb }) }
+            { pattern_body }
+            { hours_fields.unwrap_or_default() }
+            <fieldset class="months">
+                <legend>{ t(l, "usage.months") }</legend>
+                { check(CheckProps { id: AttrValue::from(format!("allyear-{ui}-{k}")), label: AttrValue::from(t(l, "usage.allyear")), checked: all_year, class: "chip", onchange: { let upd = upd.clone(); Callback::from(move |c: bool| upd(std::rc::Rc::new(move |x: &mut Usage| {
+                        x.months = if c { None } else { Some(vec![]) };
+                    }))) } }) }
+                if !all_year {
+                    { for (1..=12u32).map(|m| {
+                        let on = months.as_ref().is_some_and(|ms| ms.contains(&m));
+                        let upd = upd.clone();
+                        let label = crate::ui::js::fmt_date(l.locale(), &format!("2027-{m:02}-01"), "monthname");
+                        html! { { check(CheckProps { id: AttrValue::from(format!("m-{ui}-{k}-{m}")), label: AttrValue::from(label), checked: on, class: "chip", onchange: Callback::from(move |c: bool| upd(std::rc::Rc::new(move |x: &mut Usage| {
+                                let ms = x.months.get_or_insert_with(Vec::new);
+                                ms.retain(|v| *v != m);
+                                if c { ms.push(m); ms.sort_unstable(); }
+                            }))) }) } }
+                    }) }
+                }
+            </fieldset>
+            { check(CheckProps { id: AttrValue::from(format!("idle-{ui}-{k}")), label: AttrValue::from(t(l, "usage.idle")), checked: u.idle_detection.unwrap_or(true), onchange: { let upd = upd.clone(); Callback::from(move |c: bool| upd(std::rc::Rc::new(move |x: &mut Usage| x.idle_detection = if c { None } else { Some(false) }))) }, class: "" }) }
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CalendarProps {
+    pub id: AttrValue,
+    pub dates: Vec<String>,
+    pub start: String,
+    pub months: u32,
+    pub ontoggle: Callback<String>,
+}
+
+/// A month calendar: each day a toggle button; the period's months are navigable.
+#[function_component(Calendar)]
+pub fn calendar(p: &CalendarProps) -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let start = parse_date(&p.start).unwrap_or(Date::constant(2027, 1, 1));
+    let first_month = start.first_of_month();
+    let offset = use_state(|| 0i64);
+    let max = i64::from(p.months.max(1)) - 1 + i64::from(start.day() != 1);
+    let off = (*offset).clamp(0, max);
+    let month = add_months(first_month, off);
+    let ym = format!("{:04}-{:02}", month.year(), month.month());
+    let lead = month.weekday().to_monday_zero_offset() as usize;
+    let days_in = month.days_in_month() as i64;
+    let end = add_months(start, i64::from(p.months));
+    let prev = { let o = offset.clone(); Callback::from(move |_| o.set((off - 1).max(0))) };
+    let next = { let o = offset.clone(); Callback::from(move |_| o.set((off + 1).min(max))) };
+    let count_in_month = p.dates.iter().filter(|d| d.starts_with(&ym)).count();
+    html! {
+        <div class="calendar" id={p.id.clone()}>
+            <div class="cal-head">
+                <button type="button" class="icon" onclick={prev} disabled={off == 0} aria-label={t(l, "cal.prev")}>{ "‹" }</button>
+                <strong aria-live="polite">{ crate::ui::js::fmt_date(l.locale(), &format!("{ym}-01"), "month") }
+                    <span class="hint">{ format!(" · {}", t(l, "cal.selected").replace("{n}", &count_in_month.to_string())) }</span></strong>
+                <button type="button" class="icon" onclick={next} disabled={off >= max} aria-label={t(l, "cal.next")}>{ "›" }</button>
+            </div>
+            <div class="cal-grid" role="group" aria-label={t(l, "cal.label")}>
+                { for (0..7).map(|d| html! { <span class="cal-wd" aria-hidden="true">{ crate::ui::js::fmt_date(l.locale(), &format!("2024-01-{:02}", d + 1), "weekday") }</span> }) }
+                { for (0..lead).map(|_| html! { <span></span> }) }
+                { for (0..days_in).map(|d| {
+                    let date = add_days(month, d);
+                    let ds = format_date(date);
+                    let on = p.dates.contains(&ds);
+                    let inside = date >= start && date < end;
+                    let cb = p.ontoggle.clone();
+                    let ds2 = ds.clone();
+                    html! {
+                        <button type="button" class={classes!("cal-day", on.then_some("on"))} aria-pressed={on.to_string()}
+                            disabled={!inside} aria-label={crate::ui::js::fmt_date(l.locale(), &ds, "medium")} data-date={ds.clone()}
+                            onclick={Callback::from(move |_| cb.emit(ds2.clone()))}>{ date.day() }</button>
+                    }
+                }) }
+            </div>
+        </div>
+    }
+}
+
+fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
+    let l = ctx.lang;
+    let list = ctx.scenario.users.get(ui).and_then(|u| u.usage.get(k)).and_then(|u| u.sessions.clone()).unwrap_or_default();
+    let at = format!("users[{ui}].usage[{k}].sessions");
+    let upd = {
+        let ctx = ctx.clone();
+        move |f: std::rc::Rc<dyn Fn(&mut Vec<crate::engine::scenario::Session>)>| {
+            edit(&ctx, move |s| if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)).and_then(|u| u.sessions.as_mut()) { f(x) })
+        }
+    };
+    let add = {
+        let upd = upd.clone();
+        let start = ctx.scenario.period.start.clone();
+        Callback::from(move |_| {
+            let start = start.clone();
+            upd(std::rc::Rc::new(move |v| {
+                let day = v.last().map(|x| x.start[..10].to_string()).unwrap_or_else(|| start.clone());
+                v.push(crate::engine::scenario::Session { start: format!("{day}T09:00"), end: format!("{day}T17:00"), inactive: None });
+            }))
+        })
+    };
+    html! {
+        <fieldset class="sessions">
+            <legend>{ t(l, "pattern.sessions") }</legend>
+            { for list.iter().enumerate().map(|(j, x)| {
+                let us = upd.clone(); let ue = upd.clone(); let ur = upd.clone();
+                html! {
+                    <div class="row session">
+                        <TextField kind="datetime-local" label={t(l, "session.start")} value={x.start.clone()} path={format!("{at}[{j}].start")}
+                            oninput={Callback::from(move |v: String| us(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.start = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                        <TextField kind="datetime-local" label={t(l, "session.end")} value={x.end.clone()} path={format!("{at}[{j}].end")}
+                            oninput={Callback::from(move |v: String| ue(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.end = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                        <button type="button" class="link danger" aria-label={format!("{} {}", t(l, "session.remove"), j + 1)}
+                            onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "session.remove") }</button>
+                    </div>
+                }
+            }) }
+            <button type="button" onclick={add}>{ t(l, "session.add") }</button>
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    pub user: usize,
+}
+
+/// Adds a product: search, then choose from the catalog grouped by industry and workflow.
+#[function_component(ProductPicker)]
+pub fn product_picker(p: &PickerProps) -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let ui = p.user;
+    let query = use_state(String::new);
+    let choice = use_state(String::new);
+    let c = Catalog::builtin();
+    let q = query.to_lowercase();
+    let used: Vec<String> = ctx.scenario.users.get(ui).map(|u| u.usage.iter().map(|x| x.product.clone()).collect()).unwrap_or_default();
+    let matches = |id: &str| {
+        q.is_empty() || id.contains(&q) || c.product(id).is_some_and(|p| p.name.get(l.code()).to_lowercase().contains(&q))
+    };
+    let add = {
+        let ctx = ctx.clone();
+        let choice = choice.clone();
+        Callback::from(move |_| {
+            let id = (*choice).clone();
+            if id.is_empty() {
+                return;
+            }
+            edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { u.usage.push(Template::PartTime.usage(&id)); });
+            choice.set(String::new());
+        })
+    };
+    let rate_label = |id: &str| {
+        let p = c.product(id).expect("grouped products exist");
+        format!("{} — {}", p.name.get(l.code()), t(l, "usage.rate").replace("{n}", &p.tokens_per_day.to_string()))
+    };
+    html! {
+        <div class="picker" role="group" aria-labelledby={format!("pick-h-{ui}")}>
+            <h4 id={format!("pick-h-{ui}")}>{ t(l, "picker.title") }</h4>
+            <div class="row">
+                <div class="field">
+                    <label for="product-search">{ t(l, "picker.search") }</label>
+                    <input id="product-search" type="search" value={(*query).clone()} autocomplete="off"
+                        oninput={{ let query = query.clone(); Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                </div>
+                <div class="field grow">
+                    <label for="product-choice">{ t(l, "picker.product") }</label>
+                    <select id="product-choice" onchange={{ let choice = choice.clone(); Callback::from(move |e: Event| choice.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                        <option value="" selected={choice.is_empty()}>{ t(l, "picker.choose") }</option>
+                        { for c.industries.iter().flat_map(|ind| ind.workflows.iter().map(move |w| (ind, w))).map(|(ind, w)| {
+                            let items: Vec<&String> = w.products.iter().filter(|id| matches(id)).collect();
+                            if items.is_empty() { return html! {}; }
+                            html! {
+                                <optgroup label={format!("{} — {}", ind.name.get(l.code()), w.name.get(l.code()))}>
+                                    { for items.into_iter().map(|id| html! {
+                                        <option value={id.clone()} selected={*choice == **id} disabled={used.contains(id)}>{ rate_label(id) }</option>
+                                    }) }
+                                </optgroup>
+                            }
+                        }) }
+                        { for ctx.scenario.catalog.iter().flat_map(|cat| cat.products.iter()).filter(|p| matches(&p.id)).map(|p| html! {
+                            <option value={p.id.clone()} selected={*choice == p.id}>{ format!("{} — {}", p.name.clone().unwrap_or_else(|| p.id.clone()), t(l, "usage.rate").replace("{n}", &p.tokens_per_day.to_string())) }</option>
+                        }) }
+                    </select>
+                </div>
+                <button type="button" class="primary" id="add-product" onclick={add} disabled={choice.is_empty()}>{ t(l, "picker.add") }</button>
+            </div>
+        </div>
+    }
+}
+
+fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
+    let l = ctx.lang;
+    let s = ctx.scenario.clone();
+    let subs = s.users.get(ui).map(|u| u.subscriptions.clone()).unwrap_or_default();
+    let at = format!("users[{ui}].subscriptions");
+    if s.offerings.is_empty() && subs.is_empty() {
+        return html! { <><h4>{ t(l, "subs.title") }</h4><p class="hint">{ t(l, "subs.none") }</p></> };
+    }
+    let upd = {
+        let ctx = ctx.clone();
+        move |f: std::rc::Rc<dyn Fn(&mut Vec<Subscription>)>| edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { f(&mut u.subscriptions) })
+    };
+    let add = {
+        let upd = upd.clone();
+        let first = s.offerings.first().map(|o| o.id.clone()).unwrap_or_default();
+        let from = s.period.start.clone();
+        let to = parse_date(&s.period.start).map(|d| format_date(add_days(add_months(d, i64::from(s.period.months)), -1))).unwrap_or_default();
+        Callback::from(move |_| {
+            let (first, from, to) = (first.clone(), from.clone(), to.clone());
+            upd(std::rc::Rc::new(move |v| v.push(Subscription { offering: first.clone(), from: from.clone(), to: to.clone() })))
+        })
+    };
+    html! {
+        <fieldset class="subs">
+            <legend>{ t(l, "subs.title") }</legend>
+            { for subs.iter().enumerate().map(|(j, x)| {
+                let (uo, uf, ut, ur) = (upd.clone(), upd.clone(), upd.clone(), upd.clone());
+                html! {
+                    <div class="row">
+                        { select_field(SelectProps { id: AttrValue::from(format!("sub-{ui}-{j}")), label: AttrValue::from(t(l, "subs.offering")), value: AttrValue::from(x.offering.clone()), options: s.offerings.iter().map(|o| (AttrValue::from(o.id.clone()), AttrValue::from(o.name.clone().unwrap_or_else(|| o.id.clone())))).collect::<Vec<_>>(), onchange: Callback::from(move |v: String| uo(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.offering = v.clone(); }))) }) }
+                        <TextField kind="date" label={t(l, "subs.from")} value={x.from.clone()} path={format!("{at}[{j}].from")}
+                            oninput={Callback::from(move |v: String| uf(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.from = v.clone(); })))} />
+                        <TextField kind="date" label={t(l, "subs.to")} value={x.to.clone()} path={format!("{at}[{j}].to")}
+                            oninput={Callback::from(move |v: String| ut(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.to = v.clone(); })))} />
+                        <button type="button" class="link danger" onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "subs.remove") }</button>
+                    </div>
+                }
+            }) }
+            if !s.offerings.is_empty() { <button type="button" onclick={add}>{ t(l, "subs.add") }</button> }
+        </fieldset>
+    }
+}
+
+fn results(ctx: &Ctx, ui: usize) -> Html {
+    let l = ctx.lang;
+    let s = ctx.scenario.clone();
+    let list = s.users.get(ui).map(|u| u.results.clone()).unwrap_or_default();
+    let at = format!("users[{ui}].results");
+    let c = Catalog::builtin();
+    let upd = {
+        let ctx = ctx.clone();
+        move |f: std::rc::Rc<dyn Fn(&mut Vec<ResultEvent>)>| edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { f(&mut u.results) })
+    };
+    let add = {
+        let upd = upd.clone();
+        let at = format!("{}T10:00", s.period.start);
+        Callback::from(move |_| {
+            let at = at.clone();
+            upd(std::rc::Rc::new(move |v| v.push(ResultEvent { service: "generative-design".into(), at: at.clone(), quantity: 1 })))
+        })
+    };
+    html! {
+        <fieldset class="results-ev">
+            <legend>{ t(l, "results.title") }</legend>
+            { for list.iter().enumerate().map(|(j, x)| {
+                let (us, ua, uq, ur) = (upd.clone(), upd.clone(), upd.clone(), upd.clone());
+                html! {
+                    <div class="row">
+                        { select_field(SelectProps { id: AttrValue::from(format!("svc-{ui}-{j}")), label: AttrValue::from(t(l, "results.service")), value: AttrValue::from(x.service.clone()), options: c.services.iter().map(|sv| (AttrValue::from(sv.id.clone()), AttrValue::from(format!("{} — {} / {}", sv.name.get(l.code()), t(l, "usage.tokens_n").replace("{n}", &sv.tokens.to_string()), sv.unit.get(l.code()))))).collect::<Vec<_>>(), onchange: Callback::from(move |v: String| us(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.service = v.clone(); }))) }) }
+                        <TextField kind="datetime-local" label={t(l, "results.at")} value={x.at.clone()} path={format!("{at}[{j}].at")}
+                            oninput={Callback::from(move |v: String| ua(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.at = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                        <NumField label={t(l, "results.quantity")} value={x.quantity} min={1} max={1_000_000} path={format!("{at}[{j}].quantity")} class="narrow"
+                            onchange={Callback::from(move |v: u64| uq(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.quantity = v; })))} />
+                        <button type="button" class="link danger" onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "results.remove") }</button>
+                    </div>
+                }
+            }) }
+            <button type="button" onclick={add}>{ t(l, "results.add") }</button>
+        </fieldset>
+    }
+}
