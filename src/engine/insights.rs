@@ -146,12 +146,33 @@ fn per_token(minor_units: u32, money: Decimal, tokens: u64) -> Option<Decimal> {
     Some(v)
 }
 
-/// Local midnights of the period's days and of the day after it.
+/// Local midnights of the period's days and of the day after it. Asking the zone for
+/// every day is slow in the browser: a day with no offset transition near it is exactly
+/// 24 hours, so only the days around a transition are asked.
 fn midnights(model: &Model) -> (Vec<Instant>, usize) {
-    let mut out = Vec::with_capacity(400);
+    let transitions: Vec<Instant> = match jiff::Timestamp::from_second(model.start) {
+        Ok(ts) => model
+            .tz
+            .following(ts)
+            .map(|t| t.timestamp().as_second())
+            .take_while(|&t| t <= model.end + 2 * 86_400)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let mut out: Vec<Instant> = Vec::with_capacity(400);
     let mut d = model.start_date;
     while d < model.end_date {
-        out.push(midnight(&model.tz, d));
+        let m = match out.last() {
+            Some(&prev)
+                if !transitions
+                    .iter()
+                    .any(|&t| t > prev - 86_400 && t <= prev + 2 * 86_400) =>
+            {
+                prev + 86_400
+            }
+            _ => midnight(&model.tz, d),
+        };
+        out.push(m);
         d = add_days(d, 1);
     }
     let days = out.len();
@@ -757,6 +778,20 @@ mod tests {
         assert_eq!(i.tokens_charged, 0);
         assert_eq!(i.effective_price, None);
         assert_eq!(i.denied_user_days, 4);
+    }
+
+    #[test]
+    fn midnights_follow_daylight_saving_shifts() {
+        let json = r#"{"flexcalc":1,"currency":"EUR","timezone":"Europe/Paris","period":{"start":"2027-01-01","months":12},"users":[]}"#;
+        let model = validate(&Scenario::from_json(json).unwrap()).unwrap();
+        let (m, days) = midnights(&model);
+        assert_eq!(days, 365);
+        let mut d = model.start_date;
+        for (i, &t) in m.iter().take(days).enumerate() {
+            assert_eq!(t, midnight(&model.tz, d), "day {i}");
+            d = add_days(d, 1);
+        }
+        assert_eq!(m[days], model.end);
     }
 
     #[test]

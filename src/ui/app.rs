@@ -32,7 +32,11 @@ fn starter(lang: Lang) -> Scenario {
         Lang::En => "GBP",
     };
     let zone = js::browser_zone();
-    let zone = if crate::engine::time::time_zone(&zone).is_some() { zone } else { "UTC".to_string() };
+    let zone = if crate::engine::time::time_zone(&zone).is_some() {
+        zone
+    } else {
+        "UTC".to_string()
+    };
     let mut s = templates::starter(&zone, currency, names);
     s.name = Some(t(lang, "starter.name").to_string());
     s
@@ -57,7 +61,11 @@ fn initial() -> State {
                 js::storage_set(storage::BACKUP_KEY, text);
             }
             js::storage_remove(storage::LEGACY_KEY);
-            Some(Banner::new(BannerKind::Warning, "banner.reset", why.clone()))
+            Some(Banner::new(
+                BannerKind::Warning,
+                "banner.reset",
+                why.clone(),
+            ))
         }
         None => None,
     };
@@ -69,8 +77,12 @@ fn initial() -> State {
                 scenario = Some(s);
                 banner = Some(Banner::new(BannerKind::Info, "banner.shared", ""));
             }
-            Err(LinkError::Damaged) => banner = Some(Banner::new(BannerKind::Error, "banner.link_damaged", "")),
-            Err(LinkError::Invalid(m)) => banner = Some(Banner::new(BannerKind::Error, "banner.link_invalid", m)),
+            Err(LinkError::Damaged) => {
+                banner = Some(Banner::new(BannerKind::Error, "banner.link_damaged", ""))
+            }
+            Err(LinkError::Invalid(m)) => {
+                banner = Some(Banner::new(BannerKind::Error, "banner.link_invalid", m))
+            }
         }
     }
     State::new(scenario.unwrap_or_else(|| starter(lang)), lang, banner)
@@ -85,7 +97,10 @@ fn file_name(s: &Scenario, ext: &str, what: &str) -> String {
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
     let base = base.trim_matches('-');
-    format!("{}{what}.{ext}", if base.is_empty() { "flexcalc" } else { base })
+    format!(
+        "{}{what}.{ext}",
+        if base.is_empty() { "flexcalc" } else { base }
+    )
 }
 
 #[function_component(App)]
@@ -97,9 +112,15 @@ pub fn app() -> Html {
     }
     {
         let s = state.clone();
+        // Saved just after the render, so typing never waits for the write.
         use_effect_with(state.rev, move |_| {
-            js::storage_set(storage::KEY, &s.scenario.to_json());
-            js::storage_set(storage::LANG_KEY, s.lang.code());
+            let save = Closure::once_into_js(move || {
+                let t0 = js::now_ms();
+                js::storage_set(storage::KEY, &s.scenario.to_json());
+                js::storage_set(storage::LANG_KEY, s.lang.code());
+                js::set_perf("autosave_ms", js::now_ms() - t0);
+            });
+            js::later(0, &save);
         });
     }
     {
@@ -111,7 +132,9 @@ pub fn app() -> Html {
     let set_lang = {
         let state = state.clone();
         Callback::from(move |e: Event| {
-            if let Some(l) = Lang::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
+            if let Some(l) =
+                Lang::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value())
+            {
                 state.dispatch(Action::SetLang(l));
             }
         })
@@ -130,13 +153,27 @@ pub fn app() -> Html {
             let v = el.value();
             el.set_value("");
             if v == "new" {
-                state.dispatch(Action::Replace(Box::new(starter(state.lang)), Some(Banner::new(BannerKind::Info, "banner.new", ""))));
+                state.dispatch(Action::Replace(
+                    Box::new(starter(state.lang)),
+                    Some(Banner::new(BannerKind::Info, "banner.new", "")),
+                ));
                 return;
             }
             if let Some(p) = presets::find(&v) {
                 match Scenario::from_json(p.json) {
-                    Ok(s) => state.dispatch(Action::Replace(Box::new(s), Some(Banner::new(BannerKind::Info, "banner.preset", t(state.lang, p.key))))),
-                    Err(e) => state.dispatch(Action::Banner(Some(Banner::new(BannerKind::Error, "banner.import_bad", e.to_string())))),
+                    Ok(s) => state.dispatch(Action::Replace(
+                        Box::new(s),
+                        Some(Banner::new(
+                            BannerKind::Info,
+                            "banner.preset",
+                            t(state.lang, p.key),
+                        )),
+                    )),
+                    Err(e) => state.dispatch(Action::Banner(Some(Banner::new(
+                        BannerKind::Error,
+                        "banner.import_bad",
+                        e.to_string(),
+                    )))),
                 }
             }
         })
@@ -152,16 +189,30 @@ pub fn app() -> Html {
     };
     let export_json = {
         let state = state.clone();
-        Callback::from(move |_| js::download(&file_name(&state.scenario, "json", ""), "application/json", &state.scenario.to_json()))
+        Callback::from(move |_| {
+            js::download(
+                &file_name(&state.scenario, "json", ""),
+                "application/json",
+                &state.scenario.to_json(),
+            )
+        })
     };
     let export_csv = |summary: bool| {
         let state = state.clone();
         Callback::from(move |_| {
             if let Some(o) = state.shown() {
                 if summary {
-                    js::download(&file_name(&state.scenario, "csv", "-summary"), "text/csv", &o.insights.summary_csv());
+                    js::download(
+                        &file_name(&state.scenario, "csv", "-summary"),
+                        "text/csv",
+                        &o.insights.summary_csv(),
+                    );
                 } else {
-                    js::download(&file_name(&state.scenario, "csv", "-charges"), "text/csv", &charges_csv(&o.report));
+                    js::download(
+                        &file_name(&state.scenario, "csv", "-charges"),
+                        "text/csv",
+                        &charges_csv(&o.report),
+                    );
                 }
             }
         })
@@ -170,10 +221,20 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |_: Event| {
             let state = state.clone();
-            let cb = Closure::<dyn FnMut(String)>::new(move |text: String| match Scenario::from_json(&text) {
-                Ok(s) => state.dispatch(Action::Replace(Box::new(s), Some(Banner::new(BannerKind::Info, "banner.imported", "")))),
-                Err(e) => state.dispatch(Action::Banner(Some(Banner::new(BannerKind::Error, "banner.import_bad", e.to_string())))),
-            });
+            let cb =
+                Closure::<dyn FnMut(String)>::new(move |text: String| {
+                    match Scenario::from_json(&text) {
+                        Ok(s) => state.dispatch(Action::Replace(
+                            Box::new(s),
+                            Some(Banner::new(BannerKind::Info, "banner.imported", "")),
+                        )),
+                        Err(e) => state.dispatch(Action::Banner(Some(Banner::new(
+                            BannerKind::Error,
+                            "banner.import_bad",
+                            e.to_string(),
+                        )))),
+                    }
+                });
             js::read_file("import-file", &cb);
             // The file is read asynchronously; the closure lives until then (once per import).
             cb.forget();
@@ -308,6 +369,7 @@ pub fn app() -> Html {
 }
 
 pub fn mount() {
+    js::set_perf("wasm_start", js::now_ms());
     js::remove_boot();
     yew::Renderer::<App>::new().render();
 }

@@ -8,12 +8,30 @@ use crate::engine::catalog::Catalog;
 use crate::ui::i18n::{t, Lang};
 
 const RULES: &[(&str, &str)] = &[
-    ("M1", "rule.m1"), ("M2", "rule.m2"), ("M3", "rule.m3"), ("M4", "rule.m4"), ("M6", "rule.m6"), ("M7", "rule.m7"), ("M8", "rule.m8"),
-    ("L1", "rule.l1"), ("L2", "rule.l2"), ("L3", "rule.l3"), ("L4", "rule.l4"), ("L5", "rule.l5"),
-    ("P1", "rule.p1"), ("P3", "rule.p3"), ("P4", "rule.p4"),
+    ("M1", "rule.m1"),
+    ("M2", "rule.m2"),
+    ("M3", "rule.m3"),
+    ("M4", "rule.m4"),
+    ("M6", "rule.m6"),
+    ("M7", "rule.m7"),
+    ("M8", "rule.m8"),
+    ("L1", "rule.l1"),
+    ("L2", "rule.l2"),
+    ("L3", "rule.l3"),
+    ("L4", "rule.l4"),
+    ("L5", "rule.l5"),
+    ("P1", "rule.p1"),
+    ("P3", "rule.p3"),
+    ("P4", "rule.p4"),
 ];
 
-const AMBIGUITIES: &[&str] = &["amb.day", "amb.packs_outside", "amb.userdays", "amb.monthly", "amb.effective"];
+const AMBIGUITIES: &[&str] = &[
+    "amb.day",
+    "amb.packs_outside",
+    "amb.userdays",
+    "amb.monthly",
+    "amb.effective",
+];
 
 pub fn assumptions_tab(l: Lang) -> Html {
     let c = Catalog::builtin();

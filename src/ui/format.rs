@@ -17,17 +17,31 @@ pub struct Fmt {
 
 impl Fmt {
     pub fn new(lang: Lang, currency: &str, minor_units: u32) -> Fmt {
-        Fmt { lang, currency: currency.to_string(), minor_units }
+        Fmt {
+            lang,
+            currency: currency.to_string(),
+            minor_units,
+        }
     }
 
     /// An amount in the currency, with the currency's minor unit.
     pub fn money(&self, d: &Decimal) -> String {
-        js::fmt_money(self.lang.locale(), &self.currency, &d.to_string(), self.minor_units as i32)
+        js::fmt_money(
+            self.lang.locale(),
+            &self.currency,
+            &d.to_string(),
+            self.minor_units as i32,
+        )
     }
 
     /// A price with as many decimals as the engine wrote (tier prices, effective price).
     pub fn price(&self, d: &Decimal) -> String {
-        js::fmt_money(self.lang.locale(), &self.currency, &d.to_string(), d.scale() as i32)
+        js::fmt_money(
+            self.lang.locale(),
+            &self.currency,
+            &d.to_string(),
+            d.scale() as i32,
+        )
     }
 
     pub fn int(&self, n: u64) -> String {

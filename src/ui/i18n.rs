@@ -356,7 +356,12 @@ mod tests {
             }
             // Placeholders must match across languages.
             let ph = |s: &str| {
-                let mut p: Vec<String> = s.split('{').skip(1).filter_map(|x| x.split('}').next()).map(String::from).collect();
+                let mut p: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|x| x.split('}').next())
+                    .map(String::from)
+                    .collect();
                 p.sort();
                 p
             };
@@ -374,7 +379,9 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             // Every `t(x, "key")` call and every `key: "..."`/`"..."` passed as a key.
             for part in text.split("t(").skip(1) {
-                let Some(rest) = part.split_once(", \"") else { continue };
+                let Some(rest) = part.split_once(", \"") else {
+                    continue;
+                };
                 if rest.0.len() > 12 {
                     continue;
                 }
@@ -383,8 +390,19 @@ mod tests {
                     missing.push(format!("{}: {key}", path.display()));
                 }
             }
-            for part in text.split("key: \"").skip(1).chain(text.split("Banner::new(BannerKind::").skip(1)) {
-                let key = part.split('"').nth(if part.starts_with(char::is_uppercase) { 1 } else { 0 }).unwrap_or("");
+            for part in text
+                .split("key: \"")
+                .skip(1)
+                .chain(text.split("Banner::new(BannerKind::").skip(1))
+            {
+                let key = part
+                    .split('"')
+                    .nth(if part.starts_with(char::is_uppercase) {
+                        1
+                    } else {
+                        0
+                    })
+                    .unwrap_or("");
                 if key.contains('.') && !STRINGS.iter().any(|(k, _)| *k == key) {
                     missing.push(format!("{}: {key}", path.display()));
                 }

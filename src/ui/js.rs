@@ -55,6 +55,7 @@ export function now_ms() { return performance.now(); }
 export function set_perf(name, value) { (window.__flexcalcPerf = window.__flexcalcPerf || {})[name] = value; }
 export function focus_selector(sel) { const el = document.querySelector(sel); if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); return true; } return false; }
 export function focus_later(sel) { setTimeout(() => focus_selector(sel), 0); }
+export function later(ms, cb) { setTimeout(cb, ms); }
 export function print_page() { window.print(); }
 export function set_doc_lang(lang, title) { document.documentElement.lang = lang; document.title = title; }
 export function read_file(input_id, cb) {
@@ -84,6 +85,7 @@ extern "C" {
     pub fn set_perf(name: &str, value: f64);
     pub fn focus_selector(sel: &str) -> bool;
     pub fn focus_later(sel: &str);
+    pub fn later(ms: u32, cb: &JsValue);
     pub fn print_page();
     pub fn set_doc_lang(lang: &str, title: &str);
     pub fn read_file(input_id: &str, cb: &Closure<dyn FnMut(String)>);

@@ -17,7 +17,17 @@ fn pack_list(packs: &[u64], f: &Fmt) -> String {
             None => parts.push((p, 1)),
         }
     }
-    parts.iter().map(|(p, n)| if *n > 1 { format!("{n} × {}", f.int(*p)) } else { f.int(*p) }).collect::<Vec<_>>().join(" + ")
+    parts
+        .iter()
+        .map(|(p, n)| {
+            if *n > 1 {
+                format!("{n} × {}", f.int(*p))
+            } else {
+                f.int(*p)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 #[function_component(PacksTab)]
@@ -27,7 +37,10 @@ pub fn packs_tab() -> Html {
     let s = ctx.scenario.clone();
     let shown = ctx.shown().cloned();
     let estimate = s.packs.is_none();
-    let fmt = shown.as_ref().map(|o| Fmt::new(l, &o.insights.currency, o.insights.minor_units)).unwrap_or_else(|| Fmt::new(l, &s.currency, 2));
+    let fmt = shown
+        .as_ref()
+        .map(|o| Fmt::new(l, &o.insights.currency, o.insights.minor_units))
+        .unwrap_or_else(|| Fmt::new(l, &s.currency, 2));
     let set_mode = |packs: bool| {
         let ctx = ctx.clone();
         let suggestion = shown.as_ref().and_then(|o| o.insights.order.clone());
@@ -36,8 +49,16 @@ pub fn packs_tab() -> Html {
             edit(&ctx, move |s| {
                 if packs && s.packs.is_none() {
                     // Start from the estimate's cheapest order, bought on the first day.
-                    let tokens = suggestion.as_ref().map(|o| o.tokens).filter(|&n| n > 0).unwrap_or(500);
-                    s.packs = Some(vec![Pack { id: "A".into(), purchased: s.period.start.clone(), tokens }]);
+                    let tokens = suggestion
+                        .as_ref()
+                        .map(|o| o.tokens)
+                        .filter(|&n| n > 0)
+                        .unwrap_or(500);
+                    s.packs = Some(vec![Pack {
+                        id: "A".into(),
+                        purchased: s.period.start.clone(),
+                        tokens,
+                    }]);
                 } else if !packs {
                     s.packs = None;
                 }
@@ -46,12 +67,24 @@ pub fn packs_tab() -> Html {
     };
     let add_pack = {
         let ctx = ctx.clone();
-        Callback::from(move |_| edit(&ctx, |s| {
-            let list = s.packs.get_or_insert_with(Vec::new);
-            let id = (0..).map(|n: u32| pack_id(n)).find(|id| !list.iter().any(|p| p.id == *id)).unwrap_or_default();
-            let date = list.last().map(|p| p.purchased.clone()).unwrap_or_else(|| s.period.start.clone());
-            list.push(Pack { id, purchased: date, tokens: 500 });
-        }))
+        Callback::from(move |_| {
+            edit(&ctx, |s| {
+                let list = s.packs.get_or_insert_with(Vec::new);
+                let id = (0..)
+                    .map(|n: u32| pack_id(n))
+                    .find(|id| !list.iter().any(|p| p.id == *id))
+                    .unwrap_or_default();
+                let date = list
+                    .last()
+                    .map(|p| p.purchased.clone())
+                    .unwrap_or_else(|| s.period.start.clone());
+                list.push(Pack {
+                    id,
+                    purchased: date,
+                    tokens: 500,
+                });
+            })
+        })
     };
     let buy_suggested = {
         let ctx = ctx.clone();
@@ -62,7 +95,11 @@ pub fn packs_tab() -> Html {
                 let date = s.period.start.clone();
                 let mut list = Vec::new();
                 for (n, size) in o.packs.iter().enumerate() {
-                    list.push(Pack { id: pack_id(n as u32), purchased: date.clone(), tokens: *size });
+                    list.push(Pack {
+                        id: pack_id(n as u32),
+                        purchased: date.clone(),
+                        tokens: *size,
+                    });
                 }
                 s.packs = Some(list);
             })

@@ -7,9 +7,11 @@ pub struct Preset {
     pub json: &'static str,
 }
 
-pub const PRESETS: &[Preset] = &[
-    Preset { id: "seed", key: "preset.seed", json: include_str!("../../../shared/vectors/priscilla.json") },
-];
+pub const PRESETS: &[Preset] = &[Preset {
+    id: "seed",
+    key: "preset.seed",
+    json: include_str!("../../../shared/vectors/priscilla.json"),
+}];
 
 pub fn find(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
@@ -22,7 +24,8 @@ mod tests {
     #[test]
     fn every_preset_is_a_valid_scenario() {
         for p in PRESETS {
-            let s = crate::engine::scenario::Scenario::from_json(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            let s = crate::engine::scenario::Scenario::from_json(p.json)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.id));
             crate::engine::simulate::simulate(&s).unwrap_or_else(|e| panic!("{}: {e}", p.id));
         }
     }

@@ -55,6 +55,30 @@ pub fn results_pane() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: crate::engine::insights::UserRow,
+    lang: Lang,
+    any_denied: bool,
+}
+
+/// One user's row; re-rendered only when that user's figures change.
+#[function_component(TableRow)]
+fn table_row(p: &RowProps) -> Html {
+    let r = &p.row;
+    let int = |v: u64| js::fmt_int(p.lang.locale(), &v.to_string());
+    html! {
+        <tr>
+            <th scope="row">{ r.name.clone() }</th>
+            { for r.tokens.iter().zip(&r.charges).map(|(tk, n)| html! {
+                <td class="num">if *tk > 0 { { int(*tk) }<span class="sub">{ format!(" ({})", n) }</span> } else { <span class="zero">{ "–" }</span> }</td>
+            }) }
+            if p.any_denied { <td class="num bad-text">{ if r.denied > 0 { int(r.denied) } else { "–".into() } }</td> }
+            <td class="num"><strong>{ int(r.total) }</strong></td>
+        </tr>
+    }
+}
+
 /// Shows the field a refusal points at: the right tab, the right user, then focus.
 fn go_to(ctx: &Ctx, path: &str) {
     use crate::ui::state::{Action, Tab};
@@ -65,7 +89,11 @@ fn go_to(ctx: &Ctx, path: &str) {
     } else {
         Tab::Settings
     };
-    if let Some(n) = path.strip_prefix("users[").and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok()) {
+    if let Some(n) = path
+        .strip_prefix("users[")
+        .and_then(|r| r.split(']').next())
+        .and_then(|n| n.parse::<usize>().ok())
+    {
         ctx.dispatch(Action::Select(n));
     }
     ctx.dispatch(Action::SetTab(tab));
@@ -96,14 +124,21 @@ fn summary(p: &Props) -> Html {
     let l = p.lang;
     let i = &p.outcome.0.insights;
     let f = fmt_of(i, l);
-    let card = |id: &str, label: &str, value: String, raw: String, note: Option<String>, tone: &str| html! {
-        <div class={classes!("stat", tone.to_string())} id={id.to_string()}>
-            <span class="stat-label">{ label.to_string() }</span>
-            <span class="stat-value" data-value={raw}>{ value }</span>
-            if let Some(n) = note { <span class="stat-note">{ n }</span> }
-        </div>
+    let card =
+        |id: &str, label: &str, value: String, raw: String, note: Option<String>, tone: &str| {
+            html! {
+                <div class={classes!("stat", tone.to_string())} id={id.to_string()}>
+                    <span class="stat-label">{ label.to_string() }</span>
+                    <span class="stat-value" data-value={raw}>{ value }</span>
+                    if let Some(n) = note { <span class="stat-note">{ n }</span> }
+                </div>
+            }
+        };
+    let cost_label = if i.estimate {
+        t(l, "sum.cost.estimate")
+    } else {
+        t(l, "sum.cost.packs")
     };
-    let cost_label = if i.estimate { t(l, "sum.cost.estimate") } else { t(l, "sum.cost.packs") };
     let cost_note = if let Some(o) = &i.order {
         Some(t(l, "sum.order").replace("{tokens}", &f.int(o.tokens)))
     } else {
@@ -206,7 +241,14 @@ fn balance_chart(p: &Props) -> Html {
     let i = &p.outcome.0.insights;
     let f = fmt_of(i, l);
     let days = i.days.max(1);
-    let top = nice_max(i.balance.iter().copied().max().unwrap_or(0).max(i.opening_balance));
+    let top = nice_max(
+        i.balance
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(i.opening_balance),
+    );
     let x = |d: f64| PAD_L + (W - PAD_L) * d / days as f64;
     let y = |v: u64| PAD_T + (H - PAD_B - PAD_T) * (1.0 - v as f64 / top as f64);
     let mut pts = String::with_capacity(days * 14);
@@ -215,20 +257,36 @@ fn balance_chart(p: &Props) -> Html {
     for (d, v) in i.balance.iter().enumerate() {
         pts.push_str(&format!("{:.1},{:.1} ", x(d as f64 + 1.0), y(*v)));
     }
-    let area = format!("{:.1},{:.1} {pts}{:.1},{:.1}", x(0.0), y(0), x(days as f64), y(0));
-    let title = if i.estimate { t(l, "chart.cumulative") } else { t(l, "chart.balance") };
+    let area = format!(
+        "{:.1},{:.1} {pts}{:.1},{:.1}",
+        x(0.0),
+        y(0),
+        x(days as f64),
+        y(0)
+    );
+    let title = if i.estimate {
+        t(l, "chart.cumulative")
+    } else {
+        t(l, "chart.balance")
+    };
     let mark_label = |k: MarkKind| match k {
         MarkKind::Purchase => t(l, "mark.purchase"),
         MarkKind::Expiry => t(l, "mark.expiry"),
         MarkKind::LowBalance => t(l, "mark.low"),
         MarkKind::RunOut => t(l, "mark.runout"),
     };
-    let months: Vec<(usize, String)> = i.by_month.iter().scan(0usize, |acc, (m, _, _)| {
-        let d = *acc;
-        let next = (0..i.days).find(|&k| k >= d && format_date(i.date(k)).starts_with(m.as_str())).unwrap_or(d);
-        *acc = next + 1;
-        Some((next, m.clone()))
-    }).collect();
+    let months: Vec<(usize, String)> = i
+        .by_month
+        .iter()
+        .scan(0usize, |acc, (m, _, _)| {
+            let d = *acc;
+            let next = (0..i.days)
+                .find(|&k| k >= d && format_date(i.date(k)).starts_with(m.as_str()))
+                .unwrap_or(d);
+            *acc = next + 1;
+            Some((next, m.clone()))
+        })
+        .collect();
     let every = months.len().div_ceil(12).max(1);
     html! {
         <figure class="chart">
@@ -281,7 +339,13 @@ fn heat_map(p: &Props) -> Html {
     let lead = i.first_day.weekday().to_monday_zero_offset() as usize;
     let cols = (lead + i.days).div_ceil(7);
     let max = i.by_day.iter().copied().max().unwrap_or(0).max(1);
-    let level = |v: u64| if v == 0 { 0 } else { 1 + ((v * 4 - 1) / max).min(3) };
+    let level = |v: u64| {
+        if v == 0 {
+            0
+        } else {
+            1 + ((v * 4 - 1) / max).min(3)
+        }
+    };
     let cell = 11.0;
     let (w, h) = (30.0 + cols as f64 * cell, 18.0 + 7.0 * cell);
     let mut cells = Vec::with_capacity(i.days);
@@ -304,7 +368,14 @@ fn heat_map(p: &Props) -> Html {
             month_labels.push(html! { <text x={(30.0 + c as f64 * cell).to_string()} y="12">{ f.month_name(m) }</text> });
         }
     }
-    let peak = i.peak_day.map(|(d, v)| t(l, "heat.peak").replace("{date}", &f.date(i.date(d))).replace("{n}", &f.int(v))).unwrap_or_default();
+    let peak = i
+        .peak_day
+        .map(|(d, v)| {
+            t(l, "heat.peak")
+                .replace("{date}", &f.date(i.date(d)))
+                .replace("{n}", &f.int(v))
+        })
+        .unwrap_or_default();
     html! {
         <figure class="chart heat">
             <figcaption><h3>{ t(l, "heat.title") }</h3></figcaption>
@@ -342,14 +413,7 @@ fn user_table(p: &Props) -> Html {
                     </tr></thead>
                     <tbody>
                         { for tb.rows.iter().map(|r| html! {
-                            <tr>
-                                <th scope="row">{ r.name.clone() }</th>
-                                { for r.tokens.iter().zip(&r.charges).map(|(tk, n)| html! {
-                                    <td class="num">if *tk > 0 { { f.int(*tk) }<span class="sub">{ format!(" ({})", n) }</span> } else { <span class="zero">{ "–" }</span> }</td>
-                                }) }
-                                if any_denied { <td class="num bad-text">{ if r.denied > 0 { f.int(r.denied) } else { "–".into() } }</td> }
-                                <td class="num"><strong>{ f.int(r.total) }</strong></td>
-                            </tr>
+                            <TableRow key={r.user} row={r.clone()} lang={l} any_denied={any_denied} />
                         }) }
                     </tbody>
                     <tfoot><tr>

@@ -10,7 +10,11 @@ use crate::ui::state::{edit, Ctx};
 use crate::ui::widgets::{select_field, NumField, SelectProps, TextField};
 
 pub fn currencies() -> Vec<String> {
-    Catalog::builtin().books.iter().map(|b| b.currency.clone()).collect()
+    Catalog::builtin()
+        .books
+        .iter()
+        .map(|b| b.currency.clone())
+        .collect()
 }
 
 #[function_component(SettingsTab)]
@@ -24,11 +28,28 @@ pub fn settings_tab() -> Html {
     }
     let add_offering = {
         let ctx = ctx.clone();
-        Callback::from(move |_| edit(&ctx, |s| {
-            let id = (1..).map(|n| format!("offering-{n}")).find(|id| !s.offerings.iter().any(|o| o.id == *id)).unwrap_or_default();
-            let product = s.users.iter().flat_map(|u| u.usage.iter()).next().map(|u| u.product.clone()).unwrap_or_else(|| "autocad".into());
-            s.offerings.push(Offering { id, name: None, covers: vec![product], annual: "0.00".into(), monthly: None });
-        }))
+        Callback::from(move |_| {
+            edit(&ctx, |s| {
+                let id = (1..)
+                    .map(|n| format!("offering-{n}"))
+                    .find(|id| !s.offerings.iter().any(|o| o.id == *id))
+                    .unwrap_or_default();
+                let product = s
+                    .users
+                    .iter()
+                    .flat_map(|u| u.usage.iter())
+                    .next()
+                    .map(|u| u.product.clone())
+                    .unwrap_or_else(|| "autocad".into());
+                s.offerings.push(Offering {
+                    id,
+                    name: None,
+                    covers: vec![product],
+                    annual: "0.00".into(),
+                    monthly: None,
+                });
+            })
+        })
     };
     html! {
         <section class="settings" aria-labelledby="settings-h">

@@ -33,7 +33,9 @@ pub fn decode(fragment: &str) -> Option<Result<Scenario, LinkError>> {
 }
 
 fn decode_data(data: &str) -> Result<Scenario, LinkError> {
-    let packed = URL_SAFE_NO_PAD.decode(data.trim()).map_err(|_| LinkError::Damaged)?;
+    let packed = URL_SAFE_NO_PAD
+        .decode(data.trim())
+        .map_err(|_| LinkError::Damaged)?;
     let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, 16 << 20)
         .map_err(|_| LinkError::Damaged)?;
     let text = String::from_utf8(json).map_err(|_| LinkError::Damaged)?;
@@ -54,7 +56,9 @@ mod tests {
         let s = Scenario::from_json(SEED).unwrap();
         let link = encode(&s);
         assert!(link.starts_with("s="));
-        assert!(link.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)));
+        assert!(link
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)));
         assert_eq!(decode(&link), Some(Ok(s)));
     }
 
@@ -70,20 +74,27 @@ mod tests {
             bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
             let t = String::from_utf8(bytes).unwrap();
             match decode(&t) {
-                Some(Ok(other)) => assert_eq!(other, s, "a changed link must not open a different scenario"),
+                Some(Ok(other)) => assert_eq!(
+                    other, s,
+                    "a changed link must not open a different scenario"
+                ),
                 Some(Err(_)) => refused += 1,
                 None => unreachable!(),
             }
         }
         assert!(refused > 0);
         assert_eq!(decode("s=not*base64"), Some(Err(LinkError::Damaged)));
-        assert_eq!(decode(&link[..link.len() / 2]).map(|r| r.is_err()), Some(true));
+        assert_eq!(
+            decode(&link[..link.len() / 2]).map(|r| r.is_err()),
+            Some(true)
+        );
         assert_eq!(decode("other"), None);
     }
 
     #[test]
     fn a_link_to_a_bad_scenario_names_the_problem() {
-        let packed = miniz_oxide::deflate::compress_to_vec_zlib(br#"{"flexcalc":1,"currency":"EUR"}"#, 9);
+        let packed =
+            miniz_oxide::deflate::compress_to_vec_zlib(br#"{"flexcalc":1,"currency":"EUR"}"#, 9);
         let link = format!("s={}", URL_SAFE_NO_PAD.encode(packed));
         match decode(&link) {
             Some(Err(LinkError::Invalid(m))) => assert!(m.contains("timezone"), "{m}"),

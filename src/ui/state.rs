@@ -25,12 +25,45 @@ pub struct Outcome {
     pub suggested: Option<Order>,
 }
 
+/// Milliseconds since the page started (the browser's clock), for the perf figures.
+fn clock() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return crate::ui::js::now_ms();
+    #[cfg(not(target_arch = "wasm32"))]
+    return 0.0;
+}
+
+fn record(name: &str, ms: f64) {
+    #[cfg(target_arch = "wasm32")]
+    crate::ui::js::set_perf(name, ms);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (name, ms);
+}
+
 pub fn compute(s: &Scenario) -> Result<Outcome, InputError> {
+    let t0 = clock();
+    let out = compute_inner(s);
+    record("compute_ms", clock() - t0);
+    out
+}
+
+fn compute_inner(s: &Scenario) -> Result<Outcome, InputError> {
+    let t0 = clock();
     let model = validate(s)?;
+    let t1 = clock();
     let report = run(&model);
+    let t2 = clock();
     let insights = Insights::new(&model, &report);
+    record("validate_ms", t1 - t0);
+    record("simulate_ms", t2 - t1);
+    record("insights_ms", clock() - t2);
     let suggested = model.packs.is_some().then(|| suggested_order(&model));
-    Ok(Outcome { model, report, insights, suggested })
+    Ok(Outcome {
+        model,
+        report,
+        insights,
+        suggested,
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -58,7 +91,11 @@ pub struct Banner {
 
 impl Banner {
     pub fn new(kind: BannerKind, key: &'static str, detail: impl Into<String>) -> Banner {
-        Banner { kind, key, detail: detail.into() }
+        Banner {
+            kind,
+            key,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -111,7 +148,11 @@ impl State {
 
     fn with_scenario(&self, scenario: Scenario) -> State {
         let outcome = compute(&scenario).map(Rc::new);
-        let last_good = outcome.as_ref().ok().cloned().or_else(|| self.last_good.clone());
+        let last_good = outcome
+            .as_ref()
+            .ok()
+            .cloned()
+            .or_else(|| self.last_good.clone());
         let selected = self.selected.min(scenario.users.len().saturating_sub(1));
         State {
             scenario: Rc::new(scenario),

@@ -30,15 +30,30 @@ pub struct Loaded {
 pub fn load(current: Option<&str>, legacy: Option<&str>) -> Loaded {
     if let Some(text) = current {
         return match Scenario::from_json(text) {
-            Ok(s) => Loaded { scenario: Some(s), notice: None },
-            Err(e) => Loaded { scenario: None, notice: Some(Notice::Reset(e.to_string())) },
+            Ok(s) => Loaded {
+                scenario: Some(s),
+                notice: None,
+            },
+            Err(e) => Loaded {
+                scenario: None,
+                notice: Some(Notice::Reset(e.to_string())),
+            },
         };
     }
     match legacy {
-        None => Loaded { scenario: None, notice: None },
+        None => Loaded {
+            scenario: None,
+            notice: None,
+        },
         Some(text) => match Scenario::from_json(text) {
-            Ok(s) => Loaded { scenario: Some(s), notice: Some(Notice::Migrated) },
-            Err(e) => Loaded { scenario: None, notice: Some(Notice::Reset(e.to_string())) },
+            Ok(s) => Loaded {
+                scenario: Some(s),
+                notice: Some(Notice::Migrated),
+            },
+            Err(e) => Loaded {
+                scenario: None,
+                notice: Some(Notice::Reset(e.to_string())),
+            },
         },
     }
 }
@@ -53,8 +68,20 @@ mod tests {
     fn round_trip_in_the_cli_format() {
         let s = Scenario::from_json(S).unwrap();
         let l = load(Some(&s.to_json()), None);
-        assert_eq!(l, Loaded { scenario: Some(s), notice: None });
-        assert_eq!(load(None, None), Loaded { scenario: None, notice: None });
+        assert_eq!(
+            l,
+            Loaded {
+                scenario: Some(s),
+                notice: None
+            }
+        );
+        assert_eq!(
+            load(None, None),
+            Loaded {
+                scenario: None,
+                notice: None
+            }
+        );
     }
 
     #[test]
@@ -66,12 +93,28 @@ mod tests {
 
     #[test]
     fn corrupt_states_reset_with_the_located_reason() {
-        for bad in ["{not json", "[]", r#"{"flexcalc":1}"#, r#"{"flexcalc":1,"currency":"EUR","timezone":"UTC","period":{"start":"2027-01-01","months":1},"userz":[]}"#] {
+        for bad in [
+            "{not json",
+            "[]",
+            r#"{"flexcalc":1}"#,
+            r#"{"flexcalc":1,"currency":"EUR","timezone":"UTC","period":{"start":"2027-01-01","months":1},"userz":[]}"#,
+        ] {
             let l = load(Some(bad), Some(S));
             assert!(l.scenario.is_none(), "{bad}");
-            assert!(matches!(l.notice, Some(Notice::Reset(ref why)) if !why.is_empty()), "{bad}");
+            assert!(
+                matches!(l.notice, Some(Notice::Reset(ref why)) if !why.is_empty()),
+                "{bad}"
+            );
         }
-        let l = load(Some(r#"{"flexcalc":1,"currency":"EUR","timezone":"UTC","period":{"start":"2027-01-01","months":1},"userz":[]}"#), None);
-        assert!(matches!(l.notice, Some(Notice::Reset(ref why)) if why.contains("userz")), "{l:?}");
+        let l = load(
+            Some(
+                r#"{"flexcalc":1,"currency":"EUR","timezone":"UTC","period":{"start":"2027-01-01","months":1},"userz":[]}"#,
+            ),
+            None,
+        );
+        assert!(
+            matches!(l.notice, Some(Notice::Reset(ref why)) if why.contains("userz")),
+            "{l:?}"
+        );
     }
 }

@@ -36,13 +36,24 @@ pub fn item_name(lang: Lang, s: &Scenario, id: &str) -> String {
 }
 
 pub fn daily_rate(s: &Scenario, id: &str) -> Option<u64> {
-    Catalog::builtin().product(id).map(|p| p.tokens_per_day).or_else(|| {
-        s.catalog.as_ref().and_then(|c| c.products.iter().find(|p| p.id == id).map(|p| p.tokens_per_day))
-    })
+    Catalog::builtin()
+        .product(id)
+        .map(|p| p.tokens_per_day)
+        .or_else(|| {
+            s.catalog.as_ref().and_then(|c| {
+                c.products
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.tokens_per_day)
+            })
+        })
 }
 
 pub fn user_label(s: &Scenario, i: usize) -> String {
-    s.users.get(i).map(|u| u.name.clone().unwrap_or_else(|| u.id.clone())).unwrap_or_default()
+    s.users
+        .get(i)
+        .map(|u| u.name.clone().unwrap_or_else(|| u.id.clone()))
+        .unwrap_or_default()
 }
 
 #[function_component(TeamTab)]
@@ -73,29 +84,19 @@ pub fn team_tab() -> Html {
         })
     };
     let tokens_of = |i: usize| -> Option<u64> {
-        shown.as_ref().and_then(|o| o.report.totals.by_user.get(i).copied())
+        shown
+            .as_ref()
+            .and_then(|o| o.report.totals.by_user.get(i).copied())
     };
     html! {
         <section class="team" aria-labelledby="team-h">
             <div class="team-list">
                 <h2 id="team-h">{ t(l, "team.title") } <span class="count">{ format!(" ({})", s.users.len()) }</span></h2>
                 <ul class="users" role="list">
-                    { for s.users.iter().enumerate().map(|(i, u)| {
-                        let ctx2 = ctx.clone();
-                        let onclick = Callback::from(move |_| ctx2.dispatch(Action::Select(i)));
-                        let products: Vec<String> = u.usage.iter().map(|x| item_name(l, &s, &x.product)).collect();
-                        html! {
-                            <li>
-                                <button type="button" class={classes!("user-row", (i == ctx.selected).then_some("selected"))}
-                                    aria-pressed={(i == ctx.selected).to_string()} {onclick} data-user={u.id.clone()}>
-                                    <span class="user-name">{ u.name.clone().unwrap_or_else(|| u.id.clone()) }</span>
-                                    <span class="user-products">{ if products.is_empty() { t(l, "team.noproducts").to_string() } else { products.join(", ") } }</span>
-                                    if let Some(tk) = tokens_of(i) {
-                                        <span class="user-tokens">{ crate::ui::js::fmt_int(l.locale(), &tk.to_string()) }{ " " }{ t(l, "unit.tokens") }</span>
-                                    }
-                                </button>
-                            </li>
-                        }
+                    { for s.users.iter().enumerate().map(|(i, u)| html! {
+                        <UserItem key={i} index={i} id={u.id.clone()} name={u.name.clone().unwrap_or_else(|| u.id.clone())}
+                            products={u.usage.iter().map(|x| item_name(l, &s, &x.product)).collect::<Vec<_>>().join(", ")}
+                            tokens={tokens_of(i)} selected={i == ctx.selected} lang={l} dispatcher={ctx.dispatcher()} />
                     }) }
                 </ul>
                 <div class="add-user">
@@ -115,6 +116,42 @@ pub fn team_tab() -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct ItemProps {
+    pub index: usize,
+    pub id: String,
+    pub name: String,
+    pub products: String,
+    pub tokens: Option<u64>,
+    pub selected: bool,
+    pub lang: Lang,
+    pub dispatcher: UseReducerDispatcher<crate::ui::state::State>,
+}
+
+/// One line of the team list; re-rendered only when its own figures change, so a large
+/// team stays quick to edit.
+#[function_component(UserItem)]
+fn user_item(p: &ItemProps) -> Html {
+    let l = p.lang;
+    let onclick = {
+        let d = p.dispatcher.clone();
+        let i = p.index;
+        Callback::from(move |_| d.dispatch(Action::Select(i)))
+    };
+    html! {
+        <li>
+            <button type="button" class={classes!("user-row", p.selected.then_some("selected"))}
+                aria-pressed={p.selected.to_string()} {onclick} data-user={p.id.clone()}>
+                <span class="user-name">{ p.name.clone() }</span>
+                <span class="user-products">{ if p.products.is_empty() { t(l, "team.noproducts").to_string() } else { p.products.clone() } }</span>
+                if let Some(tk) = p.tokens {
+                    <span class="user-tokens">{ crate::ui::js::fmt_int(l.locale(), &tk.to_string()) }{ " " }{ t(l, "unit.tokens") }</span>
+                }
+            </button>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct UserProps {
     pub index: usize,
 }
@@ -128,11 +165,21 @@ pub fn user_editor(p: &UserProps) -> Html {
     let u = &s.users[i];
     let copies = use_state(|| 5u64);
     let at = format!("users[{i}]");
-    let set_name = { let ctx = ctx.clone(); Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].name = Some(v.clone()))) };
-    let set_id = { let ctx = ctx.clone(); Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].id = v.clone())) };
+    let set_name = {
+        let ctx = ctx.clone();
+        Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].name = Some(v.clone())))
+    };
+    let set_id = {
+        let ctx = ctx.clone();
+        Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].id = v.clone()))
+    };
     let set_tz = {
         let ctx = ctx.clone();
-        Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].timezone = (!v.trim().is_empty()).then(|| v.clone())))
+        Callback::from(move |v: String| {
+            edit(&ctx, move |s| {
+                s.users[i].timezone = (!v.trim().is_empty()).then(|| v.clone())
+            })
+        })
     };
     let duplicate = {
         let ctx = ctx.clone();
@@ -192,12 +239,20 @@ pub fn usage_editor(p: &UsageProps) -> Html {
     let l = ctx.lang;
     let s = ctx.scenario.clone();
     let (ui, k) = (p.user, p.index);
-    let Some(u) = s.users.get(ui).and_then(|u| u.usage.get(k)) else { return html! {} };
+    let Some(u) = s.users.get(ui).and_then(|u| u.usage.get(k)) else {
+        return html! {};
+    };
     let at = format!("users[{ui}].usage[{k}]");
     let kind = kind_of(u);
     let upd = {
         let ctx = ctx.clone();
-        move |f: std::rc::Rc<dyn Fn(&mut Usage)>| edit(&ctx, move |s| if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) { f(x) })
+        move |f: std::rc::Rc<dyn Fn(&mut Usage)>| {
+            edit(&ctx, move |s| {
+                if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                    f(x)
+                }
+            })
+        }
     };
     let set_kind_cb = {
         let upd = upd.clone();
@@ -210,12 +265,22 @@ pub fn usage_editor(p: &UsageProps) -> Html {
                 _ => PatternKind::Weekly,
             };
             let period = period.clone();
-            upd(std::rc::Rc::new(move |x: &mut Usage| set_kind(x, kind, &period)));
+            upd(std::rc::Rc::new(move |x: &mut Usage| {
+                set_kind(x, kind, &period)
+            }));
         })
     };
     let remove = {
         let ctx = ctx.clone();
-        Callback::from(move |_| edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { if k < u.usage.len() { u.usage.remove(k); } }))
+        Callback::from(move |_| {
+            edit(&ctx, move |s| {
+                if let Some(u) = s.users.get_mut(ui) {
+                    if k < u.usage.len() {
+                        u.usage.remove(k);
+                    }
+                }
+            })
+        })
     };
     let (from, to) = templates::hours(u).unwrap_or_default();
     let pattern_path = match kind {
@@ -239,7 +304,11 @@ pub fn usage_editor(p: &UsageProps) -> Html {
     let rate = daily_rate(&s, &u.product);
     let pattern_body = match kind {
         PatternKind::Weekly => {
-            let days = u.weekly.as_ref().map(|w| w.days.clone()).unwrap_or_default();
+            let days = u
+                .weekly
+                .as_ref()
+                .map(|w| w.days.clone())
+                .unwrap_or_default();
             html! {
                 <fieldset class="weekdays">
                     <legend>{ t(l, "usage.weekdays") }</legend>
@@ -272,7 +341,11 @@ pub fn usage_editor(p: &UsageProps) -> Html {
             }
         }
         PatternKind::Dates => {
-            let dates = u.dates.as_ref().map(|d| d.dates.clone()).unwrap_or_default();
+            let dates = u
+                .dates
+                .as_ref()
+                .map(|d| d.dates.clone())
+                .unwrap_or_default();
             let upd = upd.clone();
             html! {
                 <Calendar id={format!("cal-{ui}-{k}")} dates={dates} start={s.period.start.clone()} months={s.period.months}
@@ -363,8 +436,14 @@ pub fn calendar(p: &CalendarProps) -> Html {
     let lead = month.weekday().to_monday_zero_offset() as usize;
     let days_in = month.days_in_month() as i64;
     let end = add_months(start, i64::from(p.months));
-    let prev = { let o = offset.clone(); Callback::from(move |_| o.set((off - 1).max(0))) };
-    let next = { let o = offset.clone(); Callback::from(move |_| o.set((off + 1).min(max))) };
+    let prev = {
+        let o = offset.clone();
+        Callback::from(move |_| o.set((off - 1).max(0)))
+    };
+    let next = {
+        let o = offset.clone();
+        Callback::from(move |_| o.set((off + 1).min(max)))
+    };
     let count_in_month = p.dates.iter().filter(|d| d.starts_with(&ym)).count();
     html! {
         <div class="calendar" id={p.id.clone()}>
@@ -397,12 +476,27 @@ pub fn calendar(p: &CalendarProps) -> Html {
 
 fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
     let l = ctx.lang;
-    let list = ctx.scenario.users.get(ui).and_then(|u| u.usage.get(k)).and_then(|u| u.sessions.clone()).unwrap_or_default();
+    let list = ctx
+        .scenario
+        .users
+        .get(ui)
+        .and_then(|u| u.usage.get(k))
+        .and_then(|u| u.sessions.clone())
+        .unwrap_or_default();
     let at = format!("users[{ui}].usage[{k}].sessions");
     let upd = {
         let ctx = ctx.clone();
         move |f: std::rc::Rc<dyn Fn(&mut Vec<crate::engine::scenario::Session>)>| {
-            edit(&ctx, move |s| if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)).and_then(|u| u.sessions.as_mut()) { f(x) })
+            edit(&ctx, move |s| {
+                if let Some(x) = s
+                    .users
+                    .get_mut(ui)
+                    .and_then(|u| u.usage.get_mut(k))
+                    .and_then(|u| u.sessions.as_mut())
+                {
+                    f(x)
+                }
+            })
         }
     };
     let add = {
@@ -411,8 +505,15 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
         Callback::from(move |_| {
             let start = start.clone();
             upd(std::rc::Rc::new(move |v| {
-                let day = v.last().map(|x| x.start[..10].to_string()).unwrap_or_else(|| start.clone());
-                v.push(crate::engine::scenario::Session { start: format!("{day}T09:00"), end: format!("{day}T17:00"), inactive: None });
+                let day = v
+                    .last()
+                    .map(|x| x.start[..10].to_string())
+                    .unwrap_or_else(|| start.clone());
+                v.push(crate::engine::scenario::Session {
+                    start: format!("{day}T09:00"),
+                    end: format!("{day}T17:00"),
+                    inactive: None,
+                });
             }))
         })
     };
@@ -452,9 +553,17 @@ pub fn product_picker(p: &PickerProps) -> Html {
     let choice = use_state(String::new);
     let c = Catalog::builtin();
     let q = query.to_lowercase();
-    let used: Vec<String> = ctx.scenario.users.get(ui).map(|u| u.usage.iter().map(|x| x.product.clone()).collect()).unwrap_or_default();
+    let used: Vec<String> = ctx
+        .scenario
+        .users
+        .get(ui)
+        .map(|u| u.usage.iter().map(|x| x.product.clone()).collect())
+        .unwrap_or_default();
     let matches = |id: &str| {
-        q.is_empty() || id.contains(&q) || c.product(id).is_some_and(|p| p.name.get(l.code()).to_lowercase().contains(&q))
+        q.is_empty()
+            || id.contains(&q)
+            || c.product(id)
+                .is_some_and(|p| p.name.get(l.code()).to_lowercase().contains(&q))
     };
     let add = {
         let ctx = ctx.clone();
@@ -464,13 +573,21 @@ pub fn product_picker(p: &PickerProps) -> Html {
             if id.is_empty() {
                 return;
             }
-            edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { u.usage.push(Template::PartTime.usage(&id)); });
+            edit(&ctx, move |s| {
+                if let Some(u) = s.users.get_mut(ui) {
+                    u.usage.push(Template::PartTime.usage(&id));
+                }
+            });
             choice.set(String::new());
         })
     };
     let rate_label = |id: &str| {
         let p = c.product(id).expect("grouped products exist");
-        format!("{} — {}", p.name.get(l.code()), t(l, "usage.rate").replace("{n}", &p.tokens_per_day.to_string()))
+        format!(
+            "{} — {}",
+            p.name.get(l.code()),
+            t(l, "usage.rate").replace("{n}", &p.tokens_per_day.to_string())
+        )
     };
     html! {
         <div class="picker" role="group" aria-labelledby={format!("pick-h-{ui}")}>
@@ -510,23 +627,45 @@ pub fn product_picker(p: &PickerProps) -> Html {
 fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
     let l = ctx.lang;
     let s = ctx.scenario.clone();
-    let subs = s.users.get(ui).map(|u| u.subscriptions.clone()).unwrap_or_default();
+    let subs = s
+        .users
+        .get(ui)
+        .map(|u| u.subscriptions.clone())
+        .unwrap_or_default();
     let at = format!("users[{ui}].subscriptions");
     if s.offerings.is_empty() && subs.is_empty() {
         return html! { <><h4>{ t(l, "subs.title") }</h4><p class="hint">{ t(l, "subs.none") }</p></> };
     }
     let upd = {
         let ctx = ctx.clone();
-        move |f: std::rc::Rc<dyn Fn(&mut Vec<Subscription>)>| edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { f(&mut u.subscriptions) })
+        move |f: std::rc::Rc<dyn Fn(&mut Vec<Subscription>)>| {
+            edit(&ctx, move |s| {
+                if let Some(u) = s.users.get_mut(ui) {
+                    f(&mut u.subscriptions)
+                }
+            })
+        }
     };
     let add = {
         let upd = upd.clone();
-        let first = s.offerings.first().map(|o| o.id.clone()).unwrap_or_default();
+        let first = s
+            .offerings
+            .first()
+            .map(|o| o.id.clone())
+            .unwrap_or_default();
         let from = s.period.start.clone();
-        let to = parse_date(&s.period.start).map(|d| format_date(add_days(add_months(d, i64::from(s.period.months)), -1))).unwrap_or_default();
+        let to = parse_date(&s.period.start)
+            .map(|d| format_date(add_days(add_months(d, i64::from(s.period.months)), -1)))
+            .unwrap_or_default();
         Callback::from(move |_| {
             let (first, from, to) = (first.clone(), from.clone(), to.clone());
-            upd(std::rc::Rc::new(move |v| v.push(Subscription { offering: first.clone(), from: from.clone(), to: to.clone() })))
+            upd(std::rc::Rc::new(move |v| {
+                v.push(Subscription {
+                    offering: first.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                })
+            }))
         })
     };
     html! {
@@ -553,19 +692,35 @@ fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
 fn results(ctx: &Ctx, ui: usize) -> Html {
     let l = ctx.lang;
     let s = ctx.scenario.clone();
-    let list = s.users.get(ui).map(|u| u.results.clone()).unwrap_or_default();
+    let list = s
+        .users
+        .get(ui)
+        .map(|u| u.results.clone())
+        .unwrap_or_default();
     let at = format!("users[{ui}].results");
     let c = Catalog::builtin();
     let upd = {
         let ctx = ctx.clone();
-        move |f: std::rc::Rc<dyn Fn(&mut Vec<ResultEvent>)>| edit(&ctx, move |s| if let Some(u) = s.users.get_mut(ui) { f(&mut u.results) })
+        move |f: std::rc::Rc<dyn Fn(&mut Vec<ResultEvent>)>| {
+            edit(&ctx, move |s| {
+                if let Some(u) = s.users.get_mut(ui) {
+                    f(&mut u.results)
+                }
+            })
+        }
     };
     let add = {
         let upd = upd.clone();
         let at = format!("{}T10:00", s.period.start);
         Callback::from(move |_| {
             let at = at.clone();
-            upd(std::rc::Rc::new(move |v| v.push(ResultEvent { service: "generative-design".into(), at: at.clone(), quantity: 1 })))
+            upd(std::rc::Rc::new(move |v| {
+                v.push(ResultEvent {
+                    service: "generative-design".into(),
+                    at: at.clone(),
+                    quantity: 1,
+                })
+            }))
         })
     };
     html! {

@@ -15,7 +15,12 @@ pub enum Template {
     Seasonal,
 }
 
-pub const TEMPLATES: [Template; 4] = [Template::Occasional, Template::PartTime, Template::FullTime, Template::Seasonal];
+pub const TEMPLATES: [Template; 4] = [
+    Template::Occasional,
+    Template::PartTime,
+    Template::FullTime,
+    Template::Seasonal,
+];
 
 impl Template {
     pub fn key(self) -> &'static str {
@@ -28,10 +33,23 @@ impl Template {
     }
 
     pub fn usage(self, product: &str) -> Usage {
-        let weekdays = |d: &[&str]| Weekly { days: d.iter().map(|s| s.to_string()).collect(), from: "09:00".into(), to: "17:30".into() };
-        let mut u = Usage { product: product.to_string(), ..Usage::default() };
+        let weekdays = |d: &[&str]| Weekly {
+            days: d.iter().map(|s| s.to_string()).collect(),
+            from: "09:00".into(),
+            to: "17:30".into(),
+        };
+        let mut u = Usage {
+            product: product.to_string(),
+            ..Usage::default()
+        };
         match self {
-            Template::Occasional => u.monthly = Some(Monthly { days: 3, from: "09:00".into(), to: "17:00".into() }),
+            Template::Occasional => {
+                u.monthly = Some(Monthly {
+                    days: 3,
+                    from: "09:00".into(),
+                    to: "17:00".into(),
+                })
+            }
             Template::PartTime => u.weekly = Some(weekdays(&["tue", "thu"])),
             Template::FullTime => u.weekly = Some(weekdays(&["mon", "tue", "wed", "thu", "fri"])),
             Template::Seasonal => {
@@ -75,9 +93,21 @@ pub fn set_kind(u: &mut Usage, kind: PatternKind, period: &Period) {
     u.dates = None;
     u.sessions = None;
     match kind {
-        PatternKind::Weekly => u.weekly = Some(Weekly { days: vec!["mon".into(), "wed".into()], from, to }),
+        PatternKind::Weekly => {
+            u.weekly = Some(Weekly {
+                days: vec!["mon".into(), "wed".into()],
+                from,
+                to,
+            })
+        }
         PatternKind::Monthly => u.monthly = Some(Monthly { days: 4, from, to }),
-        PatternKind::Dates => u.dates = Some(Dates { dates: vec![period.start.clone()], from, to }),
+        PatternKind::Dates => {
+            u.dates = Some(Dates {
+                dates: vec![period.start.clone()],
+                from,
+                to,
+            })
+        }
         PatternKind::Sessions => {
             u.sessions = Some(vec![crate::engine::scenario::Session {
                 start: format!("{}T{from}", period.start),
@@ -126,12 +156,17 @@ pub fn free_user_id(s: &Scenario, base: &str) -> String {
     if !taken(base) {
         return base.to_string();
     }
-    (2..).map(|n| format!("{base}-{n}")).find(|id| !taken(id)).unwrap_or_default()
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .unwrap_or_default()
 }
 
 /// Appends a user whose name is `name` + a number, using `product` with `template`.
 pub fn add_user(s: &mut Scenario, name: &str, product: &str, template: Template) -> usize {
-    let n = (1..).find(|n| !s.users.iter().any(|u| u.id == format!("user-{n}"))).unwrap_or(1);
+    let n = (1..)
+        .find(|n| !s.users.iter().any(|u| u.id == format!("user-{n}")))
+        .unwrap_or(1);
     let id = free_user_id(s, &format!("user-{n}"));
     s.users.push(User {
         id,
@@ -147,12 +182,23 @@ pub fn add_user(s: &mut Scenario, name: &str, product: &str, template: Template)
 /// Inserts `count` copies of user `i` after it ("add 5 users like this"), with fresh ids
 /// and numbered names.
 pub fn duplicate_user(s: &mut Scenario, i: usize, count: usize) {
-    let Some(src) = s.users.get(i).cloned() else { return };
+    let Some(src) = s.users.get(i).cloned() else {
+        return;
+    };
     let base_name = src.name.clone().unwrap_or_else(|| src.id.clone());
     for k in 0..count {
         let mut u = src.clone();
         u.id = free_user_id(s, &src.id);
-        let n = s.users.iter().filter(|x| x.name.as_deref().is_some_and(|nm| nm.starts_with(&base_name))).count() + 1;
+        let n = s
+            .users
+            .iter()
+            .filter(|x| {
+                x.name
+                    .as_deref()
+                    .is_some_and(|nm| nm.starts_with(&base_name))
+            })
+            .count()
+            + 1;
         u.name = Some(format!("{base_name} ({n})"));
         s.users.insert(i + 1 + k, u);
     }
@@ -173,16 +219,30 @@ pub fn starter(timezone: &str, currency: &str, names: [&str; 3]) -> Scenario {
         name: None,
         currency: currency.into(),
         timezone: timezone.into(),
-        period: Period { start: "2027-01-01".into(), months: 12 },
+        period: Period {
+            start: "2027-01-01".into(),
+            months: 12,
+        },
         packs: None,
         low_balance_percent: None,
         offerings: Vec::new(),
         catalog: None,
         price_book: None,
         users: vec![
-            user("ana", names[0], vec![Template::FullTime.usage("revit"), Template::Occasional.usage("autocad")]),
+            user(
+                "ana",
+                names[0],
+                vec![
+                    Template::FullTime.usage("revit"),
+                    Template::Occasional.usage("autocad"),
+                ],
+            ),
             user("ben", names[1], vec![Template::Occasional.usage("autocad")]),
-            user("chloe", names[2], vec![Template::Seasonal.usage("navisworks")]),
+            user(
+                "chloe",
+                names[2],
+                vec![Template::Seasonal.usage("navisworks")],
+            ),
         ],
     }
 }
@@ -212,12 +272,18 @@ mod tests {
         assert!(simulate(&s).is_ok());
         let i = add_user(&mut s, "User", "maya", Template::PartTime);
         assert_eq!(s.users[i].id, "user-1");
-        assert_eq!(s.users[i].usage[0].weekly.as_ref().unwrap().days, ["tue", "thu"]);
+        assert_eq!(
+            s.users[i].usage[0].weekly.as_ref().unwrap().days,
+            ["tue", "thu"]
+        );
     }
 
     #[test]
     fn switching_pattern_keeps_hours() {
-        let p = Period { start: "2027-01-01".into(), months: 12 };
+        let p = Period {
+            start: "2027-01-01".into(),
+            months: 12,
+        };
         let mut u = Template::FullTime.usage("revit");
         set_kind(&mut u, PatternKind::Dates, &p);
         assert_eq!(kind_of(&u), PatternKind::Dates);

@@ -52,7 +52,9 @@ pub fn text_field(p: &TextProps) -> Html {
     let err = error_at(&ctx, &p.path);
     let oninput = {
         let cb = p.oninput.clone();
-        Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let describe = match (&err, &p.hint) {
         (Some(_), _) => Some(format!("{id}-err")),
@@ -104,11 +106,16 @@ pub fn num_field(p: &NumProps) -> Html {
         });
     }
     let id = field_id(&p.path);
-    let parsed = raw.trim().replace([',', ' ', '\u{a0}', '\u{202f}'], "").parse::<u64>();
+    let parsed = raw
+        .trim()
+        .replace([',', ' ', '\u{a0}', '\u{202f}'], "")
+        .parse::<u64>();
     let local_err = match parsed {
         Err(_) => Some(t(lang, "err.whole").to_string()),
         Ok(v) if v < p.min || v > p.max => Some(
-            t(lang, "err.range").replace("{min}", &p.min.to_string()).replace("{max}", &p.max.to_string()),
+            t(lang, "err.range")
+                .replace("{min}", &p.min.to_string())
+                .replace("{max}", &p.max.to_string()),
         ),
         Ok(_) => None,
     };
@@ -119,7 +126,11 @@ pub fn num_field(p: &NumProps) -> Html {
         let (min, max) = (p.min, p.max);
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            if let Ok(n) = v.trim().replace([',', ' ', '\u{a0}', '\u{202f}'], "").parse::<u64>() {
+            if let Ok(n) = v
+                .trim()
+                .replace([',', ' ', '\u{a0}', '\u{202f}'], "")
+                .parse::<u64>()
+            {
                 if n >= min && n <= max {
                     cb.emit(n);
                 }
@@ -156,7 +167,9 @@ pub struct SelectProps {
 pub fn select_field(p: SelectProps) -> Html {
     let onchange = {
         let cb = p.onchange.clone();
-        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     html! {
         <div class="field">
@@ -181,7 +194,9 @@ pub struct CheckProps {
 pub fn check(p: CheckProps) -> Html {
     let onchange = {
         let cb = p.onchange.clone();
-        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlInputElement>().checked()))
+        Callback::from(move |e: Event| {
+            cb.emit(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
     };
     html! {
         <label class={classes!("check", p.class)} for={p.id.clone()}>
