@@ -24,7 +24,14 @@ function serve(root, port, host = '127.0.0.1') {
       res.end(body);
     });
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => {
+      // The wanted port is taken: take any free one rather than fail.
+      if (e.code === 'EADDRINUSE' && port !== 0) server.listen(0, host, () => resolve(server));
+      else reject(e);
+    });
+    server.listen(port, host, () => resolve(server));
+  });
 }
 
 module.exports = { serve };

@@ -7,11 +7,23 @@ pub struct Preset {
     pub json: &'static str,
 }
 
-pub const PRESETS: &[Preset] = &[Preset {
-    id: "seed",
-    key: "preset.seed",
-    json: include_str!("../../../shared/vectors/priscilla.json"),
-}];
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "architecture-studio",
+        key: "preset.architecture",
+        json: include_str!("../../examples/architecture-studio.json"),
+    },
+    Preset {
+        id: "media-seasonal",
+        key: "preset.media",
+        json: include_str!("../../examples/media-seasonal.json"),
+    },
+    Preset {
+        id: "manufacturing-run-dry",
+        key: "preset.manufacturing",
+        json: include_str!("../../examples/manufacturing-run-dry.json"),
+    },
+];
 
 pub fn find(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)

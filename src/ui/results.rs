@@ -31,6 +31,7 @@ pub fn results_pane() -> Html {
     html! {
         <section class="results" aria-labelledby="results-h" id="results">
             <h2 id="results-h">{ t(l, "results.heading") }</h2>
+            { print_header(&ctx) }
             if let Some(e) = &error {
                 <div class="error-box" role="alert" id="scenario-error">
                     <p><strong>{ t(l, "error.title") }</strong></p>
@@ -76,6 +77,26 @@ fn table_row(p: &RowProps) -> Html {
             if p.any_denied { <td class="num bad-text">{ if r.denied > 0 { int(r.denied) } else { "–".into() } }</td> }
             <td class="num"><strong>{ int(r.total) }</strong></td>
         </tr>
+    }
+}
+
+/// What the printed report is about: only shown on paper.
+fn print_header(ctx: &Ctx) -> Html {
+    let l = ctx.lang;
+    let s = &ctx.scenario;
+    let start = js::fmt_date(l.locale(), &s.period.start, "medium");
+    html! {
+        <div class="print-only print-head">
+            <p><strong>{ s.name.clone().unwrap_or_default() }</strong></p>
+            <p>{ t(l, "print.scope")
+                .replace("{start}", &start)
+                .replace("{months}", &s.period.months.to_string())
+                .replace("{zone}", &s.timezone)
+                .replace("{users}", &s.users.len().to_string())
+                .replace("{currency}", &s.currency) }
+               { " · " }{ if s.packs.is_some() { t(l, "packs.bought") } else { t(l, "packs.estimate") } }</p>
+            <p class="hint">{ t(l, "print.note") }</p>
+        </div>
     }
 }
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Serves the web app on 127.0.0.1 (PORT, default 8080; a free port if that one is taken),
+# building dist/ first when it is missing or older than the sources. Prints the address.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f dist/index.html ] || [ -n "$(find src www rates Cargo.toml Cargo.lock Trunk.toml -newer dist/index.html 2>/dev/null | head -1)" ]; then
+  bash scripts/setup-web.sh
+  export PATH="$PWD/node_modules/.bin:$PATH"
+  echo "serve-web: building the release bundle (trunk, offline)"
+  cargo fetch --quiet
+  trunk build --release
+fi
+exec node e2e/server.js dist "${PORT:-8080}"
