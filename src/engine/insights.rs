@@ -126,6 +126,8 @@ pub struct Insights {
     pub marks: Vec<Mark>,
     /// `YYYY-MM`, tokens charged, tokens denied.
     pub by_month: Vec<(String, u64, u64)>,
+    /// The day index where each month of `by_month` starts (clamped to the period).
+    pub month_first_day: Vec<usize>,
     pub table: UserTable,
     /// Busiest team day: index and tokens.
     pub peak_day: Option<(usize, u64)>,
@@ -220,6 +222,11 @@ impl Insights {
             .iter()
             .take(model.months as usize)
             .map(|(k, _)| (k.clone(), 0, 0))
+            .collect();
+        let month_first_day: Vec<usize> = starts
+            .iter()
+            .take(model.months as usize)
+            .map(|(_, t)| day_of(&m, *t).unwrap_or(0).min(days.saturating_sub(1)))
             .collect();
         let month = |t: Instant| starts.partition_point(|(_, s)| *s <= t).checked_sub(1);
         for c in &report.charges {
@@ -399,6 +406,7 @@ impl Insights {
             opening_balance,
             marks,
             by_month,
+            month_first_day,
             table: user_table(model, report),
             peak_day,
             active_days,
@@ -630,6 +638,7 @@ mod tests {
         assert_eq!(i.peak_day, Some((0, 7)));
         assert_eq!(i.active_days, 2);
         assert_eq!(i.by_month, vec![("2027-03".to_string(), 14, 0)]);
+        assert_eq!(i.month_first_day, vec![0]);
         assert_eq!(i.table.items, vec!["autocad".to_string()]);
         assert_eq!(i.table.rows[0].tokens, vec![14]);
         assert_eq!(i.table.rows[0].charges, vec![2]);
@@ -792,6 +801,9 @@ mod tests {
             d = add_days(d, 1);
         }
         assert_eq!(m[days], model.end);
+        let r = run(&model);
+        let i = Insights::new(&model, &r);
+        assert_eq!(i.month_first_day, vec![0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]);
     }
 
     #[test]

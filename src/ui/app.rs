@@ -127,7 +127,15 @@ pub fn app() -> Html {
         use_effect_with(l, move |l| js::set_doc_lang(l.code(), t(*l, "app.title")));
     }
     let share_link = use_state(|| None::<String>);
-    let zones = use_memo((), |_| js::time_zones());
+    // The zone list (hundreds of options) waits until the first screen is up.
+    let zones = use_state(String::new);
+    {
+        let zones = zones.clone();
+        use_effect_with((), move |_| {
+            let load = Closure::once_into_js(move || zones.set(js::time_zones()));
+            js::later(200, &load);
+        });
+    }
 
     let set_lang = {
         let state = state.clone();

@@ -281,6 +281,8 @@ pub const STRINGS: &[(&str, [&str; 3])] = &[
     ("heat.title", ["Charges per day", "Débits par jour", "日別の課金"]),
     ("heat.desc", ["Calendar heat-map of tokens charged per day; {n} days with charges.", "Calendrier des jetons débités par jour ; {n} jours avec débits.", "日別の消費トークンのカレンダー。課金日数 {n}。"]),
     ("heat.peak", ["Busiest day: {date} ({n} tokens).", "Jour le plus chargé : {date} ({n} jetons).", "最多の日:{date}({n} トークン)。"]),
+    ("heat.keys", ["Arrow keys move between days.", "Les flèches changent de jour.", "矢印キーで日を移動できます。"]),
+    ("heat.hint", ["Point at a day, or focus the calendar and use the arrow keys, to read its charges.", "Pointez un jour, ou utilisez les flèches, pour lire ses débits.", "日を指すか、矢印キーで移動すると、その日の課金を表示します。"]),
     ("heat.less", ["Less", "Moins", "少"]),
     ("heat.more", ["More", "Plus", "多"]),
     ("table.title", ["Tokens per user and product", "Jetons par utilisateur et produit", "ユーザー・製品別トークン"]),

@@ -48,7 +48,7 @@ pub fn results_pane() -> Html {
                     { summary(&props) }
                     { month_chart(&props) }
                     { balance_chart(&props) }
-                    { heat_map(&props) }
+                    <HeatMap outcome={props.outcome.clone()} lang={l} />
                     { user_table(&props) }
                 </div>
             }
@@ -296,18 +296,7 @@ fn balance_chart(p: &Props) -> Html {
         MarkKind::LowBalance => t(l, "mark.low"),
         MarkKind::RunOut => t(l, "mark.runout"),
     };
-    let months: Vec<(usize, String)> = i
-        .by_month
-        .iter()
-        .scan(0usize, |acc, (m, _, _)| {
-            let d = *acc;
-            let next = (0..i.days)
-                .find(|&k| k >= d && format_date(i.date(k)).starts_with(m.as_str()))
-                .unwrap_or(d);
-            *acc = next + 1;
-            Some((next, m.clone()))
-        })
-        .collect();
+    let months: Vec<(usize, String)> = i.by_month.iter().zip(&i.month_first_day).map(|((m, _, _), d)| (*d, m.clone())).collect();
     let every = months.len().div_ceil(12).max(1);
     html! {
         <figure class="chart">
@@ -353,63 +342,111 @@ fn balance_chart(p: &Props) -> Html {
     }
 }
 
-fn heat_map(p: &Props) -> Html {
+#[derive(Properties, PartialEq)]
+struct HeatProps {
+    outcome: Wrap,
+    lang: Lang,
+}
+
+/// The period's days as a calendar grid, one path per shade (a few nodes, not one per
+/// day, so a large team re-renders quickly). Pointer or arrow keys pick a day to read.
+#[function_component(HeatMap)]
+fn heat_map(p: &HeatProps) -> Html {
     let l = p.lang;
     let i = &p.outcome.0.insights;
     let f = fmt_of(i, l);
+    let picked = use_state(|| None::<usize>);
     let lead = i.first_day.weekday().to_monday_zero_offset() as usize;
     let cols = (lead + i.days).div_ceil(7);
     let max = i.by_day.iter().copied().max().unwrap_or(0).max(1);
-    let level = |v: u64| {
-        if v == 0 {
-            0
-        } else {
-            1 + ((v * 4 - 1) / max).min(3)
-        }
-    };
-    let cell = 11.0;
-    let (w, h) = (30.0 + cols as f64 * cell, 18.0 + 7.0 * cell);
-    let mut cells = Vec::with_capacity(i.days);
+    let level = |v: u64| if v == 0 { 0 } else { 1 + ((v * 4 - 1) / max).min(3) as usize };
+    const CELL: usize = 11;
+    const LEFT: usize = 30;
+    const TOP: usize = 18;
+    let (w, h) = (LEFT + cols * CELL, TOP + 7 * CELL);
+    let mut paths: [String; 5] = Default::default();
+    let mut denied = String::new();
     for d in 0..i.days {
         let pos = lead + d;
-        let (c, r) = (pos / 7, pos % 7);
-        let v = i.by_day[d];
-        let denied = i.denied_by_day[d] > 0;
-        cells.push(html! {
-            <rect x={(30.0 + c as f64 * cell).to_string()} y={(18.0 + r as f64 * cell).to_string()} width="9.5" height="9.5" rx="2"
-                class={classes!(format!("h{}", level(v)), denied.then_some("hd"))}>
-                <title>{ format!("{} · {}{}", format_date(i.date(d)), v, if denied { " ⚠" } else { "" }) }</title>
-            </rect>
-        });
-    }
-    let mut month_labels = Vec::new();
-    for (m, _, _) in &i.by_month {
-        if let Some(d) = (0..i.days).find(|&k| format_date(i.date(k)).starts_with(m.as_str())) {
-            let c = (lead + d) / 7;
-            month_labels.push(html! { <text x={(30.0 + c as f64 * cell).to_string()} y="12">{ f.month_name(m) }</text> });
+        let (x, y) = (LEFT + pos / 7 * CELL, TOP + pos % 7 * CELL);
+        let cell = format!("M{x} {y}h10v10h-10z");
+        paths[level(i.by_day[d])].push_str(&cell);
+        if i.denied_by_day[d] > 0 {
+            denied.push_str(&format!("M{}.5 {}.5h9v9h-9z", x, y));
         }
     }
+    let month_labels = i.by_month.iter().zip(&i.month_first_day).map(|((m, _, _), d)| {
+        let x = LEFT + (lead + d) / 7 * CELL;
+        html! { <text x={x.to_string()} y="12">{ f.month_name(m) }</text> }
+    });
     let peak = i
         .peak_day
-        .map(|(d, v)| {
-            t(l, "heat.peak")
-                .replace("{date}", &f.date(i.date(d)))
-                .replace("{n}", &f.int(v))
-        })
+        .map(|(d, v)| t(l, "heat.peak").replace("{date}", &f.date(i.date(d))).replace("{n}", &f.int(v)))
         .unwrap_or_default();
+    let days = i.days;
+    let onmousemove = {
+        let picked = picked.clone();
+        Callback::from(move |e: MouseEvent| {
+            let scale = 1.3;
+            let x = f64::from(e.offset_x()) / scale - LEFT as f64;
+            let y = f64::from(e.offset_y()) / scale - TOP as f64;
+            if x < 0.0 || y < 0.0 {
+                return;
+            }
+            let (c, r) = ((x as usize) / CELL, (y as usize) / CELL);
+            if r < 7 {
+                let pos = c * 7 + r;
+                if pos >= lead && pos - lead < days {
+                    picked.set(Some(pos - lead));
+                }
+            }
+        })
+    };
+    let onkeydown = {
+        let picked = picked.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let cur = picked.unwrap_or(0) as i64;
+            let next = match e.key().as_str() {
+                "ArrowRight" => cur + 7,
+                "ArrowLeft" => cur - 7,
+                "ArrowDown" => cur + 1,
+                "ArrowUp" => cur - 1,
+                "Home" => 0,
+                "End" => days as i64 - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            picked.set(Some(next.clamp(0, days as i64 - 1) as usize));
+        })
+    };
+    let readout = picked.filter(|&d| d < days).map(|d| {
+        let mut s = format!("{}: {} {}", f.date(i.date(d)), f.int(i.by_day[d]), t(l, "unit.tokens"));
+        if i.denied_by_day[d] > 0 {
+            s.push_str(&format!(" · {} {}", f.int(i.denied_by_day[d]), t(l, "chart.denied")));
+        }
+        s
+    });
+    let sel = picked.filter(|&d| d < days).map(|d| {
+        let pos = lead + d;
+        (LEFT + pos / 7 * CELL, TOP + pos % 7 * CELL)
+    });
     html! {
         <figure class="chart heat">
             <figcaption><h3>{ t(l, "heat.title") }</h3></figcaption>
             <div class="heat-scroll">
-                <svg viewBox={format!("0 0 {w} {h}")} width={(w * 1.3).to_string()} role="img" aria-labelledby="heat-desc">
-                    <desc id="heat-desc">{ format!("{} {}", t(l, "heat.desc").replace("{n}", &f.int(i.active_days as u64)), peak) }</desc>
+                <svg viewBox={format!("0 0 {w} {h}")} width={(w * 13 / 10).to_string()} role="img" aria-labelledby="heat-desc"
+                    tabindex="0" {onmousemove} {onkeydown} id="heat-map">
+                    <desc id="heat-desc">{ format!("{} {} {}", t(l, "heat.desc").replace("{n}", &f.int(i.active_days as u64)), peak, t(l, "heat.keys")) }</desc>
                     { for month_labels }
-                    { for [0usize, 2, 4].iter().map(|r| html! { <text x="0" y={(26.0 + *r as f64 * cell).to_string()}>{ js::fmt_date(l.locale(), &format!("2024-01-{:02}", r + 1), "weekday") }</text> }) }
-                    { for cells }
+                    { for [0usize, 2, 4].iter().map(|r| html! { <text x="0" y={(TOP + 8 + r * CELL).to_string()}>{ js::fmt_date(l.locale(), &format!("2024-01-{:02}", r + 1), "weekday") }</text> }) }
+                    { for paths.iter().enumerate().map(|(k, d)| html! { <path class={format!("h{k}")} d={d.clone()} /> }) }
+                    <path class="hd" d={denied} />
+                    if let Some((x, y)) = sel { <rect class="pick" x={(x as f64 - 1.5).to_string()} y={(y as f64 - 1.5).to_string()} width="13" height="13" /> }
                 </svg>
             </div>
             <p class="legend">{ t(l, "heat.less") }<span class="key h0"></span><span class="key h1"></span><span class="key h2"></span><span class="key h3"></span><span class="key h4"></span>{ t(l, "heat.more") }
                 { format!(" · {}", peak) }</p>
+            <p class="heat-readout" aria-live="polite" id="heat-readout">{ readout.unwrap_or_else(|| t(l, "heat.hint").to_string()) }</p>
         </figure>
     }
 }
