@@ -206,7 +206,7 @@ pub const STRINGS: &[(&str, [&str; 3])] = &[
     ("purchases.unit", ["Price per token", "Prix par jeton", "1トークンの価格"]),
     ("purchases.total", ["Total", "Total", "合計"]),
     ("order.title", ["Cheapest order", "Commande la moins chère", "最安の注文"]),
-    ("order.line", ["{tokens} tokens: {packs}", "{tokens} jetons : {packs}", "{tokens} トークン:{packs}"]),
+    ("order.line", ["{tokens} tokens in packs: {packs}", "{tokens} jetons en packs : {packs}", "{tokens} トークン(パック:{packs})"]),
     ("order.price", ["{price} per token, {total} in all", "{price} par jeton, {total} au total", "1トークン {price}、合計 {total}"]),
     ("order.rule", ["The whole order's size sets one price for every token; packs are sold in fixed sizes.", "La taille de toute la commande fixe un prix unique par jeton ; les packs ont des tailles fixes.", "注文全体の数量で1トークンの価格が決まり、パックは決まったサイズで販売されます。"]),
     ("cliff.title", ["Buying more costs less here", "Ici, acheter plus coûte moins", "多く買うほうが安くなります"]),

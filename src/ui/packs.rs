@@ -19,13 +19,7 @@ fn pack_list(packs: &[u64], f: &Fmt) -> String {
     }
     parts
         .iter()
-        .map(|(p, n)| {
-            if *n > 1 {
-                format!("{n} × {}", f.int(*p))
-            } else {
-                f.int(*p)
-            }
-        })
+        .map(|(p, n)| format!("{n} × {}", f.int(*p)))
         .collect::<Vec<_>>()
         .join(" + ")
 }

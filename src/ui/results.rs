@@ -296,7 +296,12 @@ fn balance_chart(p: &Props) -> Html {
         MarkKind::LowBalance => t(l, "mark.low"),
         MarkKind::RunOut => t(l, "mark.runout"),
     };
-    let months: Vec<(usize, String)> = i.by_month.iter().zip(&i.month_first_day).map(|((m, _, _), d)| (*d, m.clone())).collect();
+    let months: Vec<(usize, String)> = i
+        .by_month
+        .iter()
+        .zip(&i.month_first_day)
+        .map(|((m, _, _), d)| (*d, m.clone()))
+        .collect();
     let every = months.len().div_ceil(12).max(1);
     html! {
         <figure class="chart">
@@ -359,7 +364,13 @@ fn heat_map(p: &HeatProps) -> Html {
     let lead = i.first_day.weekday().to_monday_zero_offset() as usize;
     let cols = (lead + i.days).div_ceil(7);
     let max = i.by_day.iter().copied().max().unwrap_or(0).max(1);
-    let level = |v: u64| if v == 0 { 0 } else { 1 + ((v * 4 - 1) / max).min(3) as usize };
+    let level = |v: u64| {
+        if v == 0 {
+            0
+        } else {
+            1 + ((v * 4 - 1) / max).min(3) as usize
+        }
+    };
     const CELL: usize = 11;
     const LEFT: usize = 30;
     const TOP: usize = 18;
@@ -375,13 +386,21 @@ fn heat_map(p: &HeatProps) -> Html {
             denied.push_str(&format!("M{}.5 {}.5h9v9h-9z", x, y));
         }
     }
-    let month_labels = i.by_month.iter().zip(&i.month_first_day).map(|((m, _, _), d)| {
-        let x = LEFT + (lead + d) / 7 * CELL;
-        html! { <text x={x.to_string()} y="12">{ f.month_name(m) }</text> }
-    });
+    let month_labels = i
+        .by_month
+        .iter()
+        .zip(&i.month_first_day)
+        .map(|((m, _, _), d)| {
+            let x = LEFT + (lead + d) / 7 * CELL;
+            html! { <text x={x.to_string()} y="12">{ f.month_name(m) }</text> }
+        });
     let peak = i
         .peak_day
-        .map(|(d, v)| t(l, "heat.peak").replace("{date}", &f.date(i.date(d))).replace("{n}", &f.int(v)))
+        .map(|(d, v)| {
+            t(l, "heat.peak")
+                .replace("{date}", &f.date(i.date(d)))
+                .replace("{n}", &f.int(v))
+        })
         .unwrap_or_default();
     let days = i.days;
     let onmousemove = {
@@ -420,9 +439,18 @@ fn heat_map(p: &HeatProps) -> Html {
         })
     };
     let readout = picked.filter(|&d| d < days).map(|d| {
-        let mut s = format!("{}: {} {}", f.date(i.date(d)), f.int(i.by_day[d]), t(l, "unit.tokens"));
+        let mut s = format!(
+            "{}: {} {}",
+            f.date(i.date(d)),
+            f.int(i.by_day[d]),
+            t(l, "unit.tokens")
+        );
         if i.denied_by_day[d] > 0 {
-            s.push_str(&format!(" · {} {}", f.int(i.denied_by_day[d]), t(l, "chart.denied")));
+            s.push_str(&format!(
+                " · {} {}",
+                f.int(i.denied_by_day[d]),
+                t(l, "chart.denied")
+            ));
         }
         s
     });

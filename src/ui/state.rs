@@ -242,3 +242,82 @@ impl PartialEq for State {
             && self.banner == other.banner
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::templates::starter;
+
+    fn state() -> Rc<State> {
+        Rc::new(State::new(
+            starter("Europe/Paris", "EUR", ["A", "B", "C"]),
+            Lang::En,
+            None,
+        ))
+    }
+
+    fn tokens(s: &State) -> u64 {
+        s.outcome
+            .as_ref()
+            .map(|o| o.insights.tokens_charged)
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn an_edit_recomputes_through_the_engine() {
+        let s0 = state();
+        let t0 = tokens(&s0);
+        let s1 = s0.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            s.users[1].usage[0].monthly.as_mut().unwrap().days = 5;
+        })));
+        assert_eq!(s1.rev, 1);
+        // Ben's AutoCAD: 5 instead of 3 days a month, 12 months × 2 × 7 tokens more.
+        assert_eq!(tokens(&s1), t0 + 12 * 2 * 7);
+        // An edit that changes nothing keeps the same state (no recompute, no autosave).
+        let s2 = s1
+            .clone()
+            .reduce(Action::Edit(Rc::new(|_: &mut Scenario| {})));
+        assert!(Rc::ptr_eq(&s1, &s2));
+    }
+
+    #[test]
+    fn a_refused_edit_keeps_the_last_answer_and_the_located_message() {
+        let s0 = state();
+        let s1 = s0.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            s.users[0].usage[0].weekly.as_mut().unwrap().from = "25:00".into()
+        })));
+        let err = s1.outcome.as_ref().err().expect("refused");
+        assert_eq!(err.path, "users[0].usage[0].weekly.from");
+        assert_eq!(
+            s1.scenario.users[0].usage[0].weekly.as_ref().unwrap().from,
+            "25:00",
+            "what the user typed stays"
+        );
+        assert_eq!(
+            s1.shown().map(|o| o.insights.tokens_charged),
+            Some(tokens(&s0))
+        );
+    }
+
+    #[test]
+    fn replace_resets_selection_and_sets_the_banner() {
+        let s0 = state().reduce(Action::Select(2));
+        assert_eq!(s0.selected, 2);
+        let mut other = starter("UTC", "JPY", ["X", "Y", "Z"]);
+        other.users.truncate(1);
+        let s1 = s0.reduce(Action::Replace(
+            Box::new(other),
+            Some(Banner::new(BannerKind::Info, "banner.imported", "")),
+        ));
+        assert_eq!(s1.selected, 0);
+        assert_eq!(s1.scenario.currency, "JPY");
+        assert_eq!(s1.banner.as_ref().map(|b| b.key), Some("banner.imported"));
+        assert_eq!(
+            s1.outcome
+                .as_ref()
+                .map(|o| o.insights.currency.as_str())
+                .ok(),
+            Some("JPY")
+        );
+    }
+}
