@@ -52,20 +52,27 @@ fn describe(label: &str, scenario: &Scenario) {
 fn small_teams() -> Vec<Scenario> {
     let mut rng = gen::Rng::new(4);
     (0..100)
-        .map(|_| serde_json::from_value(gen::small(&mut rng, 10)).expect("generated scenario reads"))
+        .map(|_| {
+            serde_json::from_value(gen::small(&mut rng, 10)).expect("generated scenario reads")
+        })
         .collect()
 }
 
 fn bench(c: &mut Criterion) {
     let small = small_teams();
     let t = Instant::now();
-    let proven = small.iter().filter(|s| advise(s).expect("advises").optimal).count();
+    let proven = small
+        .iter()
+        .filter(|s| advise(s).expect("advises").optimal)
+        .count();
     println!(
         "small teams: 100 teams of up to 10 user-products, {proven} proven optimal, {:.3} ms per team",
         t.elapsed().as_secs_f64() * 1e3 / 100.0
     );
     let mut g = c.benchmark_group("advise");
-    g.sample_size(20).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(20)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
     g.bench_function("100 small teams", |b| {
         b.iter(|| {
             for s in &small {
@@ -74,10 +81,15 @@ fn bench(c: &mut Criterion) {
         })
     });
     for &n in &SIZES {
-        let scenario: Scenario = serde_json::from_value(gen::large(SEED, n)).expect("generated scenario reads");
+        let scenario: Scenario =
+            serde_json::from_value(gen::large(SEED, n)).expect("generated scenario reads");
         describe(&format!("{n} users"), &scenario);
-        g.bench_with_input(BenchmarkId::new("advise", n), &scenario, |b, s| b.iter(|| black_box(advise(black_box(s)).expect("advises"))));
-        g.bench_with_input(BenchmarkId::new("simulate", n), &scenario, |b, s| b.iter(|| black_box(simulate(black_box(s)).expect("simulates"))));
+        g.bench_with_input(BenchmarkId::new("advise", n), &scenario, |b, s| {
+            b.iter(|| black_box(advise(black_box(s)).expect("advises")))
+        });
+        g.bench_with_input(BenchmarkId::new("simulate", n), &scenario, |b, s| {
+            b.iter(|| black_box(simulate(black_box(s)).expect("simulates")))
+        });
     }
     g.finish();
 }

@@ -31,9 +31,13 @@ const MAX_PLANS: u64 = 60_000;
 /// One user's options: (subscription money, subscriptions, tokens).
 fn user_options(model: &Model, u: usize, tables: &mut Tables) -> Vec<(Decimal, u32, u64)> {
     let user = &model.users[u];
-    let used: Vec<usize> = use_by_product(model, tables, user).iter().map(|x| x.0).collect();
-    let relevant: Vec<usize> =
-        (0..model.offerings.len()).filter(|&o| used.iter().any(|p| model.offerings[o].covers.contains(p))).collect();
+    let used: Vec<usize> = use_by_product(model, tables, user)
+        .iter()
+        .map(|x| x.0)
+        .collect();
+    let relevant: Vec<usize> = (0..model.offerings.len())
+        .filter(|&o| used.iter().any(|p| model.offerings[o].covers.contains(p)))
+        .collect();
     let m = model.months as usize;
     let years = Decimal::from(model.months.div_ceil(12));
     // Per relevant offering: its terms as (price, subscriptions).
@@ -43,7 +47,11 @@ fn user_options(model: &Model, u: usize, tables: &mut Tables) -> Vec<(Decimal, u
         let mut terms = vec![(Decimal::ZERO, Vec::new())];
         terms.push((
             off.annual * years,
-            vec![SubscriptionM { offering: o, from: model.start_date, to: add_days(model.end_date, -1) }],
+            vec![SubscriptionM {
+                offering: o,
+                from: model.start_date,
+                to: add_days(model.end_date, -1),
+            }],
         ));
         if let Some(mo) = off.monthly {
             for mask in 1u32..(1 << m) {
@@ -96,12 +104,21 @@ fn plan_count(model: &Model) -> u64 {
         .users
         .iter()
         .map(|user| {
-            let used: Vec<usize> = use_by_product(model, &mut tables, user).iter().map(|x| x.0).collect();
+            let used: Vec<usize> = use_by_product(model, &mut tables, user)
+                .iter()
+                .map(|x| x.0)
+                .collect();
             model
                 .offerings
                 .iter()
                 .filter(|o| used.iter().any(|p| o.covers.contains(p)))
-                .map(|o| if o.monthly.is_some() { 1 + (1u64 << m) } else { 2 })
+                .map(|o| {
+                    if o.monthly.is_some() {
+                        1 + (1u64 << m)
+                    } else {
+                        2
+                    }
+                })
                 .product::<u64>()
         })
         .fold(1u64, |a, b| a.saturating_mul(b))
@@ -110,7 +127,9 @@ fn plan_count(model: &Model) -> u64 {
 /// (total, subscription money, subscriptions) of the best plan.
 fn brute(model: &Model) -> (Decimal, Decimal, u32) {
     let mut tables = Tables::new(model);
-    let users: Vec<Vec<(Decimal, u32, u64)>> = (0..model.users.len()).map(|u| user_options(model, u, &mut tables)).collect();
+    let users: Vec<Vec<(Decimal, u32, u64)>> = (0..model.users.len())
+        .map(|u| user_options(model, u, &mut tables))
+        .collect();
     let packs = Packs::new(&model.book);
     let mut memo: HashMap<u64, Decimal> = HashMap::new();
     let mut best: Option<(Decimal, Decimal, u32)> = None;
@@ -123,7 +142,9 @@ fn brute(model: &Model) -> (Decimal, Decimal, u32) {
             k += o.1;
             t += o.2;
         }
-        let order = *memo.entry(t).or_insert_with(|| cheapest_order_with(&model.book, &packs, t).total);
+        let order = *memo
+            .entry(t)
+            .or_insert_with(|| cheapest_order_with(&model.book, &packs, t).total);
         let key = (s + order, s, k);
         if best.is_none_or(|b| key < b) {
             best = Some(key);
@@ -153,8 +174,10 @@ fn plan_is_the_brute_force_optimum_on_small_teams() {
     let mut plans_total: u64 = 0;
     while checked < TEAMS {
         let json = gen::small(&mut rng, 10);
-        let scenario: Scenario = serde_json::from_value(json.clone()).expect("generated scenario reads");
-        let model = validate(&scenario).unwrap_or_else(|e| panic!("generated scenario is valid: {e}\n{json}"));
+        let scenario: Scenario =
+            serde_json::from_value(json.clone()).expect("generated scenario reads");
+        let model = validate(&scenario)
+            .unwrap_or_else(|e| panic!("generated scenario is valid: {e}\n{json}"));
         let plans = plan_count(&model);
         if plans > MAX_PLANS {
             continue;
@@ -166,7 +189,11 @@ fn plan_is_the_brute_force_optimum_on_small_teams() {
         let (total, subs, count) = brute(&est);
         let plan = &advice.plan.cost;
         assert_eq!(
-            (plan.total, plan.subscriptions, advice.plan.subscriptions.len() as u32),
+            (
+                plan.total,
+                plan.subscriptions,
+                advice.plan.subscriptions.len() as u32
+            ),
             (total, subs, count),
             "team #{checked}: plan {:#?}\nscenario {json}",
             advice.plan

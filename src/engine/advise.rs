@@ -17,9 +17,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::engine::error::InputError;
-use crate::engine::model::{Model, SubscriptionM};
 use crate::engine::intervals::{subtract, Span};
 use crate::engine::meter::Meter;
+use crate::engine::model::{Model, SubscriptionM};
 use crate::engine::price::{cheapest_order, money, unit_price, Order};
 use crate::engine::scenario::Scenario;
 use crate::engine::simulate::{covered, use_by_product, Tables};
@@ -140,7 +140,8 @@ impl Money {
         if sc > self.scale {
             return None;
         }
-        d.mantissa().checked_mul(10i128.checked_pow(self.scale - sc)?)
+        d.mantissa()
+            .checked_mul(10i128.checked_pow(self.scale - sc)?)
     }
 
     fn decimal(&self, u: i128) -> Decimal {
@@ -160,6 +161,9 @@ struct ProductUse {
     coverable: bool,
 }
 
+/// Subscriptions per user with their term and price (money units).
+type Priced = Vec<Vec<(SubscriptionM, &'static str, i128)>>;
+
 /// Per-user facts gathered once: the products used and the per-result tokens.
 struct UserFacts {
     products: Vec<ProductUse>,
@@ -172,7 +176,6 @@ fn years(model: &Model) -> u32 {
     model.months.div_ceil(12)
 }
 
-static mut GT: f64 = 0.0;
 pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
     let mut est = model.clone();
     est.packs = None;
@@ -194,24 +197,36 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         let a = mon
             .units(o.annual)
             .filter(|&a| a <= MAX_PRICE_UNITS)
-            .ok_or_else(|| InputError::new(format!("offerings[{i}].annual"), "too large an amount for the advisor"))?;
+            .ok_or_else(|| {
+                InputError::new(
+                    format!("offerings[{i}].annual"),
+                    "too large an amount for the advisor",
+                )
+            })?;
         annual_units.push(a);
-        let mo = match o.monthly {
-            None => None,
-            Some(x) => Some(mon.units(x).filter(|&a| a <= MAX_PRICE_UNITS).ok_or_else(|| {
-                InputError::new(format!("offerings[{i}].monthly"), "too large an amount for the advisor")
-            })?),
-        };
+        let mo =
+            match o.monthly {
+                None => None,
+                Some(x) => Some(mon.units(x).filter(|&a| a <= MAX_PRICE_UNITS).ok_or_else(
+                    || {
+                        InputError::new(
+                            format!("offerings[{i}].monthly"),
+                            "too large an amount for the advisor",
+                        )
+                    },
+                )?),
+            };
         monthly_units.push(mo);
     }
 
-    let __t = std::time::Instant::now();
     let mut tables = Tables::new(&est);
     let mut groups: Vec<Group> = Vec::new();
     let mut facts: Vec<UserFacts> = Vec::with_capacity(est.users.len());
     let mut complete = true;
     for (ui, user) in est.users.iter().enumerate() {
-        let bounds: Vec<i64> = (0..=m).map(|i| midnight(&user.tz, add_months(est.start_date, i as i64))).collect();
+        let bounds: Vec<i64> = (0..=m)
+            .map(|i| midnight(&user.tz, add_months(est.start_date, i as i64)))
+            .collect();
         let mut products = Vec::new();
         for (p, spans) in use_by_product(&est, &mut tables, user) {
             if spans.is_empty() {
@@ -219,7 +234,13 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             }
             let days = DayTable::new(&spans, &bounds);
             let coverable = est.offerings.iter().any(|o| o.covers.contains(&p));
-            products.push(ProductUse { product: p, rate: est.products[p].tokens, spans, days, coverable });
+            products.push(ProductUse {
+                product: p,
+                rate: est.products[p].tokens,
+                spans,
+                days,
+                coverable,
+            });
         }
         let results = user
             .results
@@ -227,8 +248,11 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             .filter(|r| r.at >= est.start && r.at < est.end)
             .map(|r| est.services[r.service].tokens * r.quantity)
             .sum();
-        let coverable: Vec<(usize, u64, &DayTable)> =
-            products.iter().filter(|x| x.coverable).map(|x| (x.product, x.rate, &x.days)).collect();
+        let coverable: Vec<(usize, u64, &DayTable)> = products
+            .iter()
+            .filter(|x| x.coverable)
+            .map(|x| (x.product, x.rate, &x.days))
+            .collect();
         // Products joined by an offering covering both form a group.
         let n = coverable.len();
         let mut parent: Vec<usize> = (0..n).collect();
@@ -241,7 +265,9 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             r
         }
         for o in &est.offerings {
-            let members: Vec<usize> = (0..n).filter(|&i| o.covers.contains(&coverable[i].0)).collect();
+            let members: Vec<usize> = (0..n)
+                .filter(|&i| o.covers.contains(&coverable[i].0))
+                .collect();
             for w in members.windows(2) {
                 let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
                 parent[a.max(b)] = a.min(b);
@@ -261,7 +287,10 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             };
             let products: Vec<GroupProduct> = members
                 .iter()
-                .map(|&i| GroupProduct { product: i, rate: coverable[i].1, days: coverable[i].2.clone() })
+                .map(|&i| GroupProduct {
+                    rate: coverable[i].1,
+                    days: coverable[i].2.clone(),
+                })
                 .collect();
             let offerings: Vec<GroupOffering> = est
                 .offerings
@@ -281,20 +310,23 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
                     })
                 })
                 .collect();
-            let __g = std::time::Instant::now();
             let g = Group::new(ui, products, offerings, years);
-            unsafe { GT += __g.elapsed().as_secs_f64(); }
             complete &= g.complete;
             groups.push(g);
         }
         facts.push(UserFacts { products, results });
     }
-    eprintln!("groups {:?} (frontiers {:.1} ms)", __t.elapsed(), unsafe { GT } * 1e3);
-    unsafe { GT = 0.0; }
     // Tokens no plan changes: products no offering covers, per-result services.
     let fixed: u64 = facts
         .iter()
-        .map(|f| f.results + f.products.iter().filter(|x| !x.coverable).map(|x| x.rate * u64::from(x.days.all())).sum::<u64>())
+        .map(|f| {
+            f.results
+                + f.products
+                    .iter()
+                    .filter(|x| !x.coverable)
+                    .map(|x| x.rate * u64::from(x.days.all()))
+                    .sum::<u64>()
+        })
         .sum();
 
     // Plans to compare with, and to start the search from.
@@ -304,14 +336,24 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         groups
             .iter()
             .map(|g| {
-                let terms: Vec<Term> = g.offerings.iter().map(|o| plan(g.user, o.offering)).collect();
+                let terms: Vec<Term> = g
+                    .offerings
+                    .iter()
+                    .map(|o| plan(g.user, o.offering))
+                    .collect();
                 let (s, t, k) = g.evaluate(&terms, years);
                 g.dominating(s, t, k).unwrap_or(0)
             })
             .collect()
     };
     let starts = vec![
-        to_choice(&|u, o| if all_sub[u].contains(&o) { Term::Annual } else { Term::None }),
+        to_choice(&|u, o| {
+            if all_sub[u].contains(&o) {
+                Term::Annual
+            } else {
+                Term::None
+            }
+        }),
         to_choice(&|u, o| current_terms[u].get(&o).cloned().unwrap_or(Term::None)),
     ];
 
@@ -336,11 +378,25 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             }
         })
         .collect();
-    let half_unit = if scale > est.book.minor_units { (10i128.pow(scale - est.book.minor_units) + 1) / 2 } else { 0 };
-    let options: Vec<search::Options> = groups.iter().map(|g| g.points.iter().map(|p| (p.s, p.t, p.k)).collect()).collect();
-    let solution = Problem { groups: &options, fixed, cost: &mut cost, tiers, half_unit, starts }.solve();
+    let half_unit = if scale > est.book.minor_units {
+        (10i128.pow(scale - est.book.minor_units) + 1) / 2
+    } else {
+        0
+    };
+    let options: Vec<search::Options> = groups
+        .iter()
+        .map(|g| g.points.iter().map(|p| (p.s, p.t, p.k)).collect())
+        .collect();
+    let solution = Problem {
+        groups: &options,
+        fixed,
+        cost: &mut cost,
+        tiers,
+        half_unit,
+        starts,
+    }
+    .solve();
 
-    eprintln!("solve {:?}", __t.elapsed());
     // The plan's subscriptions, per user.
     let mut plan_subs: Vec<Vec<(SubscriptionM, &'static str)>> = vec![Vec::new(); est.users.len()];
     for (g, &j) in groups.iter().zip(&solution.choice) {
@@ -368,9 +424,16 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             monthly_units[s.offering].unwrap_or(0)
         }
     };
-    let priced = |subs: Vec<Vec<(SubscriptionM, &'static str)>>| -> Vec<Vec<(SubscriptionM, &'static str, i128)>> {
+    let priced = |subs: Vec<Vec<(SubscriptionM, &'static str)>>| -> Priced {
         subs.into_iter()
-            .map(|l| l.into_iter().map(|(s, t)| { let p = price_of(&s, t); (s, t, p) }).collect())
+            .map(|l| {
+                l.into_iter()
+                    .map(|(s, t)| {
+                        let p = price_of(&s, t);
+                        (s, t, p)
+                    })
+                    .collect()
+            })
             .collect()
     };
     let plan = plan_out(&est, &mon, &facts, priced(plan_subs));
@@ -379,14 +442,27 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         &est,
         &mon,
         &facts,
-        priced(all_sub.iter().map(|l| l.iter().map(|&o| (annual_sub(&est, o), "annual")).collect()).collect()),
+        priced(
+            all_sub
+                .iter()
+                .map(|l| l.iter().map(|&o| (annual_sub(&est, o), "annual")).collect())
+                .collect(),
+        ),
     );
-    let current = plan_out(&est, &mon, &facts, current_priced(&est, &annual_units, &monthly_units));
+    let current = plan_out(
+        &est,
+        &mon,
+        &facts,
+        current_priced(&est, &annual_units, &monthly_units),
+    );
 
-    eprintln!("outs {:?}", __t.elapsed());
     let consistent = plan.cost.tokens == solution.tokens;
     let optimal = solution.optimal && complete && consistent;
-    let lower = if optimal { plan.cost.total } else { money(&est.book, mon.decimal(solution.lower_bound)).min(plan.cost.total) };
+    let lower = if optimal {
+        plan.cost.total
+    } else {
+        money(&est.book, mon.decimal(solution.lower_bound)).min(plan.cost.total)
+    };
     let lower = if consistent { lower } else { Decimal::ZERO };
     let saving = Saving {
         all_flex: all_flex.cost.total - plan.cost.total,
@@ -411,7 +487,11 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
 
 /// B3: an annual subscription runs from the period's start to its last day.
 fn annual_sub(model: &Model, offering: usize) -> SubscriptionM {
-    SubscriptionM { offering, from: model.start_date, to: add_days(model.end_date, -1) }
+    SubscriptionM {
+        offering,
+        from: model.start_date,
+        to: add_days(model.end_date, -1),
+    }
 }
 
 /// B3: month i runs from start + i months to the day before start + i + 1 months.
@@ -430,12 +510,21 @@ fn all_subscription_plan(model: &Model, facts: &[UserFacts], annual: &[i128]) ->
     facts
         .iter()
         .map(|f| {
-            let products: Vec<usize> = f.products.iter().filter(|x| x.coverable).map(|x| x.product).collect();
+            let products: Vec<usize> = f
+                .products
+                .iter()
+                .filter(|x| x.coverable)
+                .map(|x| x.product)
+                .collect();
             if products.is_empty() {
                 return Vec::new();
             }
             let relevant: Vec<usize> = (0..model.offerings.len())
-                .filter(|&o| products.iter().any(|p| model.offerings[o].covers.contains(p)))
+                .filter(|&o| {
+                    products
+                        .iter()
+                        .any(|p| model.offerings[o].covers.contains(p))
+                })
                 .collect();
             let cover_of = |o: usize| -> u64 {
                 products
@@ -444,20 +533,31 @@ fn all_subscription_plan(model: &Model, facts: &[UserFacts], annual: &[i128]) ->
                     .filter(|(_, p)| model.offerings[o].covers.contains(p))
                     .fold(0u64, |c, (b, _)| c | 1u64 << b.min(63))
             };
-            let need: u64 = if products.len() >= 64 { u64::MAX } else { (1u64 << products.len()) - 1 };
+            let need: u64 = if products.len() >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << products.len()) - 1
+            };
             if relevant.len() <= 16 {
-                let mut best: Option<((i128, u32, Vec<usize>), Vec<usize>)> = None;
+                let mut best: Option<(i128, u32, Vec<usize>)> = None;
                 for z in 1u32..(1u32 << relevant.len()) {
-                    let set: Vec<usize> = (0..relevant.len()).filter(|b| z >> b & 1 == 1).map(|b| relevant[b]).collect();
+                    let set: Vec<usize> = (0..relevant.len())
+                        .filter(|b| z >> b & 1 == 1)
+                        .map(|b| relevant[b])
+                        .collect();
                     if set.iter().fold(0u64, |c, &o| c | cover_of(o)) & need != need {
                         continue;
                     }
-                    let key = (set.iter().map(|&o| annual[o]).sum::<i128>(), set.len() as u32, set.clone());
-                    if best.as_ref().is_none_or(|b| key < b.0) {
-                        best = Some((key, set));
+                    let key = (
+                        set.iter().map(|&o| annual[o]).sum::<i128>(),
+                        set.len() as u32,
+                        set,
+                    );
+                    if best.as_ref().is_none_or(|b| key < *b) {
+                        best = Some(key);
                     }
                 }
-                best.map(|b| b.1).unwrap_or_default()
+                best.map(|b| b.2).unwrap_or_default()
             } else {
                 // Many offerings: the greedy cover (cheapest per newly covered product).
                 let mut left = need;
@@ -467,7 +567,9 @@ fn all_subscription_plan(model: &Model, facts: &[UserFacts], annual: &[i128]) ->
                         .iter()
                         .copied()
                         .filter(|&o| cover_of(o) & left != 0)
-                        .min_by_key(|&o| (annual[o] / i128::from((cover_of(o) & left).count_ones()), o));
+                        .min_by_key(|&o| {
+                            (annual[o] / i128::from((cover_of(o) & left).count_ones()), o)
+                        });
                     let Some(o) = pick else { break };
                     left &= !cover_of(o);
                     set.push(o);
@@ -495,7 +597,12 @@ fn touched_months(model: &Model, s: &SubscriptionM) -> u64 {
 /// What one of the scenario's own subscriptions costs over the period: the cheaper of an
 /// annual subscription and the monthly ones for the months of the period it touches
 /// (nothing when it touches none). The plan's equivalent covers at least as much.
-fn current_price(model: &Model, s: &SubscriptionM, annual: &[i128], monthly: &[Option<i128>]) -> (i128, &'static str) {
+fn current_price(
+    model: &Model,
+    s: &SubscriptionM,
+    annual: &[i128],
+    monthly: &[Option<i128>],
+) -> (i128, &'static str) {
     let touched = touched_months(model, s).count_ones();
     if touched == 0 {
         return (0, "monthly");
@@ -507,7 +614,7 @@ fn current_price(model: &Model, s: &SubscriptionM, annual: &[i128], monthly: &[O
     }
 }
 
-fn current_priced(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> Vec<Vec<(SubscriptionM, &'static str, i128)>> {
+fn current_priced(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> Priced {
     model
         .users
         .iter()
@@ -525,7 +632,11 @@ fn current_priced(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> V
 
 /// The scenario's own subscriptions in plan terms (per user and offering), covering at
 /// least what they cover in the period for no more money: a start for the search.
-fn current_as_plan(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> Vec<BTreeMap<usize, Term>> {
+fn current_as_plan(
+    model: &Model,
+    annual: &[i128],
+    monthly: &[Option<i128>],
+) -> Vec<BTreeMap<usize, Term>> {
     model
         .users
         .iter()
@@ -542,7 +653,9 @@ fn current_as_plan(model: &Model, annual: &[i128], monthly: &[Option<i128>]) -> 
                 .map(|(o, (mask, any_annual))| {
                     let a = annual[o] * i128::from(years(model));
                     let term = match monthly[o] {
-                        Some(mo) if !any_annual && mo * i128::from(mask.count_ones()) < a => Term::Monthly(mask),
+                        Some(mo) if !any_annual && mo * i128::from(mask.count_ones()) < a => {
+                            Term::Monthly(mask)
+                        }
                         _ => Term::Annual,
                     };
                     (o, term)
@@ -570,7 +683,10 @@ fn product_tokens(model: &Model, user: usize, f: &UserFacts, subs: &[Subscriptio
         .map(|x| {
             let mut mask = 0u64;
             let mut plain = true;
-            for s in subs.iter().filter(|s| model.offerings[s.offering].covers.contains(&x.product)) {
+            for s in subs
+                .iter()
+                .filter(|s| model.offerings[s.offering].covers.contains(&x.product))
+            {
                 match aligned_mask(model, s) {
                     Some(b) => mask |= b,
                     None => plain = false,
@@ -593,7 +709,7 @@ fn product_tokens(model: &Model, user: usize, f: &UserFacts, subs: &[Subscriptio
         .collect()
 }
 
-fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Vec<Vec<(SubscriptionM, &'static str, i128)>>) -> PlanOut {
+fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Priced) -> PlanOut {
     let book = &model.book;
     let mut all = Vec::new();
     let mut users = Vec::with_capacity(model.users.len());
@@ -617,7 +733,12 @@ fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Vec<Vec<(Subs
         for (s, term, price) in list {
             let offering = model.offerings[s.offering].id.clone();
             user_cost += price;
-            own.push(UserSubscription { offering: offering.clone(), term, from: format_date(s.from), to: format_date(s.to) });
+            own.push(UserSubscription {
+                offering: offering.clone(),
+                term,
+                from: format_date(s.from),
+                to: format_date(s.to),
+            });
             all.push(SubscriptionOut {
                 user: user.id.clone(),
                 offering,
@@ -642,18 +763,28 @@ fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Vec<Vec<(Subs
     PlanOut {
         subscriptions: all,
         users,
-        cost: Cost { subscriptions: money(book, subscriptions), tokens: total_tokens, order, total },
+        cost: Cost {
+            subscriptions: money(book, subscriptions),
+            tokens: total_tokens,
+            order,
+            total,
+        },
     }
 }
 
 fn round2(d: Decimal) -> f64 {
-    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_string().parse().unwrap_or(0.0)
+    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .to_string()
+        .parse()
+        .unwrap_or(0.0)
 }
 
 /// B2 per user × product used: d* = (annual ÷ 12) ÷ (daily rate × unit price), with the
 /// cheapest offering covering the product alone and the all-Flex order's tier.
 fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<BreakEven> {
-    let price = flex_order.unit_price.unwrap_or_else(|| unit_price(&model.book, 1));
+    let price = flex_order
+        .unit_price
+        .unwrap_or_else(|| unit_price(&model.book, 1));
     let mut out = Vec::new();
     let months = Decimal::from(model.months);
     for (user, f) in model.users.iter().zip(facts) {
@@ -671,7 +802,9 @@ fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<Bre
                 None => (None, "flex"),
                 Some(o) => {
                     // used < d* ⇔ days × 12 × rate × price < annual × months (exact).
-                    let lhs = Decimal::from(d).checked_mul(Decimal::from(12)).and_then(|x| x.checked_mul(per_day));
+                    let lhs = Decimal::from(d)
+                        .checked_mul(Decimal::from(12))
+                        .and_then(|x| x.checked_mul(per_day));
                     let rhs = o.annual.checked_mul(months);
                     let verdict = match (lhs, rhs) {
                         (Some(l), Some(r)) if l < r => "flex",
@@ -681,7 +814,9 @@ fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<Bre
                     let star = if per_day.is_zero() {
                         None
                     } else {
-                        (o.annual / Decimal::from(12)).checked_div(per_day).map(round2)
+                        (o.annual / Decimal::from(12))
+                            .checked_div(per_day)
+                            .map(round2)
                     };
                     (star, verdict)
                 }
@@ -704,5 +839,7 @@ fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<Bre
 
 /// The months of a period as dates, for callers that show the plan (first day of each).
 pub fn month_starts(model: &Model) -> Vec<Date> {
-    (0..model.months).map(|i| add_months(model.start_date, i64::from(i))).collect()
+    (0..model.months)
+        .map(|i| add_months(model.start_date, i64::from(i)))
+        .collect()
 }

@@ -50,7 +50,9 @@ fn hhmm(m: u64) -> String {
 }
 
 fn date(start: jiff::civil::Date, day: i64) -> jiff::civil::Date {
-    start.checked_add(jiff::Span::new().days(day)).unwrap_or(start)
+    start
+        .checked_add(jiff::Span::new().days(day))
+        .unwrap_or(start)
 }
 
 fn ds(d: jiff::civil::Date) -> String {
@@ -82,7 +84,9 @@ fn usage(rng: &mut Rng, product: &str, start: jiff::civil::Date, days: i64) -> V
         }
         2 => {
             let n = rng.range(1, 12);
-            let list: Vec<String> = (0..n).map(|_| ds(date(start, rng.below(days as u64) as i64))).collect();
+            let list: Vec<String> = (0..n)
+                .map(|_| ds(date(start, rng.below(days as u64) as i64)))
+                .collect();
             json!({ "product": product, "dates": { "dates": list, "from": "09:00", "to": hhmm(rng.range(40, 90) * 15) } })
         }
         _ => {
@@ -91,7 +95,11 @@ fn usage(rng: &mut Rng, product: &str, start: jiff::civil::Date, days: i64) -> V
             let mut list = Vec::new();
             for _ in 0..n {
                 let a = rng.below((days * 1440) as u64) as i64 - 600;
-                let len = if rng.chance(25) { rng.range(600, 4 * 1440) } else { rng.range(2, 60) * 10 } as i64;
+                let len = if rng.chance(25) {
+                    rng.range(600, 4 * 1440)
+                } else {
+                    rng.range(2, 60) * 10
+                } as i64;
                 let mut s = json!({ "start": dt(start, a), "end": dt(start, a + len) });
                 if rng.chance(30) && len > 120 {
                     let x = a + rng.below((len - 60) as u64) as i64;
@@ -121,7 +129,11 @@ fn price(rng: &mut Rng, lo: u64, hi: u64, decimals: u32) -> String {
 /// A small team: at most `max_user_products` (user, product) pairs, 1–3 months.
 pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
     let months = rng.range(1, 3);
-    let start = jiff::civil::date(2027, rng.range(1, 12) as i8, *rng.pick(&[1i8, 1, 15, 31]).min(&28));
+    let start = jiff::civil::date(
+        2027,
+        rng.range(1, 12) as i8,
+        *rng.pick(&[1i8, 1, 15, 31]).min(&28),
+    );
     let days = (months * 30) as i64;
     let (currency, decimals) = *rng.pick(&[("EUR", 2u32), ("JPY", 0), ("GBP", 2)]);
     let mut s = json!({
@@ -142,7 +154,13 @@ pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
         let p1 = p0 - rng.range(0, 60);
         let p2 = p1 - rng.range(0, 60);
         let p3 = p2 - rng.range(0, 60);
-        let fmt = |p: u64| if decimals == 0 { format!("{p}") } else { format!("{}.{:02}", p / 100, p % 100) };
+        let fmt = |p: u64| {
+            if decimals == 0 {
+                format!("{p}")
+            } else {
+                format!("{}.{:02}", p / 100, p % 100)
+            }
+        };
         s["price_book"] = json!({
             "currency": currency, "minor_units": decimals,
             "tiers": [ { "from": 1, "price": fmt(p0) }, { "from": t1, "price": fmt(p1) },
@@ -154,7 +172,11 @@ pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
     let n_off = rng.range(0, 3);
     let mut offerings = Vec::new();
     for i in 0..n_off {
-        let mut covers: Vec<&str> = SMALL_PRODUCTS.iter().copied().filter(|_| rng.chance(30)).collect();
+        let mut covers: Vec<&str> = SMALL_PRODUCTS
+            .iter()
+            .copied()
+            .filter(|_| rng.chance(30))
+            .collect();
         if covers.is_empty() {
             covers.push(*rng.pick(&SMALL_PRODUCTS));
         }
@@ -183,7 +205,10 @@ pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
         if rng.chance(20) {
             u["timezone"] = json!(*rng.pick(&["Asia/Tokyo", "America/New_York", "Europe/London"]));
         }
-        let mut usage_list: Vec<Value> = products.iter().map(|p| usage(rng, p, start, days)).collect();
+        let mut usage_list: Vec<Value> = products
+            .iter()
+            .map(|p| usage(rng, p, start, days))
+            .collect();
         if rng.chance(10) {
             // A plug-in burns its own daily rate alongside its host (M5).
             s["catalog"] = json!({ "products": [ { "id": "plug", "tokens_per_day": 2 } ] });
@@ -206,7 +231,16 @@ pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
     s
 }
 
-const LARGE_PRODUCTS: [&str; 8] = ["autocad", "revit", "navisworks", "civil3d", "3dsmax", "inventor", "maya", "recap-pro"];
+const LARGE_PRODUCTS: [&str; 8] = [
+    "autocad",
+    "revit",
+    "navisworks",
+    "civil3d",
+    "3dsmax",
+    "inventor",
+    "maya",
+    "recap-pro",
+];
 
 /// A year for `n` users of an engineering firm: offerings for each main product (annual
 /// and monthly), an AEC collection (annual and monthly), users on one to four products
@@ -227,7 +261,11 @@ pub fn large(seed: u64, n: usize) -> Value {
         let mut usage_list = Vec::new();
         for (j, p) in products.iter().enumerate() {
             let mut u = if j == 0 && rng.chance(70) {
-                let days: Vec<&str> = DAYS[..5].iter().copied().filter(|_| rng.chance(70)).collect();
+                let days: Vec<&str> = DAYS[..5]
+                    .iter()
+                    .copied()
+                    .filter(|_| rng.chance(70))
+                    .collect();
                 let days = if days.is_empty() { vec!["wed"] } else { days };
                 json!({ "product": p, "weekly": { "days": days, "from": hhmm(rng.range(30, 38) * 15), "to": hhmm(rng.range(64, 72) * 15) } })
             } else {

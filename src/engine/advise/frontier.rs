@@ -39,8 +39,6 @@ pub const NONE: u32 = u32::MAX;
 /// One product of the group: its rate and its days per coverage.
 #[derive(Debug, Clone)]
 pub struct GroupProduct {
-    /// Index into the user's products.
-    pub product: usize,
     pub rate: u64,
     pub days: DayTable,
 }
@@ -88,7 +86,7 @@ pub enum Term {
 
 /// Sorts by (s, t, k) and keeps the options no other one dominates (see the module text).
 pub fn prune<T: Copy>(items: &mut Vec<(i128, u64, u32, T)>) {
-    items.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    items.sort_by_key(|a| (a.0, a.1, a.2));
     let mut out = 0;
     let mut best_t_before = u64::MAX;
     let mut i = 0;
@@ -125,11 +123,18 @@ fn bits(mut x: u64) -> impl Iterator<Item = usize> {
     })
 }
 
-/// A node of the month-by-month search: an option so far.
+/// A node of the month-by-month search: an option so far (s, t, k, arena link).
 type Node = (i128, u64, u32, u32);
+/// A candidate node: (s, t, k, (previous link, offerings bought this month)).
+type Cand = (i128, u64, u32, (u32, u32));
 
 impl Group {
-    pub fn new(user: usize, products: Vec<GroupProduct>, offerings: Vec<GroupOffering>, years: u32) -> Group {
+    pub fn new(
+        user: usize,
+        products: Vec<GroupProduct>,
+        offerings: Vec<GroupOffering>,
+        years: u32,
+    ) -> Group {
         let mut g = Group {
             user,
             products,
@@ -157,7 +162,8 @@ impl Group {
         let mut out = Vec::new();
         'sets: for mask in 0u32..(1u32 << n) {
             for o in bits(u64::from(mask)) {
-                let others = bits(u64::from(mask & !(1 << o))).fold(0u64, |c, b| c | self.offerings[b].covers);
+                let others = bits(u64::from(mask & !(1 << o)))
+                    .fold(0u64, |c, b| c | self.offerings[b].covers);
                 if self.offerings[o].covers & !others == 0 {
                     continue 'sets;
                 }
@@ -169,9 +175,16 @@ impl Group {
 
     fn build(&mut self, years: u32) {
         let m = self.months();
-        let all_products: u64 = if self.products.len() == 64 { u64::MAX } else { (1u64 << self.products.len()) - 1 };
+        let all_products: u64 = if self.products.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.products.len()) - 1
+        };
         let full: u64 = if m == 64 { u64::MAX } else { (1u64 << m) - 1 };
-        let mut finals: Vec<(i128, u64, u32, (u32, u32))> = Vec::new();
+        let mut finals: Vec<Cand> = Vec::new();
+        // Annual sets that leave the same products open to the same monthly offerings share
+        // their month-by-month options (only the annual part differs).
+        let mut shared: BTreeMap<(u64, Vec<usize>), Vec<Node>> = BTreeMap::new();
         for mask in self.annual_sets() {
             let a_index = self.annual.len() as u32;
             let mut s0: i128 = 0;
@@ -183,117 +196,216 @@ impl Group {
             let k0 = mask.count_ones();
             let open = all_products & !covered;
             let mut monthly: Vec<usize> = (0..self.offerings.len())
-                .filter(|&o| mask >> o & 1 == 0 && self.offerings[o].monthly.is_some() && self.offerings[o].covers & open != 0)
+                .filter(|&o| {
+                    mask >> o & 1 == 0
+                        && self.offerings[o].monthly.is_some()
+                        && self.offerings[o].covers & open != 0
+                })
                 .collect();
             if monthly.len() > MAX_MONTHLY_OFFERINGS {
                 self.complete = false;
                 monthly.truncate(MAX_MONTHLY_OFFERINGS);
             }
-            // Per coverage of this month's products, the cheapest set of monthly offerings
-            // (then the fewest, then the first found).
-            let mut by_cover: BTreeMap<u64, (i128, u32, u32)> = BTreeMap::new();
-            for z in 0u32..(1u32 << monthly.len()) {
-                let mut cost = 0i128;
-                let mut cov = 0u64;
-                for b in bits(u64::from(z)) {
-                    let o = &self.offerings[monthly[b]];
-                    cost += o.monthly.unwrap_or(0);
-                    cov |= o.covers;
-                }
-                let cov = cov & open;
-                let cand = (cost, z.count_ones(), z);
-                let e = by_cover.entry(cov).or_insert(cand);
-                if (cand.0, cand.1) < (e.0, e.1) {
-                    *e = cand;
-                }
-            }
-            let choices: Vec<(u64, i128, u32, u32)> = by_cover.into_iter().map(|(c, (s, k, z))| (c, s, k, z)).collect();
-            // Products whose days depend on the monthly choices, and the others' fixed days.
             let mut t0: u64 = 0;
-            let mut dynamic = Vec::new();
-            let any_monthly_cover = choices.iter().fold(0u64, |c, x| c | x.0);
             for (i, p) in self.products.iter().enumerate() {
                 if covered >> i & 1 == 1 {
                     t0 += p.rate * u64::from(p.days.days(full));
-                } else if any_monthly_cover >> i & 1 == 0 {
-                    t0 += p.rate * u64::from(p.days.all());
-                } else {
-                    dynamic.push(i);
                 }
             }
-            let stateful: Vec<usize> = dynamic.iter().copied().filter(|&i| self.products[i].days.runs.is_some()).collect();
-            // State: for each stateful product, the month its uncovered run began (u8::MAX:
-            // covered last month, or before the first month).
-            let mut states: BTreeMap<Vec<u8>, Vec<Node>> = BTreeMap::new();
-            states.insert(vec![u8::MAX; stateful.len()], vec![(s0, t0, k0, NONE)]);
-            if !dynamic.is_empty() {
-                for month in 0..m {
-                    let mut next: BTreeMap<Vec<u8>, Vec<Node>> = BTreeMap::new();
-                    for (key, nodes) in &states {
-                        for &(cov, cost, count, z) in &choices {
-                            let mut dt: u64 = 0;
-                            let mut new_key = key.clone();
-                            for &i in &dynamic {
-                                let p = &self.products[i];
-                                let on = cov >> i & 1 == 1;
-                                match stateful.iter().position(|&x| x == i) {
-                                    None => {
-                                        let d = if on { p.days.covered[month] } else { p.days.uncovered[month] };
-                                        dt += p.rate * u64::from(d);
-                                    }
-                                    Some(si) => {
-                                        if on {
-                                            if key[si] != u8::MAX {
-                                                dt += p.rate * u64::from(p.days.run(key[si] as usize, month));
-                                            }
-                                            dt += p.rate * u64::from(p.days.covered[month]);
-                                            new_key[si] = u8::MAX;
-                                        } else if key[si] == u8::MAX {
-                                            new_key[si] = month as u8;
-                                        }
-                                    }
-                                }
-                            }
-                            let out = next.entry(new_key).or_default();
-                            for &(s, t, k, link) in nodes {
-                                let link = if z == 0 {
-                                    link
-                                } else {
-                                    self.arena.push((link, month as u8, z));
-                                    (self.arena.len() - 1) as u32
-                                };
-                                out.push((s + cost, t + dt, k + count, link));
-                            }
-                        }
-                    }
-                    for nodes in next.values_mut() {
-                        prune(nodes);
-                        if nodes.len() > MAX_OPTIONS_PER_STATE {
-                            self.complete = false;
-                            nodes.truncate(MAX_OPTIONS_PER_STATE);
-                        }
-                    }
-                    states = next;
-                }
+            let key = (open, monthly.clone());
+            if !shared.contains_key(&key) {
+                let nodes = self.monthly_options(open, &monthly);
+                shared.insert(key.clone(), nodes);
             }
-            for (key, nodes) in states {
-                let mut close: u64 = 0;
-                for (si, &i) in stateful.iter().enumerate() {
-                    if key[si] != u8::MAX {
-                        let p = &self.products[i];
-                        close += p.rate * u64::from(p.days.run(key[si] as usize, m));
-                    }
-                }
-                for (s, t, k, link) in nodes {
-                    finals.push((s, t + close, k, (a_index, link)));
-                }
+            for &(s, t, k, link) in &shared[&key] {
+                finals.push((s + s0, t + t0, k + k0, (a_index, link)));
             }
-            let monthly_offerings = monthly;
-            self.annual.push(AnnualSet { mask, monthly: monthly_offerings });
+            self.annual.push(AnnualSet { mask, monthly });
         }
         prune(&mut finals);
-        self.points = finals.into_iter().map(|(s, t, k, (a, link))| Point { s, t, k, a, link }).collect();
+        self.points = finals
+            .into_iter()
+            .map(|(s, t, k, (a, link))| Point { s, t, k, a, link })
+            .collect();
         self.compact_arena();
+    }
+
+    /// Options for the products in `open` (bits) with monthly subscriptions to `monthly`
+    /// (indexes into the group's offerings), nothing annual: (s, t, k, arena link).
+    fn monthly_options(&mut self, open: u64, monthly: &[usize]) -> Vec<Node> {
+        let m = self.months();
+        // Per coverage of a month's products, the cheapest set of monthly offerings (then
+        // the fewest, then the first found).
+        let mut by_cover: BTreeMap<u64, (i128, u32, u32)> = BTreeMap::new();
+        for z in 0u32..(1u32 << monthly.len()) {
+            let mut cost = 0i128;
+            let mut cov = 0u64;
+            for b in bits(u64::from(z)) {
+                let o = &self.offerings[monthly[b]];
+                cost += o.monthly.unwrap_or(0);
+                cov |= o.covers;
+            }
+            let cov = cov & open;
+            let cand = (cost, z.count_ones(), z);
+            let e = by_cover.entry(cov).or_insert(cand);
+            if (cand.0, cand.1) < (e.0, e.1) {
+                *e = cand;
+            }
+        }
+        let choices: Vec<(u64, i128, u32, u32)> = by_cover
+            .into_iter()
+            .map(|(c, (s, k, z))| (c, s, k, z))
+            .collect();
+        // Products whose days depend on the monthly choices, and the others' fixed days.
+        let mut t0: u64 = 0;
+        let mut dynamic = Vec::new();
+        let any_monthly_cover = choices.iter().fold(0u64, |c, x| c | x.0);
+        for (i, p) in self.products.iter().enumerate() {
+            if open >> i & 1 == 0 {
+                continue;
+            }
+            if any_monthly_cover >> i & 1 == 0 {
+                t0 += p.rate * u64::from(p.days.all());
+            } else {
+                dynamic.push(i);
+            }
+        }
+        let stateful: Vec<usize> = dynamic
+            .iter()
+            .copied()
+            .filter(|&i| self.products[i].days.runs.is_some())
+            .collect();
+        let start: Node = (0, t0, 0, NONE);
+        if dynamic.is_empty() {
+            return vec![start];
+        }
+        if stateful.is_empty() {
+            return self.additive_months(&dynamic, &choices, start);
+        }
+        // State: for each stateful product, the month its uncovered run began (u8::MAX:
+        // covered last month, or before the first month).
+        let mut states: BTreeMap<Vec<u8>, Vec<Node>> = BTreeMap::new();
+        states.insert(vec![u8::MAX; stateful.len()], vec![start]);
+        for month in 0..m {
+            let mut next: BTreeMap<Vec<u8>, Vec<Cand>> = BTreeMap::new();
+            for (key, nodes) in &states {
+                for &(cov, cost, count, z) in &choices {
+                    let mut dt: u64 = 0;
+                    let mut new_key = key.clone();
+                    for &i in &dynamic {
+                        let p = &self.products[i];
+                        let on = cov >> i & 1 == 1;
+                        match stateful.iter().position(|&x| x == i) {
+                            None => {
+                                let d = if on {
+                                    p.days.covered[month]
+                                } else {
+                                    p.days.uncovered[month]
+                                };
+                                dt += p.rate * u64::from(d);
+                            }
+                            Some(si) => {
+                                if on {
+                                    if key[si] != u8::MAX {
+                                        dt +=
+                                            p.rate * u64::from(p.days.run(key[si] as usize, month));
+                                    }
+                                    dt += p.rate * u64::from(p.days.covered[month]);
+                                    new_key[si] = u8::MAX;
+                                } else if key[si] == u8::MAX {
+                                    new_key[si] = month as u8;
+                                }
+                            }
+                        }
+                    }
+                    let out = next.entry(new_key).or_default();
+                    for &(s, t, k, link) in nodes {
+                        out.push((s + cost, t + dt, k + count, (link, z)));
+                    }
+                }
+            }
+            states = next
+                .into_iter()
+                .map(|(key, mut cands)| (key, self.settle(&mut cands, month)))
+                .collect();
+        }
+        let mut out = Vec::new();
+        for (key, nodes) in states {
+            let mut close: u64 = 0;
+            for (si, &i) in stateful.iter().enumerate() {
+                if key[si] != u8::MAX {
+                    let p = &self.products[i];
+                    close += p.rate * u64::from(p.days.run(key[si] as usize, m));
+                }
+            }
+            out.extend(
+                nodes
+                    .into_iter()
+                    .map(|(s, t, k, link)| (s, t + close, k, link)),
+            );
+        }
+        out
+    }
+
+    /// Month by month when every product's days are the sum of its months: each month's
+    /// choices are themselves reduced first (a month nobody works in keeps one).
+    fn additive_months(
+        &mut self,
+        dynamic: &[usize],
+        choices: &[(u64, i128, u32, u32)],
+        start: Node,
+    ) -> Vec<Node> {
+        let mut nodes = vec![start];
+        for month in 0..self.months() {
+            let mut options: Vec<(i128, u64, u32, u32)> = choices
+                .iter()
+                .map(|&(cov, cost, count, z)| {
+                    let dt = dynamic
+                        .iter()
+                        .map(|&i| {
+                            let p = &self.products[i];
+                            let d = if cov >> i & 1 == 1 {
+                                p.days.covered[month]
+                            } else {
+                                p.days.uncovered[month]
+                            };
+                            p.rate * u64::from(d)
+                        })
+                        .sum();
+                    (cost, dt, count, z)
+                })
+                .collect();
+            prune(&mut options);
+            let mut cands = Vec::with_capacity(nodes.len() * options.len());
+            for &(cost, dt, count, z) in &options {
+                for &(s, t, k, link) in &nodes {
+                    cands.push((s + cost, t + dt, k + count, (link, z)));
+                }
+            }
+            nodes = self.settle(&mut cands, month);
+        }
+        nodes
+    }
+
+    /// Prunes one month's candidates and records the monthly choices of the survivors.
+    fn settle(&mut self, cands: &mut Vec<Cand>, month: usize) -> Vec<Node> {
+        prune(cands);
+        if cands.len() > MAX_OPTIONS_PER_STATE {
+            self.complete = false;
+            cands.truncate(MAX_OPTIONS_PER_STATE);
+        }
+        cands
+            .iter()
+            .map(|&(s, t, k, (link, z))| {
+                let link = if z == 0 {
+                    link
+                } else {
+                    self.arena.push((link, month as u8, z));
+                    (self.arena.len() - 1) as u32
+                };
+                (s, t, k, link)
+            })
+            .collect()
     }
 
     /// Keeps only the monthly choices the surviving options refer to.
@@ -315,7 +427,11 @@ impl Group {
                 keep[c as usize] = prev;
             }
             let head = self.points[p].link;
-            self.points[p].link = if head == NONE { NONE } else { keep[head as usize] };
+            self.points[p].link = if head == NONE {
+                NONE
+            } else {
+                keep[head as usize]
+            };
         }
         self.arena = arena;
     }
@@ -367,13 +483,20 @@ impl Group {
                 cover[i] |= mask;
             }
         }
-        let t = self.products.iter().zip(&cover).map(|(p, &c)| p.rate * u64::from(p.days.days(c))).sum();
+        let t = self
+            .products
+            .iter()
+            .zip(&cover)
+            .map(|(p, &c)| p.rate * u64::from(p.days.days(c)))
+            .sum();
         (s, t, k)
     }
 
     /// The first kept option at least as good as (s, t, k) in every plan.
     pub fn dominating(&self, s: i128, t: u64, k: u32) -> Option<usize> {
-        self.points.iter().position(|p| p.s <= s && p.t <= t && (p.s < s || p.k <= k))
+        self.points
+            .iter()
+            .position(|p| p.s <= s && p.t <= t && (p.s < s || p.k <= k))
     }
 }
 

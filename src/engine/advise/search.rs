@@ -39,13 +39,20 @@ pub struct OrderCost<'b> {
     /// with the least such cost from each tier upwards.
     tier_floor: Vec<(u64, i128)>,
     memo: HashMap<u64, i128>,
+    /// Greatest common divisor of the pack sizes: every orderable quantity is a multiple.
+    unit: u64,
+    /// `by_unit[u]`: total of the least orderable quantity ≥ u · unit (filled by `prepare`).
+    by_unit: Vec<i128>,
     /// Last answer and the tokens for which it holds: (from, to, cost).
     last: (u64, u64, i128),
     pub overflow: bool,
 }
 
 impl<'b> OrderCost<'b> {
-    pub fn new(book: &'b PriceBook, to_units: &'b dyn Fn(rust_decimal::Decimal) -> Option<i128>) -> OrderCost<'b> {
+    pub fn new(
+        book: &'b PriceBook,
+        to_units: &'b dyn Fn(rust_decimal::Decimal) -> Option<i128>,
+    ) -> OrderCost<'b> {
         let packs = Packs::new(book);
         let mut c = OrderCost {
             book,
@@ -53,10 +60,16 @@ impl<'b> OrderCost<'b> {
             to_units,
             tier_floor: Vec::new(),
             memo: HashMap::new(),
+            unit: book.packs.iter().fold(0, |g, &p| gcd(g, p)).max(1),
+            by_unit: Vec::new(),
             last: (1, 0, 0),
             overflow: false,
         };
-        let mut floors: Vec<(u64, i128)> = book.tiers.iter().map(|t| (t.from, c.order_of(t.from.max(1)).1)).collect();
+        let mut floors: Vec<(u64, i128)> = book
+            .tiers
+            .iter()
+            .map(|t| (t.from, c.order_of(t.from.max(1)).1))
+            .collect();
         for i in (0..floors.len().saturating_sub(1)).rev() {
             floors[i].1 = floors[i].1.min(floors[i + 1].1);
         }
@@ -81,9 +94,27 @@ impl<'b> OrderCost<'b> {
         (q, v)
     }
 
+    /// Tabulates the cost of every quantity up to `max` tokens when that is small.
+    pub fn prepare(&mut self, max: u64) {
+        let units = max.div_ceil(self.unit);
+        if units > 4_000_000 {
+            return;
+        }
+        self.by_unit = (0..=units)
+            .map(|u| self.order_of((u * self.unit).max(1)).1)
+            .collect();
+    }
+
     pub fn cost(&mut self, n: u64) -> i128 {
         if n == 0 {
             return 0;
+        }
+        if let Some(&own) = self.by_unit.get(n.div_ceil(self.unit) as usize) {
+            let k = self.tier_floor.partition_point(|&(from, _)| from <= n);
+            return match self.tier_floor.get(k) {
+                Some(&(_, c)) => own.min(c),
+                None => own,
+            };
         }
         if n >= self.last.0 && n <= self.last.1 {
             return self.last.2;
@@ -98,6 +129,45 @@ impl<'b> OrderCost<'b> {
         let v = own.min(above);
         self.last = (n, q.min(seg_end), v);
         v
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// A cell of the exact program: a packed (money, count), `empty()` for no plan.
+trait Cell: Copy + Ord + std::ops::Add<Output = Self> {
+    fn empty() -> Self;
+    fn from_i128(v: i128) -> Self;
+    fn to_i128(self) -> i128;
+}
+
+impl Cell for i64 {
+    fn empty() -> Self {
+        i64::MAX / 2
+    }
+    fn from_i128(v: i128) -> Self {
+        v as i64
+    }
+    fn to_i128(self) -> i128 {
+        i128::from(self)
+    }
+}
+
+impl Cell for i128 {
+    fn empty() -> Self {
+        i128::MAX / 2
+    }
+    fn from_i128(v: i128) -> Self {
+        v
+    }
+    fn to_i128(self) -> i128 {
+        self
     }
 }
 
@@ -116,9 +186,6 @@ pub struct TierBound {
 pub struct Solution {
     /// Chosen option per group.
     pub choice: Vec<usize>,
-    pub total: i128,
-    pub subscriptions: i128,
-    pub count: u64,
     pub tokens: u64,
     /// Proven lower bound of the optimum, money units.
     pub lower_bound: i128,
@@ -240,12 +307,18 @@ impl Problem<'_, '_> {
     }
 
     fn lagrange(&self, tier: &TierBound, events: &[(i128, u64)]) -> Option<Lagrange> {
-        let t0: u64 = self.groups.iter().map(|g| g.first().map_or(0, |o| o.1)).sum();
+        let t0: u64 = self
+            .groups
+            .iter()
+            .map(|g| g.first().map_or(0, |o| o.1))
+            .sum();
         let mut slope = i128::from(self.fixed) + i128::from(t0) - i128::from(tier.lo);
         let mut mu = 0;
         let mut past_price = false;
         let mut i = 0;
-        let done = |mu: i128| -> Option<Lagrange> { self.phi(tier, mu).map(|v| Lagrange { mu, value: Some(v) }) };
+        let done = |mu: i128| -> Option<Lagrange> {
+            self.phi(tier, mu).map(|v| Lagrange { mu, value: Some(v) })
+        };
         if slope <= 0 {
             return done(0);
         }
@@ -276,6 +349,7 @@ impl Problem<'_, '_> {
     }
 
     /// Single-group changes while one lowers the key.
+    #[allow(clippy::needless_range_loop)]
     fn improve(&mut self, choice: &mut [usize]) -> Key {
         let (mut s, mut t, mut k) = (0i128, 0u64, 0u64);
         for (g, &j) in choice.iter().enumerate() {
@@ -294,7 +368,11 @@ impl Problem<'_, '_> {
                         continue;
                     }
                     let o = self.groups[g][j];
-                    let (s2, t2, k2) = (s - cur.0 + o.0, t - cur.1 + o.1, k - u64::from(cur.2) + u64::from(o.2));
+                    let (s2, t2, k2) = (
+                        s - cur.0 + o.0,
+                        t - cur.1 + o.1,
+                        k - u64::from(cur.2) + u64::from(o.2),
+                    );
                     let key = self.key(s2, t2, k2);
                     if key < best {
                         best = key;
@@ -313,8 +391,13 @@ impl Problem<'_, '_> {
     }
 
     pub fn solve(&mut self) -> Solution {
-        let __t = std::time::Instant::now();
         let n = self.groups.len();
+        let most_tokens = self
+            .groups
+            .iter()
+            .map(|g| g.iter().map(|o| o.1).max().unwrap_or(0))
+            .sum::<u64>();
+        self.cost.prepare(self.fixed.saturating_add(most_tokens));
         let mut stats = Stats {
             groups: n,
             options: self.groups.iter().map(Vec::len).sum(),
@@ -354,7 +437,6 @@ impl Problem<'_, '_> {
             }
         }
 
-        eprintln!("  local {:?}", __t.elapsed());
         let events = self.breakpoints();
         let tiers = self.tiers.clone();
         let mut bounds: Vec<Option<(TierBound, Lagrange)>> = Vec::new();
@@ -381,7 +463,11 @@ impl Problem<'_, '_> {
                 continue;
             }
             for low_t in [false, true] {
-                let c: Option<Vec<usize>> = self.groups.iter().map(|g| Self::argmin(g, l.mu, low_t).map(|x| x.0)).collect();
+                let c: Option<Vec<usize>> = self
+                    .groups
+                    .iter()
+                    .map(|g| Self::argmin(g, l.mu, low_t).map(|x| x.0))
+                    .collect();
                 if let Some(mut c) = c {
                     let key = self.improve(&mut c);
                     if key < best {
@@ -392,7 +478,6 @@ impl Problem<'_, '_> {
             }
         }
 
-        eprintln!("  bounds+starts {:?}", __t.elapsed());
         // Which options can still be in an optimal plan.
         let mut lower = best.0;
         if let Some((key, _)) = &zero {
@@ -407,20 +492,50 @@ impl Problem<'_, '_> {
                 all_alive = true;
                 continue;
             };
-            let Some(phi) = l.value else { continue };
+            let Some(phi_star) = l.value else { continue };
             if lb > best.0 {
                 continue;
             }
+            let (tier, mu_star) = (b.as_ref().map(|x| x.0), l.mu);
+            let Some(tier) = tier else { continue };
             let limit = (best.0 + self.half_unit).checked_mul(FINE);
-            for (g, opts) in self.groups.iter().enumerate() {
-                let Some((_, min_g)) = Self::argmin(opts, l.mu, false) else {
-                    alive[g].iter_mut().for_each(|a| *a = true);
-                    continue;
+            // An option's bound is best at a multiplier that leans towards its own tokens:
+            // try μ* and multipliers around it, and keep each option's best bound.
+            let mut mus = vec![mu_star];
+            for k in 3..14 {
+                let d = (tier.price >> k).max(1);
+                mus.push(mu_star + d);
+                if mu_star >= d {
+                    mus.push(mu_star - d);
+                }
+            }
+            let mut best_bound: Vec<Vec<Option<i128>>> =
+                self.groups.iter().map(|g| vec![None; g.len()]).collect();
+            for (ci, &mu) in mus.iter().enumerate() {
+                let phi = if ci == 0 {
+                    Some(phi_star)
+                } else {
+                    self.phi(&tier, mu)
                 };
-                for (j, o) in opts.iter().enumerate() {
-                    let v = cm(o.0, FINE).and_then(|a| a.checked_add(cm(l.mu, i128::from(o.1))?));
-                    let keep = match (v, limit) {
-                        (Some(v), Some(limit)) => phi.saturating_add(v - min_g) <= limit,
+                let Some(phi) = phi else { continue };
+                for (g, opts) in self.groups.iter().enumerate() {
+                    let Some((_, min_g)) = Self::argmin(opts, mu, false) else {
+                        continue;
+                    };
+                    for (j, o) in opts.iter().enumerate() {
+                        let v = cm(o.0, FINE).and_then(|a| a.checked_add(cm(mu, i128::from(o.1))?));
+                        if let Some(v) = v {
+                            let bound = phi.saturating_add(v - min_g);
+                            let e = &mut best_bound[g][j];
+                            *e = Some(e.map_or(bound, |x| x.max(bound)));
+                        }
+                    }
+                }
+            }
+            for (g, bounds_g) in best_bound.iter().enumerate() {
+                for (j, bound) in bounds_g.iter().enumerate() {
+                    let keep = match (bound, limit) {
+                        (Some(v), Some(limit)) => *v <= limit,
                         _ => true,
                     };
                     alive[g][j] |= keep;
@@ -432,7 +547,9 @@ impl Problem<'_, '_> {
             lower = i128::MIN;
         }
         if all_alive {
-            alive.iter_mut().for_each(|a| a.iter_mut().for_each(|x| *x = true));
+            alive
+                .iter_mut()
+                .for_each(|a| a.iter_mut().for_each(|x| *x = true));
         }
         // The incumbent's own options always stay (ties must be compared with it).
         for (g, &j) in best_choice.iter().enumerate() {
@@ -440,9 +557,24 @@ impl Problem<'_, '_> {
         }
 
         // Exact program over the groups that keep more than one option.
-        let open: Vec<usize> = (0..n).filter(|&g| alive[g].iter().filter(|&&a| a).count() > 1).collect();
+        let mut open: Vec<usize> = (0..n)
+            .filter(|&g| alive[g].iter().filter(|&&a| a).count() > 1)
+            .collect();
+        // Narrow groups first: the program's rows grow as slowly as possible.
+        let width = |g: usize| {
+            let ts = self.groups[g]
+                .iter()
+                .zip(&alive[g])
+                .filter(|x| *x.1)
+                .map(|x| x.0 .1);
+            ts.clone().max().unwrap_or(0) - ts.min().unwrap_or(0)
+        };
+        open.sort_by_key(|&g| (width(g), g));
         stats.open_groups = open.len();
-        stats.open_options = open.iter().map(|&g| alive[g].iter().filter(|&&a| a).count()).sum();
+        stats.open_options = open
+            .iter()
+            .map(|&g| alive[g].iter().filter(|&&a| a).count())
+            .sum();
         let (mut s0, mut t0, mut k0) = (0i128, 0u64, 0u64);
         let mut fixed_choice = vec![0usize; n];
         for g in 0..n {
@@ -466,9 +598,14 @@ impl Problem<'_, '_> {
             cells = cells.saturating_add(range.saturating_add(1).saturating_mul(l.len() as u64));
             lists.push(l);
         }
-        eprintln!("  elim {:?}", __t.elapsed());
         let mut optimal = false;
-        if cells <= MAX_DP_CELLS && !self.cost.overflow {
+        let most_money: i128 = self
+            .groups
+            .iter()
+            .map(|g| g.iter().map(|o| o.0).max().unwrap_or(0))
+            .sum();
+        let fits = most_money < 1 << 90 && lists.iter().all(|l| l.len() < usize::from(u16::MAX));
+        if cells <= MAX_DP_CELLS && !self.cost.overflow && fits {
             stats.dp_cells = cells;
             let (c, key) = self.exact(&open, &lists, (s0, t0, k0), &fixed_choice);
             if key <= best {
@@ -484,15 +621,13 @@ impl Problem<'_, '_> {
             optimal = true;
             lower = best.0;
         }
-        let (s, t, k) = best_choice.iter().enumerate().fold((0i128, 0u64, 0u64), |a, (g, &j)| {
-            let o = self.groups[g][j];
-            (a.0 + o.0, a.1 + o.1, a.2 + u64::from(o.2))
-        });
+        let t: u64 = best_choice
+            .iter()
+            .enumerate()
+            .map(|(g, &j)| self.groups[g][j].1)
+            .sum();
         Solution {
             choice: best_choice,
-            total: best.0,
-            subscriptions: s,
-            count: k,
             tokens: self.fixed + t,
             lower_bound: lower.min(best.0).max(0),
             optimal,
@@ -500,12 +635,20 @@ impl Problem<'_, '_> {
         }
     }
 
-    /// Dynamic program over the open groups' tokens: for each token sum, the least
-    /// (subscription money, subscriptions); then the best sum under the real order cost.
-    fn exact(&mut self, open: &[usize], lists: &[Vec<usize>], base: (i128, u64, u64), fixed: &[usize]) -> (Vec<usize>, Key) {
-        const EMPTY: (i128, u64) = (i128::MAX, u64::MAX);
-        let mut base_t = base.1;
-        let mut dp: Vec<(i128, u64)> = vec![(0, 0)];
+    /// The program's rows: for each token sum of the open groups (from their least), the
+    /// least (subscription money, subscriptions) packed as money · 2^shift + count, so
+    /// that one comparison orders both; and per group, the option chosen in each cell.
+    #[allow(clippy::type_complexity)]
+    fn program<T: Cell>(
+        &self,
+        open: &[usize],
+        lists: &[Vec<usize>],
+        base_t: u64,
+        shift: u32,
+    ) -> (Vec<(i128, u64)>, Vec<Vec<u16>>, u64) {
+        let empty = T::empty();
+        let mut base_t = base_t;
+        let mut dp: Vec<T> = vec![T::from_i128(0)];
         let mut back: Vec<Vec<u16>> = Vec::with_capacity(open.len());
         for (oi, &g) in open.iter().enumerate() {
             let opts = &self.groups[g];
@@ -513,26 +656,68 @@ impl Problem<'_, '_> {
             let tmax = lists[oi].iter().map(|&j| opts[j].1).max().unwrap_or(0);
             base_t += tmin;
             let width = (tmax - tmin) as usize;
-            let mut next = vec![EMPTY; dp.len() + width];
+            let mut next = vec![empty; dp.len() + width];
             let mut choice = vec![u16::MAX; next.len()];
             for (li, &j) in lists[oi].iter().enumerate() {
                 let o = opts[j];
-                let shift = (o.1 - tmin) as usize;
-                for (x, &(s, k)) in dp.iter().enumerate() {
-                    if s == i128::MAX {
-                        continue;
-                    }
-                    let cand = (s + o.0, k + u64::from(o.2));
-                    let slot = &mut next[x + shift];
+                let at = (o.1 - tmin) as usize;
+                let add = T::from_i128((o.0 << shift) + i128::from(o.2));
+                // Empty cells hold half the type's range: adding an option keeps them above
+                // every real cell, with no overflow and no branch.
+                for ((&v, slot), c) in dp.iter().zip(&mut next[at..]).zip(&mut choice[at..]) {
+                    let cand = v + add;
                     if cand < *slot {
                         *slot = cand;
-                        choice[x + shift] = li as u16;
+                        *c = li as u16;
                     }
                 }
             }
             dp = next;
             back.push(choice);
         }
+        let mask = (1i128 << shift) - 1;
+        let dp = dp
+            .into_iter()
+            .map(|v| {
+                let v = v.to_i128();
+                if v >= empty.to_i128() {
+                    (i128::MAX, 0)
+                } else {
+                    (v >> shift, (v & mask) as u64)
+                }
+            })
+            .collect();
+        (dp, back, base_t)
+    }
+
+    /// Dynamic program over the open groups' tokens: for each token sum, the least
+    /// (subscription money, subscriptions); then the best sum under the real order cost.
+    fn exact(
+        &mut self,
+        open: &[usize],
+        lists: &[Vec<usize>],
+        base: (i128, u64, u64),
+        fixed: &[usize],
+    ) -> (Vec<usize>, Key) {
+        let most_money: i128 = open
+            .iter()
+            .map(|&g| self.groups[g].iter().map(|o| o.0).max().unwrap_or(0))
+            .sum();
+        let most_count: u64 = open
+            .iter()
+            .map(|&g| {
+                self.groups[g]
+                    .iter()
+                    .map(|o| u64::from(o.2))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .sum();
+        let (dp, back, base_t) = if most_money < 1 << 40 && most_count < 1 << 16 {
+            self.program::<i64>(open, lists, base.1, 16)
+        } else {
+            self.program::<i128>(open, lists, base.1, 32)
+        };
         let mut best: Option<(Key, usize)> = None;
         for (x, &(s, k)) in dp.iter().enumerate() {
             if s == i128::MAX {
@@ -550,7 +735,11 @@ impl Problem<'_, '_> {
             let li = back[oi][x] as usize;
             let j = lists[oi][li];
             choice[g] = j;
-            let tmin = lists[oi].iter().map(|&j| self.groups[g][j].1).min().unwrap_or(0);
+            let tmin = lists[oi]
+                .iter()
+                .map(|&j| self.groups[g][j].1)
+                .min()
+                .unwrap_or(0);
             x -= (self.groups[g][j].1 - tmin) as usize;
         }
         (choice, key)

@@ -46,7 +46,10 @@ fn charges(spans: Vec<Span>, first: Option<&[Instant]>) -> Pass {
                 k += 1;
             }
             if k < f.len() && f[k] == t {
-                return Pass { own, merge: Some(k) };
+                return Pass {
+                    own,
+                    merge: Some(k),
+                };
             }
         }
         own.push(t);
@@ -60,7 +63,9 @@ impl Pass {
     fn before(&self, first: &[Instant], limit: Instant) -> u32 {
         let own = self.own.partition_point(|&t| t < limit);
         let rest = match self.merge {
-            Some(k) if own == self.own.len() => first.partition_point(|&t| t < limit).saturating_sub(k),
+            Some(k) if own == self.own.len() => {
+                first.partition_point(|&t| t < limit).saturating_sub(k)
+            }
             _ => 0,
         };
         (own + rest) as u32
@@ -74,17 +79,35 @@ impl DayTable {
         let m = bounds.len() - 1;
         let first = charges(spans.to_vec(), None).own;
         let mut passes = Vec::with_capacity(m + 1);
-        passes.push(Pass { own: first.clone(), merge: None });
+        passes.push(Pass {
+            own: first.clone(),
+            merge: None,
+        });
         for &b in &bounds[1..] {
             let k = spans.partition_point(|s| s.1 <= b);
-            let mut clipped: Vec<Span> = spans[k..].to_vec();
-            if let Some(s) = clipped.first_mut() {
-                s.0 = s.0.max(b);
+            // A pass from b meets the first one within a few spans, almost always: try a few
+            // spans, then more, until it does or has seen the rest.
+            let mut width = 8;
+            loop {
+                let end = (k + width).min(spans.len());
+                let mut clipped: Vec<Span> = spans[k..end].to_vec();
+                if let Some(s) = clipped.first_mut() {
+                    s.0 = s.0.max(b);
+                }
+                let pass = charges(clipped, Some(&first));
+                if pass.merge.is_some() || end == spans.len() {
+                    passes.push(pass);
+                    break;
+                }
+                width *= 4;
             }
-            passes.push(charges(clipped, Some(&first)));
         }
         let run = |i: usize, j: usize| -> u32 {
-            let limit = if j == m { Instant::MAX } else { bounds[j] - GRACE };
+            let limit = if j == m {
+                Instant::MAX
+            } else {
+                bounds[j] - GRACE
+            };
             passes[i].before(&first, limit)
         };
         let uncovered: Vec<u32> = (0..m).map(|i| run(i, i + 1)).collect();
@@ -102,7 +125,12 @@ impl DayTable {
                 additive &= r == sum;
             }
         }
-        DayTable { months: m, uncovered, covered, runs: (!additive).then_some(table) }
+        DayTable {
+            months: m,
+            uncovered,
+            covered,
+            runs: (!additive).then_some(table),
+        }
     }
 
     pub fn run(&self, i: usize, j: usize) -> u32 {
