@@ -128,7 +128,13 @@ fn price(rng: &mut Rng, lo: u64, hi: u64, decimals: u32) -> String {
 
 /// A small team: at most `max_user_products` (user, product) pairs, 1–3 months.
 pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
-    let months = rng.range(1, 3);
+    team(rng, max_user_products, 3, 5)
+}
+
+/// A team of at most `max_users` users and `max_user_products` (user, product) pairs over
+/// 1 to `max_months` months.
+pub fn team(rng: &mut Rng, max_user_products: usize, max_months: u64, max_users: usize) -> Value {
+    let months = rng.range(1, max_months);
     let start = jiff::civil::date(
         2027,
         rng.range(1, 12) as i8,
@@ -180,7 +186,7 @@ pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
         if covers.is_empty() {
             covers.push(*rng.pick(&SMALL_PRODUCTS));
         }
-        let annual_hi = 40 * scale * covers.len() as u64;
+        let annual_hi = 40 * scale * covers.len() as u64 * months.div_ceil(3);
         let mut o = json!({ "id": format!("o{i}"), "covers": covers, "annual": price(rng, annual_hi / 8 + 1, annual_hi, decimals) });
         if rng.chance(60) {
             o["monthly"] = json!(price(rng, annual_hi / 60 + 1, annual_hi / 5 + 1, decimals));
@@ -191,7 +197,7 @@ pub fn small(rng: &mut Rng, max_user_products: usize) -> Value {
     let mut users = Vec::new();
     let mut left = max_user_products;
     let mut ui = 0;
-    while left > 0 && users.len() < 5 {
+    while left > 0 && users.len() < max_users {
         let n = rng.range(1, left.min(3) as u64) as usize;
         left -= n;
         let mut products: Vec<&str> = Vec::new();
