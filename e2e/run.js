@@ -413,6 +413,30 @@ test('accessibility: labels, inputmode, keyboard tabs, focus, 390 px', async () 
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 0, `tab ${n}: page wider than 390 px by ${overflow}`);
   }
+  // AA contrast: every visible text against its painted background (≥ 4.5:1, 3:1 when large).
+  for (const n of [0, 1]) {
+    await tab(page, n);
+    const low = await page.evaluate(() => {
+      const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+        .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const bg = (el) => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length === 3 || c[3] > 0.5) return c.slice(0, 3); } return [255, 255, 255]; };
+      const bad = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const node = walker.currentNode; const el = node.parentElement;
+        if (!node.textContent.trim() || !el || el.closest('svg, option, select, [disabled], .zero, .cal-day')) continue;
+        const r = el.getBoundingClientRect(); const cs = getComputedStyle(el);
+        if (!r.width || cs.visibility === 'hidden' || Number(cs.opacity) < 1 || el.closest('.stale')) continue;
+        const a = lum(rgb(cs.color).slice(0, 3)), b = lum(bg(el));
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const large = parseFloat(cs.fontSize) >= 24 || (parseFloat(cs.fontSize) >= 18.66 && Number(cs.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) bad.push(`${node.textContent.trim().slice(0, 30)} (${ratio.toFixed(2)})`);
+      }
+      return bad;
+    });
+    eq(low.length, 0, `tab ${n}: low-contrast text: ${low.slice(0, 5).join('; ')}`);
+  }
   // Keyboard: arrows move between tabs; focus is visible.
   await page.focus('#tab-3');
   await page.keyboard.press('ArrowRight');
@@ -447,6 +471,16 @@ test('screenshots of each main screen, desktop and 390 px, and print', async () 
     }
     await done();
   }
+});
+
+test('embed demo: the estimator runs inside a partner page', async () => {
+  const { page, done } = await open();
+  await page.goto(base + 'embed.html');
+  const frame = page.frameLocator('iframe');
+  await frame.locator('#summary').waitFor({ timeout: 20000 });
+  assert(Number(await frame.locator('#sum-tokens .stat-value').getAttribute('data-value')) > 0, 'results in the frame');
+  await shot(page, 'desktop-embed', false);
+  await done();
 });
 
 test('performance: one edit on a 200-user team, and first render', async () => {

@@ -13,6 +13,9 @@ use crate::ui::state::{edit, Action, Ctx};
 use crate::ui::templates::{self, kind_of, set_hours, set_kind, PatternKind, Template, TEMPLATES};
 use crate::ui::widgets::{check, select_field, CheckProps, NumField, SelectProps, TextField};
 
+/// An edit of one list inside a user.
+type ListEdit<T> = std::rc::Rc<dyn Fn(&mut Vec<T>)>;
+
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// A product's or service's name in the UI language, as the seeds spell it.
@@ -486,7 +489,7 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
     let at = format!("users[{ui}].usage[{k}].sessions");
     let upd = {
         let ctx = ctx.clone();
-        move |f: std::rc::Rc<dyn Fn(&mut Vec<crate::engine::scenario::Session>)>| {
+        move |f: ListEdit<crate::engine::scenario::Session>| {
             edit(&ctx, move |s| {
                 if let Some(x) = s
                     .users
@@ -638,7 +641,7 @@ fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
     }
     let upd = {
         let ctx = ctx.clone();
-        move |f: std::rc::Rc<dyn Fn(&mut Vec<Subscription>)>| {
+        move |f: ListEdit<Subscription>| {
             edit(&ctx, move |s| {
                 if let Some(u) = s.users.get_mut(ui) {
                     f(&mut u.subscriptions)
@@ -701,7 +704,7 @@ fn results(ctx: &Ctx, ui: usize) -> Html {
     let c = Catalog::builtin();
     let upd = {
         let ctx = ctx.clone();
-        move |f: std::rc::Rc<dyn Fn(&mut Vec<ResultEvent>)>| {
+        move |f: ListEdit<ResultEvent>| {
             edit(&ctx, move |s| {
                 if let Some(u) = s.users.get_mut(ui) {
                     f(&mut u.results)
