@@ -438,6 +438,7 @@ test('accessibility: labels, inputmode, keyboard tabs, focus, 390 px', async () 
     eq(low.length, 0, `tab ${n}: low-contrast text: ${low.slice(0, 5).join('; ')}`);
   }
   // Keyboard: arrows move between tabs; focus is visible.
+  await tab(page, 3);
   await page.focus('#tab-3');
   await page.keyboard.press('ArrowRight');
   eq(await page.evaluate(() => document.activeElement.id), 'tab-0', 'ArrowRight wraps to the first tab');
