@@ -32,8 +32,8 @@ pub const MAX_DP_CELLS: u64 = 40_000_000;
 
 /// C(N) in money units: the total of the cheapest order of at least N tokens (P3).
 pub struct OrderCost<'b> {
-    book: &'b PriceBook,
-    packs: Packs,
+    pub book: &'b PriceBook,
+    pub packs: Packs,
     to_units: &'b dyn Fn(rust_decimal::Decimal) -> Option<i128>,
     /// (lowest quantity of each tier, the cost of ordering that tier's first quantity),
     /// with the least such cost from each tier upwards.
@@ -220,6 +220,9 @@ pub struct Problem<'a, 'b> {
 }
 
 type Key = (i128, i128, u64);
+/// A breakpoint of one group's lower hull: (μ in sub-units, rounded down; tokens given up;
+/// money added), where the group's minimiser of s + μ·t moves to fewer tokens.
+type Event = (i128, u64, i128);
 
 struct Lagrange {
     mu: i128,
@@ -274,7 +277,7 @@ impl Problem<'_, '_> {
     }
 
     /// Breakpoints of all groups' lower hulls: (μ in sub-units, tokens given up there).
-    fn breakpoints(&self) -> Option<Vec<(i128, u64)>> {
+    fn breakpoints(&self) -> Option<Vec<Event>> {
         let mut ev = Vec::new();
         for g in self.groups {
             // 2-D frontier: least t for each s (options are sorted by s, t).
@@ -299,14 +302,14 @@ impl Problem<'_, '_> {
             for w in hull.windows(2) {
                 let ds = cm(w[1].0 - w[0].0, FINE)?;
                 let dt = w[0].1 - w[1].1;
-                ev.push((ds / i128::from(dt), dt));
+                ev.push((ds / i128::from(dt), dt, w[1].0 - w[0].0));
             }
         }
         ev.sort_unstable();
         Some(ev)
     }
 
-    fn lagrange(&self, tier: &TierBound, events: &[(i128, u64)]) -> Option<Lagrange> {
+    fn lagrange(&self, tier: &TierBound, events: &[Event]) -> Option<Lagrange> {
         let t0: u64 = self
             .groups
             .iter()
@@ -335,7 +338,7 @@ impl Problem<'_, '_> {
                 }
                 continue;
             }
-            let Some(&(x, dt)) = events.get(i) else {
+            let Some(&(x, dt, _)) = events.get(i) else {
                 // Even the fewest tokens are above the tier: no plan of the tier exists.
                 return Some(Lagrange { mu, value: None });
             };
@@ -344,6 +347,180 @@ impl Problem<'_, '_> {
             i += 1;
             if slope <= 0 {
                 return done(mu);
+            }
+        }
+    }
+
+    /// Exact reformulation: the optimum is min over orderable quantities Q of the order's
+    /// total g(Q) + the least subscription money of a plan whose tokens fit in Q (a
+    /// multiple-choice knapsack). Its Lagrangian bound, max over μ of
+    /// H(μ) − μ·(Q − F) with H(μ) = Σ_g min_j (s_j + μ·t_j), bounds each Q and, with one
+    /// group's option forced, each option. H at a whole μ is exact from the hull
+    /// breakpoints below μ (prefix sums), so every Q costs a binary search. The minimisers
+    /// just past the breakpoint where the tokens first fit are a plan for Q: the best few
+    /// become starting plans. Returns which options survive every Q whose bound does not
+    /// exceed the best plan (which it may improve), and the least bound over all Q; `None`
+    /// when there are too many Q or an amount leaves exact arithmetic.
+    fn quantity_bounds(
+        &mut self,
+        events: &[Event],
+        best: &mut (Key, Vec<usize>),
+    ) -> Option<(Vec<Vec<bool>>, i128)> {
+        const MAX_QUANTITIES: usize = 200_000;
+        const STARTS: usize = 4;
+        let first = |g: &Options| g.first().map_or((0, 0), |o| (o.0, o.1));
+        let s_first: i128 = self.groups.iter().map(|g| first(g).0).sum();
+        let t_first: u64 = self.groups.iter().map(|g| first(g).1).sum();
+        let t_least: u64 = self
+            .groups
+            .iter()
+            .map(|g| g.iter().map(|o| o.1).min().unwrap_or(0))
+            .sum();
+        let (n_min, n_max) = (self.fixed + t_least, self.fixed + t_first);
+        let mut quantities = Vec::new();
+        let mut q = self.cost.packs.least_at_least(n_min.max(1));
+        while q < n_max {
+            quantities.push(q);
+            if quantities.len() > MAX_QUANTITIES {
+                return None;
+            }
+            q = self.cost.packs.least_at_least(q + 1);
+        }
+        quantities.push(q);
+        // Above the most tokens only a tier's first quantity can cost less (P3).
+        for t in &self.cost.book.tiers {
+            if t.from > q {
+                quantities.push(self.cost.packs.least_at_least(t.from));
+            }
+        }
+        // Prefix sums over the breakpoints: tokens given up and money added.
+        let mut pre_t = vec![0u64; events.len() + 1];
+        let mut pre_s = vec![0i128; events.len() + 1];
+        for (i, e) in events.iter().enumerate() {
+            pre_t[i + 1] = pre_t[i] + e.1;
+            pre_s[i + 1] = pre_s[i].checked_add(e.2)?;
+        }
+        // H(μ) − μ·cap for a whole μ: breakpoints strictly below μ have been passed.
+        let phi = |mu: i128, cap: u64| -> Option<i128> {
+            let k = events.partition_point(|e| e.0 < mu);
+            let h = cm(s_first.checked_add(pre_s[k])?, FINE)?
+                .checked_add(cm(mu, i128::from(t_first - pre_t[k]))?)?;
+            h.checked_sub(cm(mu, i128::from(cap))?)
+        };
+        // (bound, Q, μ, φ) per quantity.
+        let mut rows: Vec<(i128, u64, i128, i128)> = Vec::with_capacity(quantities.len());
+        for q in quantities {
+            if q < self.fixed {
+                continue;
+            }
+            let cap = q - self.fixed;
+            let gq = self.cost.order_of(q).1;
+            let (mu, value) = if t_first <= cap {
+                (0, phi(0, cap)?)
+            } else {
+                let k = pre_t.partition_point(|&c| c < t_first - cap);
+                let Some(e) = events.get(k.saturating_sub(1)) else {
+                    continue;
+                };
+                let (a, b) = (phi(e.0, cap)?, phi(e.0 + 1, cap)?);
+                if a >= b {
+                    (e.0, a)
+                } else {
+                    (e.0 + 1, b)
+                }
+            };
+            rows.push((gq.checked_add(value.div_euclid(FINE))?, q, mu, value));
+        }
+        rows.sort_unstable();
+        let lower = rows.first().map_or(i128::MAX, |r| r.0);
+        // Starting plans from the most promising quantities.
+        for &(bound, q, mu, _) in rows.iter().take(STARTS) {
+            if bound > best.0 .0 {
+                break;
+            }
+            let c: Option<Vec<usize>> = self
+                .groups
+                .iter()
+                .map(|g| Self::argmin(g, mu + 1, true).map(|x| x.0))
+                .collect();
+            if let Some(mut c) = c {
+                self.fill(&mut c, q - self.fixed.min(q));
+                let key = self.improve(&mut c);
+                if key < best.0 {
+                    *best = (key, c);
+                }
+            }
+        }
+        let mut alive: Vec<Vec<bool>> = self.groups.iter().map(|g| vec![false; g.len()]).collect();
+        let mut mins = vec![0i128; self.groups.len()];
+        for &(bound, q, mu, value) in &rows {
+            if bound > best.0 .0 {
+                break;
+            }
+            let gq = self.cost.order_of(q).1;
+            let limit = cm(best.0 .0 - gq, FINE)?;
+            for (g, opts) in self.groups.iter().enumerate() {
+                mins[g] = Self::argmin(opts, mu, false)?.1;
+            }
+            for (g, opts) in self.groups.iter().enumerate() {
+                for (j, o) in opts.iter().enumerate() {
+                    if alive[g][j] {
+                        continue;
+                    }
+                    let v = cm(o.0, FINE)?.checked_add(cm(mu, i128::from(o.1))?)?;
+                    if value.saturating_add(v - mins[g]) <= limit {
+                        alive[g][j] = true;
+                    }
+                }
+            }
+        }
+        Some((alive, lower))
+    }
+
+    /// Greedy fill of a plan that leaves tokens unused below `cap`: groups move to options
+    /// with more tokens and less money, the most money saved per token first, while the
+    /// tokens still fit (the classic completion of a knapsack's relaxed solution).
+    fn fill(&self, choice: &mut [usize], cap: u64) {
+        let mut t: u64 = choice
+            .iter()
+            .enumerate()
+            .map(|(g, &j)| self.groups[g][j].1)
+            .sum();
+        if t >= cap {
+            return;
+        }
+        // (saved money per token as a fraction, group, option)
+        let mut moves: Vec<(i128, u64, usize, usize)> = Vec::new();
+        for (g, opts) in self.groups.iter().enumerate() {
+            let cur = opts[choice[g]];
+            let mut best: Option<(i128, u64, usize)> = None;
+            for (j, o) in opts.iter().enumerate() {
+                if o.1 > cur.1 && o.0 < cur.0 {
+                    let (ds, dt) = (cur.0 - o.0, o.1 - cur.1);
+                    let better = match best {
+                        None => true,
+                        Some((bs, bt, _)) => {
+                            ds.saturating_mul(i128::from(bt)) > bs.saturating_mul(i128::from(dt))
+                        }
+                    };
+                    if better {
+                        best = Some((ds, dt, j));
+                    }
+                }
+            }
+            if let Some((ds, dt, j)) = best {
+                moves.push((ds, dt, g, j));
+            }
+        }
+        moves.sort_by(|a, b| {
+            (b.0.saturating_mul(i128::from(a.1)))
+                .cmp(&a.0.saturating_mul(i128::from(b.1)))
+                .then(a.2.cmp(&b.2))
+        });
+        for (_, dt, g, j) in moves {
+            if t + dt <= cap {
+                t += dt;
+                choice[g] = j;
             }
         }
     }
@@ -478,78 +655,95 @@ impl Problem<'_, '_> {
             }
         }
 
-        // Which options can still be in an optimal plan.
-        let mut lower = best.0;
-        if let Some((key, _)) = &zero {
-            lower = lower.min(key.0);
-        }
-        let mut alive: Vec<Vec<bool>> = self.groups.iter().map(|g| vec![false; g.len()]).collect();
-        let mut all_alive = false;
-        for b in &bounds {
-            let lb = tier_lb(b);
-            lower = lower.min(lb);
-            let Some((_, l)) = b else {
-                all_alive = true;
-                continue;
-            };
-            let Some(phi_star) = l.value else { continue };
-            if lb > best.0 {
-                continue;
+        // Which options can still be in an optimal plan: per order quantity when the
+        // quantities are few enough (the exact reformulation), else per tier.
+        let mut incumbent = (best, best_choice.clone());
+        let by_quantity = events
+            .as_ref()
+            .and_then(|ev| self.quantity_bounds(ev, &mut incumbent));
+        (best, best_choice) = incumbent;
+        let mut alive: Vec<Vec<bool>>;
+        let mut lower;
+        if let Some((by_q, lower_q)) = by_quantity {
+            alive = by_q;
+            lower = lower_q.min(best.0);
+            if let Some((key, _)) = &zero {
+                lower = lower.min(key.0);
             }
-            let (tier, mu_star) = (b.as_ref().map(|x| x.0), l.mu);
-            let Some(tier) = tier else { continue };
-            let limit = (best.0 + self.half_unit).checked_mul(FINE);
-            // An option's bound is best at a multiplier that leans towards its own tokens:
-            // try μ* and multipliers around it, and keep each option's best bound.
-            let mut mus = vec![mu_star];
-            for k in 3..14 {
-                let d = (tier.price >> k).max(1);
-                mus.push(mu_star + d);
-                if mu_star >= d {
-                    mus.push(mu_star - d);
-                }
+        } else {
+            lower = best.0;
+            if let Some((key, _)) = &zero {
+                lower = lower.min(key.0);
             }
-            let mut best_bound: Vec<Vec<Option<i128>>> =
-                self.groups.iter().map(|g| vec![None; g.len()]).collect();
-            for (ci, &mu) in mus.iter().enumerate() {
-                let phi = if ci == 0 {
-                    Some(phi_star)
-                } else {
-                    self.phi(&tier, mu)
+            alive = self.groups.iter().map(|g| vec![false; g.len()]).collect();
+            let mut all_alive = false;
+            for b in &bounds {
+                let lb = tier_lb(b);
+                lower = lower.min(lb);
+                let Some((_, l)) = b else {
+                    all_alive = true;
+                    continue;
                 };
-                let Some(phi) = phi else { continue };
-                for (g, opts) in self.groups.iter().enumerate() {
-                    let Some((_, min_g)) = Self::argmin(opts, mu, false) else {
-                        continue;
+                let Some(phi_star) = l.value else { continue };
+                if lb > best.0 {
+                    continue;
+                }
+                let (tier, mu_star) = (b.as_ref().map(|x| x.0), l.mu);
+                let Some(tier) = tier else { continue };
+                let limit = (best.0 + self.half_unit).checked_mul(FINE);
+                // An option's bound is best at a multiplier that leans towards its own tokens:
+                // try μ* and multipliers around it, and keep each option's best bound.
+                let mut mus = vec![mu_star];
+                for k in 3..14 {
+                    let d = (tier.price >> k).max(1);
+                    mus.push(mu_star + d);
+                    if mu_star >= d {
+                        mus.push(mu_star - d);
+                    }
+                }
+                let mut best_bound: Vec<Vec<Option<i128>>> =
+                    self.groups.iter().map(|g| vec![None; g.len()]).collect();
+                for (ci, &mu) in mus.iter().enumerate() {
+                    let phi = if ci == 0 {
+                        Some(phi_star)
+                    } else {
+                        self.phi(&tier, mu)
                     };
-                    for (j, o) in opts.iter().enumerate() {
-                        let v = cm(o.0, FINE).and_then(|a| a.checked_add(cm(mu, i128::from(o.1))?));
-                        if let Some(v) = v {
-                            let bound = phi.saturating_add(v - min_g);
-                            let e = &mut best_bound[g][j];
-                            *e = Some(e.map_or(bound, |x| x.max(bound)));
+                    let Some(phi) = phi else { continue };
+                    for (g, opts) in self.groups.iter().enumerate() {
+                        let Some((_, min_g)) = Self::argmin(opts, mu, false) else {
+                            continue;
+                        };
+                        for (j, o) in opts.iter().enumerate() {
+                            let v =
+                                cm(o.0, FINE).and_then(|a| a.checked_add(cm(mu, i128::from(o.1))?));
+                            if let Some(v) = v {
+                                let bound = phi.saturating_add(v - min_g);
+                                let e = &mut best_bound[g][j];
+                                *e = Some(e.map_or(bound, |x| x.max(bound)));
+                            }
                         }
                     }
                 }
-            }
-            for (g, bounds_g) in best_bound.iter().enumerate() {
-                for (j, bound) in bounds_g.iter().enumerate() {
-                    let keep = match (bound, limit) {
-                        (Some(v), Some(limit)) => *v <= limit,
-                        _ => true,
-                    };
-                    alive[g][j] |= keep;
+                for (g, bounds_g) in best_bound.iter().enumerate() {
+                    for (j, bound) in bounds_g.iter().enumerate() {
+                        let keep = match (bound, limit) {
+                            (Some(v), Some(limit)) => *v <= limit,
+                            _ => true,
+                        };
+                        alive[g][j] |= keep;
+                    }
                 }
             }
-        }
-        if events.is_none() || bounds.is_empty() {
-            all_alive = true;
-            lower = i128::MIN;
-        }
-        if all_alive {
-            alive
-                .iter_mut()
-                .for_each(|a| a.iter_mut().for_each(|x| *x = true));
+            if events.is_none() || bounds.is_empty() {
+                all_alive = true;
+                lower = i128::MIN;
+            }
+            if all_alive {
+                alive
+                    .iter_mut()
+                    .for_each(|a| a.iter_mut().for_each(|x| *x = true));
+            }
         }
         // The incumbent's own options always stay (ties must be compared with it).
         for (g, &j) in best_choice.iter().enumerate() {
