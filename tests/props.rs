@@ -21,9 +21,30 @@ use serde_json::{json, Value};
 // =======================================================================================
 // Generated scenarios
 
-const ZONES: [&str; 4] = ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo"];
-/// Period starts near DST changes (March, October/November) and a leap February.
-const STARTS: [&str; 4] = ["2027-03-01", "2027-10-01", "2027-01-01", "2028-02-01"];
+/// Zones with DST at 02:00 or 03:00 (Paris, New York), none (UTC, Tokyo), at midnight
+/// (Havana, Santiago: local midnight itself can be missing or doubled), by 30 minutes
+/// (Lord Howe), and an offset of +05:45 (Kathmandu).
+const ZONES: [&str; 8] = [
+    "UTC",
+    "Europe/Paris",
+    "America/New_York",
+    "Asia/Tokyo",
+    "America/Havana",
+    "America/Santiago",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+];
+/// Period starts near DST changes (March, April, September, October/November) and a leap
+/// February.
+const STARTS: [&str; 7] = [
+    "2027-03-01",
+    "2027-10-01",
+    "2027-01-01",
+    "2028-02-01",
+    "2027-04-01",
+    "2027-09-01",
+    "2027-11-01",
+];
 /// (id, tokens a day); "plug" comes from the scenario's catalog.
 const PRODUCTS: [(&str, u64); 5] = [
     ("autocad", 7),
@@ -816,7 +837,11 @@ fn at_seconds(s: &str) -> i64 {
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
-        cases,
+        // PROPTEST_CASES=N runs a longer hunt.
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(cases),
         max_shrink_iters: 2000,
         // Integration tests have no lib.rs beside them: name the regressions file directly.
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(

@@ -1061,3 +1061,68 @@ fn format_refuses_duplicate_keys() {
     let e = refused_text(&text);
     assert!(e.to_string().contains("currency"), "{e}");
 }
+
+#[test]
+fn assumption_a_session_whose_gap_moved_start_passes_its_end_uses_nothing() {
+    // 28 March 2027 in Paris: 02:30 (in the gap) moves to 03:30 CEST, after the end 03:15.
+    // The session ends after it starts in local time, so it is accepted, and uses nothing.
+    let r = sim(&one_user(
+        PARIS,
+        "2027-03-01",
+        1,
+        "autocad",
+        &[("2027-03-28T02:30", "2027-03-28T03:15")],
+    ));
+    assert!(charges(&r).is_empty());
+}
+
+#[test]
+fn assumption_packs_null_reads_like_no_packs_field() {
+    let mut s = one_user(
+        PARIS,
+        "2027-03-01",
+        1,
+        "autocad",
+        &[("2027-03-01T08:00", "2027-03-01T09:00")],
+    );
+    s["packs"] = Value::Null;
+    let r = sim(&s);
+    assert_eq!(charges(&r).len(), 1);
+    assert!(r.get("order").is_some(), "null packs is an estimate");
+}
+
+#[test]
+fn assumption_an_expiry_before_the_period_is_still_reported() {
+    // A pack bought 2025-06-01 expired 2026-06-01, before the period (March 2027): its 40
+    // tokens are reported lost at that instant; nothing is usable in March.
+    let mut s = one_user(
+        PARIS,
+        "2027-03-01",
+        1,
+        "autocad",
+        &[("2027-03-01T08:00", "2027-03-01T09:00")],
+    );
+    s["packs"] = json!([pack("old", "2025-06-01", 40)]);
+    let r = sim(&s);
+    assert_eq!(r["expirations"][0]["at"], "2026-06-01T00:00:00+02:00");
+    assert_eq!(r["expirations"][0]["tokens"], 40);
+    assert_eq!(pack_use(&r, "old"), (0, 40, 0));
+    assert_eq!(denial_times(&r), strs(&["2027-03-01T08:00:00+01:00"]));
+}
+
+#[test]
+fn assumption_a_period_from_the_31st_ends_on_the_last_day_of_the_shorter_month() {
+    // "start + months months" from 31 January 2027: 28 February 2027 00:00.
+    let r = sim(&one_user(
+        PARIS,
+        "2027-01-31",
+        1,
+        "autocad",
+        &[
+            ("2027-02-27T08:00", "2027-02-27T09:00"),
+            ("2027-02-28T08:00", "2027-02-28T09:00"),
+        ],
+    ));
+    assert_eq!(charge_times(&r), strs(&["2027-02-27T08:00:00+01:00"]));
+    assert_eq!(r["totals"]["by_month"]["2027-02"], 7);
+}

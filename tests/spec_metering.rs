@@ -1240,3 +1240,48 @@ fn m8_all_users_draw_from_one_pooled_balance() {
     );
     assert_eq!(pack_use(&r, "A"), (14, 0, 0));
 }
+
+// ---------------------------------------------------------------------------------------
+// Readings where SPEC leaves a choice (listed in docs/rules.md)
+
+#[test]
+fn assumption_idle_time_ends_a_use_interval_so_a_lockout_ends_with_it() {
+    // M2 makes idle time "not use", so it splits use into intervals; M6 locks out only the
+    // rest of the interval. Monday 08:00 → Tuesday 10:00, idle from Monday 12:15 to Tuesday
+    // 09:00; the only pack is bought Tuesday. Monday 08:00 is denied; Tuesday 09:00 starts a
+    // new use interval and is charged.
+    let u = session_idle(
+        "autocad",
+        "2027-03-01T08:00",
+        "2027-03-02T10:00",
+        &[("2027-03-01T12:00", "2027-03-02T09:00")],
+    );
+    let s = with_packs(
+        with_user(scenario(PARIS, "2027-03-01", 1), user("u", vec![u])),
+        vec![pack("A", "2027-03-02", 100)],
+    );
+    let r = sim(&s);
+    assert_eq!(denial_times(&r), strs(&["2027-03-01T08:00:00+01:00"]));
+    assert_eq!(charge_times(&r), strs(&["2027-03-02T09:00:00+01:00"]));
+}
+
+#[test]
+fn assumption_plugins_are_not_covered_by_the_hosts_subscription() {
+    // M5: a plug-in is metered as its own product; M3 only spares products the offering
+    // covers. AutoCAD is on subscription, its start-up plug-in is not: the plug-in is charged.
+    let mut s = with_plugin_catalog(scenario(PARIS, "2027-03-01", 1));
+    s["offerings"] = json!([{ "id": "acad", "covers": ["autocad"], "annual": "2000.00" }]);
+    let mut host = sessions("autocad", &[("2027-03-01T08:00", "2027-03-01T17:00")]);
+    host["plugins"] = json!(["myplugin"]);
+    let u = subscribed(user("u", vec![host]), "acad", "2027-03-01", "2027-03-31");
+    let r = sim(&with_user(s, u));
+    assert_eq!(
+        charges(&r),
+        vec![(
+            "u".into(),
+            "myplugin".into(),
+            "2027-03-01T08:00:00+01:00".into(),
+            2
+        )]
+    );
+}
