@@ -31,6 +31,7 @@ fn advise_value(v: &Value) -> Value {
 /// - all-Flex: 2,850 tokens → 3,000 at €3.33 = €9,990.00;
 /// - heavy on annual: €3,000 + 240 tokens → 500 at €3.33 = €1,665.00 → €4,665.00;
 /// - both annual: €6,000.00; light alone: €3,000 + 2,610 → 3,000 tokens €9,990 = €12,990.
+///
 /// B2 at the all-Flex tier: d* = (3,000 ÷ 12) ÷ (10 × 3.33) = 7.5075 → 7.51 days a month;
 /// heavy uses 261 ÷ 12 = 21.75 (subscription), light 24 ÷ 12 = 2 (flex).
 #[test]

@@ -394,6 +394,7 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         tiers,
         half_unit,
         starts,
+        by_quantity: true,
     }
     .solve();
 

@@ -217,6 +217,9 @@ pub struct Problem<'a, 'b> {
     pub half_unit: i128,
     /// Plans to start the local search from (all-Flex, all-subscription, …), as choices.
     pub starts: Vec<Vec<usize>>,
+    /// Bounds per order quantity when true (the tiers' bounds otherwise, as when the
+    /// quantities are too many).
+    pub by_quantity: bool,
 }
 
 type Key = (i128, i128, u64);
@@ -658,9 +661,10 @@ impl Problem<'_, '_> {
         // Which options can still be in an optimal plan: per order quantity when the
         // quantities are few enough (the exact reformulation), else per tier.
         let mut incumbent = (best, best_choice.clone());
-        let by_quantity = events
-            .as_ref()
-            .and_then(|ev| self.quantity_bounds(ev, &mut incumbent));
+        let by_quantity = match &events {
+            Some(ev) if self.by_quantity => self.quantity_bounds(ev, &mut incumbent),
+            _ => None,
+        };
         (best, best_choice) = incumbent;
         let mut alive: Vec<Vec<bool>>;
         let mut lower;
@@ -937,5 +941,139 @@ impl Problem<'_, '_> {
             x -= (self.groups[g][j].1 - tmin) as usize;
         }
         (choice, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::catalog::Tier;
+
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
+    fn book(rng: &mut Rng) -> PriceBook {
+        let mut tiers = vec![Tier {
+            from: 1,
+            price: rust_decimal::Decimal::new(300 + rng.below(50) as i64, 2),
+        }];
+        for _ in 0..rng.below(4) {
+            let last = tiers
+                .last()
+                .map_or((1, 0), |t| (t.from, t.price.mantissa()));
+            tiers.push(Tier {
+                from: last.0 + 1 + rng.below(120),
+                price: rust_decimal::Decimal::new((last.1 - rng.below(40) as i128) as i64, 2),
+            });
+        }
+        PriceBook {
+            currency: "EUR".into(),
+            minor_units: 2,
+            tiers,
+            packs: vec![10 + rng.below(20), 50],
+        }
+    }
+
+    /// Random groups of options (kept as `prune` leaves them) against every combination:
+    /// both kinds of bounds must lead to the lexicographic optimum.
+    #[test]
+    fn solve_matches_enumeration() {
+        let mut rng = Rng(11);
+        for case in 0..400 {
+            let b = book(&mut rng);
+            let to_units =
+                |d: rust_decimal::Decimal| Some(d.mantissa() * 10i128.pow(2 - d.scale().min(2)));
+            let n = 1 + rng.below(5) as usize;
+            let groups: Vec<Options> = (0..n)
+                .map(|_| {
+                    let mut v: Vec<(i128, u64, u32, ())> = (0..1 + rng.below(5))
+                        .map(|_| {
+                            (
+                                rng.below(4) as i128 * 500 + rng.below(3) as i128 * 7,
+                                rng.below(120),
+                                rng.below(3) as u32,
+                                (),
+                            )
+                        })
+                        .collect();
+                    v.push((0, 60 + rng.below(80), 0, ()));
+                    crate::engine::advise::frontier::prune(&mut v);
+                    v.into_iter().map(|x| (x.0, x.1, x.2)).collect()
+                })
+                .collect();
+            let fixed = rng.below(40);
+            let mut expected: Option<Key> = None;
+            let mut cost = OrderCost::new(&b, &to_units);
+            let mut idx = vec![0usize; n];
+            'all: loop {
+                let (s, t, k) = idx
+                    .iter()
+                    .enumerate()
+                    .fold((0i128, 0u64, 0u64), |a, (g, &j)| {
+                        let o = groups[g][j];
+                        (a.0 + o.0, a.1 + o.1, a.2 + u64::from(o.2))
+                    });
+                let key = (s + cost.cost(fixed + t), s, k);
+                if expected.is_none_or(|e| key < e) {
+                    expected = Some(key);
+                }
+                for g in 0..n {
+                    idx[g] += 1;
+                    if idx[g] < groups[g].len() {
+                        continue 'all;
+                    }
+                    idx[g] = 0;
+                }
+                break;
+            }
+            for by_quantity in [true, false] {
+                let mut cost = OrderCost::new(&b, &to_units);
+                let tiers = b
+                    .tiers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| TierBound {
+                        lo: t.from,
+                        hi: b.tiers.get(i + 1).map_or(u64::MAX, |x| x.from - 1),
+                        price: t.price.mantissa() * FINE,
+                    })
+                    .collect();
+                let sol = Problem {
+                    groups: &groups,
+                    fixed,
+                    cost: &mut cost,
+                    tiers,
+                    half_unit: 0,
+                    starts: vec![],
+                    by_quantity,
+                }
+                .solve();
+                let (s, t, k) =
+                    sol.choice
+                        .iter()
+                        .enumerate()
+                        .fold((0i128, 0u64, 0u64), |a, (g, &j)| {
+                            let o = groups[g][j];
+                            (a.0 + o.0, a.1 + o.1, a.2 + u64::from(o.2))
+                        });
+                let mut c2 = OrderCost::new(&b, &to_units);
+                let got = (s + c2.cost(fixed + t), s, k);
+                assert_eq!(
+                    Some(got),
+                    expected,
+                    "case {case}, by quantity {by_quantity}: {groups:?} fixed {fixed}"
+                );
+                assert!(sol.optimal);
+                assert!(sol.lower_bound <= got.0);
+            }
+        }
     }
 }
