@@ -345,3 +345,39 @@ fn cli_quote_is_deterministic() {
     assert_eq!(code(&a), 0);
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn cli_a_valid_scenario_whose_order_needs_a_trillion_packs_does_not_abort() {
+    // Within the engine's own limits (result quantity and custom rate up to 1,000,000 each),
+    // one result costs 10^12 tokens; with a partner's pack of 1 token the estimate's order
+    // is 10^12 packs. Listing them one by one aborts the process (memory allocation of
+    // 8 TB fails, signal 6) instead of answering or refusing with exit 2.
+    let text = r#"{ "flexcalc": 1, "currency": "XTS", "timezone": "UTC", "period": { "start": "2027-03-01", "months": 1 },
+      "price_book": { "currency": "XTS", "minor_units": 2, "tiers": [ { "from": 1, "price": "1.00" } ], "packs": [1] },
+      "catalog": { "services": [ { "id": "render", "tokens": 1000000 } ] },
+      "users": [ { "id": "u", "results": [ { "service": "render", "at": "2027-03-02T10:00", "quantity": 1000000 } ] } ] }"#;
+    let mut child = Command::new(BIN)
+        .args(["simulate", "-"])
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        matches!(o.status.code(), Some(0 | 2)),
+        "expected an answer (0) or a located refusal (2), got {:?}: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .next()
+            .unwrap_or("")
+    );
+}
