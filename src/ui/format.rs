@@ -48,6 +48,11 @@ impl Fmt {
         js::fmt_int(self.lang.locale(), &n.to_string())
     }
 
+    /// A short axis label: "25K", "2,5 k", "1万".
+    pub fn compact(&self, n: u64) -> String {
+        js::fmt_compact(self.lang.locale(), &n.to_string())
+    }
+
     pub fn date(&self, d: Date) -> String {
         js::fmt_date(self.lang.locale(), &format_date(d), "medium")
     }

@@ -17,6 +17,9 @@ export function fmt_money(locale, currency, amount, digits) {
 export function fmt_int(locale, value) {
   return nf('i|' + locale, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(value);
 }
+export function fmt_compact(locale, value) {
+  return nf('c|' + locale, () => new Intl.NumberFormat(locale, { notation: 'compact' })).format(value);
+}
 export function fmt_date(locale, ymd, style) {
   const f = nf('d|' + locale + '|' + style, () => new Intl.DateTimeFormat(locale,
     style === 'short' ? { month: 'short', day: 'numeric', timeZone: 'UTC' } :
@@ -68,6 +71,7 @@ export function read_file(input_id, cb) {
 extern "C" {
     pub fn fmt_money(locale: &str, currency: &str, amount: &str, digits: i32) -> String;
     pub fn fmt_int(locale: &str, value: &str) -> String;
+    pub fn fmt_compact(locale: &str, value: &str) -> String;
     pub fn fmt_date(locale: &str, ymd: &str, style: &str) -> String;
     pub fn time_zones() -> String;
     pub fn browser_zone() -> String;

@@ -228,7 +228,7 @@ fn month_chart(p: &Props) -> Html {
                 <desc id="month-chart-desc">{ t(l, "chart.months.desc").replace("{n}", &f.int(i.tokens_charged)) }</desc>
                 { for [0u64, top / 2, top].iter().map(|v| html! {
                     <g class="gridline"><line x1={PAD_L.to_string()} x2={W.to_string()} y1={y(*v).to_string()} y2={y(*v).to_string()} />
-                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.int(*v) }</text></g>
+                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.compact(*v) }</text></g>
                 }) }
                 { for i.by_month.iter().enumerate().map(|(k, (m, c, d))| {
                     let x = PAD_L + k as f64 * bw + bw * 0.15;
@@ -311,7 +311,7 @@ fn balance_chart(p: &Props) -> Html {
                     else { t(l, "chart.balance.desc").replace("{n}", &f.int(*i.balance.last().unwrap_or(&0))) } }</desc>
                 { for [0u64, top / 2, top].iter().map(|v| html! {
                     <g class="gridline"><line x1={PAD_L.to_string()} x2={W.to_string()} y1={y(*v).to_string()} y2={y(*v).to_string()} />
-                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.int(*v) }</text></g>
+                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.compact(*v) }</text></g>
                 }) }
                 { for months.iter().enumerate().filter(|(k, _)| k % every == 0).map(|(_, (d, m))| html! {
                     <text class="axis" x={x(*d as f64).to_string()} y={(H - 8.0).to_string()}>{ f.month_name(m) }</text>
