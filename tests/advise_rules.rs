@@ -283,3 +283,62 @@ fn break_even_formula() {
     assert_eq!(be[0]["used_days_per_month"], 0.17);
     assert_eq!(d(be[0]["annual"].as_str().expect("annual")), d("1980"));
 }
+
+/// Extremes answer or refuse with a path, never panic: free offerings, 36 months of monthly
+/// choices, a price beyond the advisor's exact range, a partner book with tiny prices.
+#[test]
+fn extremes_answer_or_refuse() {
+    let users = json!([
+        { "id": "a", "usage": [ { "product": "revit", "weekly": { "days": ["mon","fri"], "from": "20:00", "to": "04:00" } } ] },
+        { "id": "b", "usage": [ { "product": "autocad", "monthly": { "days": 3, "from": "09:00", "to": "10:00" } } ] }
+    ]);
+    // A free collection: everyone takes it (less tokens for no money).
+    let a = advise_value(&year(
+        json!([{ "id": "free", "covers": ["revit", "autocad"], "annual": "0" }]),
+        users.clone(),
+    ));
+    assert_eq!(a["plan"]["cost"]["tokens"], 0);
+    assert_eq!(a["plan"]["subscriptions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(a["plan"]["cost"]["total"], "0.00");
+
+    // 36 months, monthly prices: two annual payments (⌈36 ÷ 12⌉ = 3) against monthly ones.
+    let mut s = year(
+        json!([{ "id": "revit", "covers": ["revit"], "annual": "900.00", "monthly": "60.00" },
+               { "id": "acad", "covers": ["autocad"], "annual": "500.00", "monthly": "45.00" }]),
+        users.clone(),
+    );
+    s["period"]["months"] = json!(36);
+    let a = advise_value(&s);
+    assert_eq!(a["optimal"], true);
+    for sub in a["plan"]["subscriptions"].as_array().expect("list") {
+        if sub["term"] == "annual" {
+            assert_eq!(sub["to"], "2029-12-31");
+        }
+    }
+
+    // Beyond the exact range: refused, located.
+    let err = advise_json(
+        &year(
+            json!([{ "id": "x", "covers": ["revit"], "annual": "999999999999999999999999" }]),
+            users.clone(),
+        )
+        .to_string(),
+    )
+    .expect_err("refused");
+    assert_eq!(err.path, "offerings[0].annual");
+
+    // A partner book with 6 decimals and sub-cent prices.
+    let mut s = year(
+        json!([{ "id": "revit", "covers": ["revit"], "annual": "0.000123" }]),
+        users,
+    );
+    s["currency"] = json!("XTS");
+    s["price_book"] = json!({ "currency": "XTS", "minor_units": 6,
+        "tiers": [ { "from": 1, "price": "0.000001" }, { "from": 7, "price": "0.0000005" } ], "packs": [1] });
+    let a = advise_value(&s);
+    assert_eq!(a["optimal"], true);
+    assert!(
+        d(a["plan"]["cost"]["total"].as_str().expect("total"))
+            <= d(a["all_flex"]["cost"]["total"].as_str().expect("total"))
+    );
+}

@@ -798,10 +798,11 @@ fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<Bre
                 .iter()
                 .filter(|o| o.covers.contains(&p))
                 .min_by(|a, b| a.annual.cmp(&b.annual));
-            let per_day = Decimal::from(rate) * price;
-            let (star, verdict) = match best {
-                None => (None, "flex"),
-                Some(o) => {
+            let per_day = Decimal::from(rate).checked_mul(price);
+            let (star, verdict) = match (best, per_day) {
+                (None, _) => (None, "flex"),
+                (Some(_), None) => (None, "flex"),
+                (Some(o), Some(per_day)) => {
                     // used < d* ⇔ days × 12 × rate × price < annual × months (exact).
                     let lhs = Decimal::from(d)
                         .checked_mul(Decimal::from(12))
