@@ -182,6 +182,31 @@ fn midnights(model: &Model) -> (Vec<Instant>, usize) {
     (out, days)
 }
 
+/// `day_of` for instants that mostly come in time order: steps forward from the last
+/// answer, and searches only when time goes back.
+#[derive(Default)]
+struct Cursor {
+    last: Option<(Instant, usize)>,
+}
+
+impl Cursor {
+    fn day(&mut self, m: &[Instant], t: Instant) -> Option<usize> {
+        let d = match self.last {
+            Some((prev, mut i)) if t >= prev => {
+                while i + 1 < m.len() && m[i + 1] <= t {
+                    i += 1;
+                }
+                Some(i)
+            }
+            _ => day_of(m, t),
+        };
+        if let Some(i) = d {
+            self.last = Some((t, i));
+        }
+        d
+    }
+}
+
 /// The team day index of an instant: `None` before the period, `days` at or after its end.
 fn day_of(m: &[Instant], t: Instant) -> Option<usize> {
     let i = m.partition_point(|&s| s <= t);
@@ -197,9 +222,11 @@ impl Insights {
 
         let mut by_day = vec![0u64; days];
         let mut denied_by_day = vec![0u64; days];
+        // Charges come in time order: walk the days alongside instead of searching.
+        let mut cursor = Cursor::default();
         for c in &report.charges {
-            if let Some(d) = day(c.at) {
-                by_day[d] += c.tokens;
+            if let Some(d) = cursor.day(&m, c.at) {
+                by_day[d.min(days.saturating_sub(1))] += c.tokens;
             }
         }
         let mut denied_days: HashSet<(u32, usize)> = HashSet::new();
@@ -229,10 +256,11 @@ impl Insights {
             .map(|(_, t)| day_of(&m, *t).unwrap_or(0).min(days.saturating_sub(1)))
             .collect();
         let month = |t: Instant| starts.partition_point(|(_, s)| *s <= t).checked_sub(1);
-        for c in &report.charges {
-            if let Some(slot) = month(c.at).and_then(|i| by_month.get_mut(i)) {
-                slot.1 += c.tokens;
-            }
+        // Per month from the per-day sums: a month starts on a team day's midnight.
+        let mut bounds = month_first_day.clone();
+        bounds.push(days);
+        for (k, slot) in by_month.iter_mut().enumerate() {
+            slot.1 = by_day[bounds[k]..bounds[k + 1].max(bounds[k])].iter().sum();
         }
         for d in &report.denials {
             if let Some(slot) = month(d.charge.at).and_then(|i| by_month.get_mut(i)) {
@@ -663,8 +691,15 @@ mod tests {
     fn no_cliff_when_the_plain_order_is_cheaper() {
         // 2027 has 261 weekdays: 261 × 10 tokens per user. 9 users → 23,490 tokens, which
         // round to 23,500 at €3.08 (€72,380.00), below 25,000 at €3.00 (€75,000.00).
-        let (i, _) = insights(&big_team(9));
+        let (i, r) = insights(&big_team(9));
         assert_eq!(i.tokens_charged, 23_490);
+        let months: Vec<(String, u64)> =
+            i.by_month.iter().map(|(k, t, _)| (k.clone(), *t)).collect();
+        assert_eq!(
+            months, r.totals.by_month,
+            "per month as the engine counts it"
+        );
+        assert_eq!(i.by_day.iter().sum::<u64>(), 23_490);
         assert!(i.cliff.is_none());
         assert_eq!(i.money_spent.to_string(), "72380.00");
     }
@@ -803,7 +838,33 @@ mod tests {
         assert_eq!(m[days], model.end);
         let r = run(&model);
         let i = Insights::new(&model, &r);
-        assert_eq!(i.month_first_day, vec![0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]);
+        assert_eq!(
+            i.month_first_day,
+            vec![0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334]
+        );
+    }
+
+    #[test]
+    fn figures_agree_with_the_report_on_every_example() {
+        for json in [
+            include_str!("../../examples/architecture-studio.json"),
+            include_str!("../../examples/media-seasonal.json"),
+            include_str!("../../examples/manufacturing-run-dry.json"),
+        ] {
+            let (i, r) = insights(json);
+            let months: Vec<(String, u64)> =
+                i.by_month.iter().map(|(k, t, _)| (k.clone(), *t)).collect();
+            assert_eq!(months, r.totals.by_month);
+            assert_eq!(i.by_day.iter().sum::<u64>(), r.totals.tokens);
+            assert_eq!(i.table.total, r.totals.tokens);
+            let by_user: Vec<u64> = i.table.rows.iter().map(|row| row.total).collect();
+            assert_eq!(by_user, r.totals.by_user);
+            assert_eq!(i.denied_by_day.iter().sum::<u64>(), i.tokens_denied);
+            assert_eq!(
+                i.expired_tokens,
+                r.packs.iter().map(|p| p.expired).sum::<u64>()
+            );
+        }
     }
 
     #[test]
