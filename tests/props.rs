@@ -34,9 +34,9 @@ const ZONES: [&str; 8] = [
     "Australia/Lord_Howe",
     "Asia/Kathmandu",
 ];
-/// Period starts near DST changes (March, April, September, October/November) and a leap
-/// February.
-const STARTS: [&str; 7] = [
+/// Period starts near DST changes (March, April, September, October/November), a leap
+/// February, and mid-month and end-of-month starts (calendar months in by_month).
+const STARTS: [&str; 9] = [
     "2027-03-01",
     "2027-10-01",
     "2027-01-01",
@@ -44,6 +44,8 @@ const STARTS: [&str; 7] = [
     "2027-04-01",
     "2027-09-01",
     "2027-11-01",
+    "2027-03-15",
+    "2028-01-31",
 ];
 /// (id, tokens a day); "plug" comes from the scenario's catalog.
 const PRODUCTS: [(&str, u64); 5] = [
@@ -1315,5 +1317,149 @@ proptest! {
         never_panics(&s.to_string())?;
         let estimate = { let mut e = s.clone(); e.as_object_mut().unwrap().remove("packs"); e };
         never_panics(&estimate.to_string())?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// P1–P3 by brute force
+
+use flexcalc::engine::catalog::{Catalog, PriceBook, Tier};
+use flexcalc::engine::price::{cheapest_order, order_total, Packs};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// P1 by hand: Q × the price of the last tier starting at or below Q, rounded half away
+/// from zero to the minor unit.
+fn total_by_hand(b: &PriceBook, q: u64) -> Decimal {
+    if q == 0 {
+        return Decimal::ZERO;
+    }
+    let price = b
+        .tiers
+        .iter()
+        .filter(|t| t.from <= q)
+        .next_back()
+        .unwrap()
+        .price;
+    (Decimal::from(q) * price)
+        .round_dp_with_strategy(b.minor_units, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Fewest packs for every quantity up to `max` (None: not orderable).
+fn fewest(packs: &[u64], max: u64) -> Vec<Option<u32>> {
+    let mut best = vec![None; max as usize + 1];
+    best[0] = Some(0);
+    for q in 1..=max as usize {
+        for &p in packs {
+            let p = p as usize;
+            if p <= q {
+                if let Some(c) = best[q - p] {
+                    if best[q].is_none_or(|b| c + 1 < b) {
+                        best[q] = Some(c + 1);
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+/// P3 by brute force: every orderable Q from N up to the last tier's bound plus the largest
+/// pack; the cheapest, ties to the smaller Q.
+fn cheapest_by_hand(b: &PriceBook, n: u64, best: &[Option<u32>]) -> (u64, Decimal) {
+    if n == 0 {
+        return (0, Decimal::ZERO);
+    }
+    let top = n.max(b.tiers.last().unwrap().from) + b.packs.iter().max().unwrap();
+    let mut found: Option<(u64, Decimal)> = None;
+    for q in n..=top {
+        if best[q as usize].is_some() {
+            let t = total_by_hand(b, q);
+            if found.as_ref().is_none_or(|f| t < f.1) {
+                found = Some((q, t));
+            }
+        }
+    }
+    found.unwrap()
+}
+
+fn custom_book() -> impl Strategy<Value = PriceBook> {
+    (
+        prop::collection::btree_set(1u64..40, 1..4),
+        1u64..30,
+        prop::collection::vec((1u64..400, 0u32..300), 0..4),
+        0u32..3,
+        1u32..2000,
+    )
+        .prop_map(|(sizes, unit, steps, minor, first)| {
+            let packs: Vec<u64> = sizes.into_iter().map(|s| s * unit).collect();
+            let mut tiers = vec![Tier {
+                from: 1,
+                price: Decimal::new(i64::from(first), 2),
+            }];
+            for (gap, drop) in steps {
+                let last = tiers.last().unwrap();
+                let price = (last.price - Decimal::new(i64::from(drop), 3)).max(Decimal::ZERO);
+                tiers.push(Tier {
+                    from: last.from + gap,
+                    price,
+                });
+            }
+            PriceBook {
+                currency: "XTS".into(),
+                minor_units: minor,
+                tiers,
+                packs,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// P1–P3 with the built-in books: the engine's cheapest order is the brute-force one.
+    #[test]
+    fn prop_cheapest_builtin_order_is_the_brute_force_minimum(cur in 0usize..3, n in prop_oneof![0u64..30_000, 0u64..300_000]) {
+        let b = &Catalog::builtin().books[cur];
+        // The built-in books share their packs: one table for all cases.
+        static BEST: std::sync::OnceLock<Vec<Option<u32>>> = std::sync::OnceLock::new();
+        let best = BEST.get_or_init(|| fewest(&Catalog::builtin().books[0].packs, 300_000 + 50_000));
+        prop_assert!(Catalog::builtin().books.iter().all(|x| x.packs == b.packs));
+        let o = cheapest_order(b, n);
+        let (q, total) = cheapest_by_hand(b, n, best);
+        prop_assert_eq!(o.tokens, q, "{} N = {}", b.currency, n);
+        prop_assert_eq!(o.total, total);
+        prop_assert_eq!(order_total(b, q), total);
+        prop_assert_eq!(o.packs.iter().sum::<u64>(), q);
+        prop_assert_eq!(Some(o.packs.len() as u32), best[q as usize]);
+    }
+
+    /// P2–P3 with a partner's book: orderable quantities, the cheapest order and a split into
+    /// the fewest packs, largest first among those.
+    #[test]
+    fn prop_cheapest_partner_order_is_the_brute_force_minimum(b in custom_book(), n in 0u64..3_000) {
+        let top = n.max(b.tiers.last().unwrap().from) + b.packs.iter().max().unwrap();
+        let best = fewest(&b.packs, top + 1);
+        let o = cheapest_order(&b, n);
+        let (q, total) = cheapest_by_hand(&b, n, &best);
+        prop_assert_eq!((o.tokens, o.total), (q, total), "book {:?} N = {}", b, n);
+        let p = Packs::new(&b);
+        for x in 1..=top {
+            prop_assert_eq!(p.orderable(x), best[x as usize].is_some(), "orderable({})", x);
+        }
+        if q > 0 {
+            let split = p.split(q);
+            prop_assert_eq!(split.iter().sum::<u64>(), q);
+            prop_assert_eq!(Some(split.len() as u32), best[q as usize], "fewest packs for {}", q);
+            prop_assert!(split.windows(2).all(|w| w[0] >= w[1]), "sorted largest first");
+            // Largest first on ties: at each step no larger pack could start a fewest split.
+            let mut left = q;
+            for &s in &split {
+                for &bigger in b.packs.iter().filter(|&&x| x > s && x <= left) {
+                    prop_assert!(best[(left - bigger) as usize].is_none_or(|c| c + 1 > best[left as usize].unwrap()),
+                        "{} could start a fewest split of {} before {}", bigger, left, s);
+                }
+                left -= s;
+            }
+        }
     }
 }
