@@ -485,16 +485,27 @@ test('embed demo: the estimator runs inside a partner page', async () => {
 });
 
 test('performance: one edit on a 200-user team, and first render', async () => {
+  // First render: the median of three cold loads, each in a fresh profile.
+  const firsts = [];
+  for (let k = 0; k < 3; k++) {
+    const cold = await open();
+    await cold.page.goto(base);
+    await ready(cold.page);
+    firsts.push(await cold.page.evaluate(() => window.__flexcalcPerf.first_render));
+    perf.detail_first = await cold.page.evaluate(() => ({ ...window.__flexcalcPerf }));
+    await cold.done();
+  }
+  firsts.sort((a, b) => a - b);
+  perf.first_render_ms = firsts[1];
+  perf.first_render_ms_min = firsts[0];
   const { page, done } = await open();
   await page.goto(base);
   await ready(page);
-  perf.first_render_ms = await page.evaluate(() => window.__flexcalcPerf.first_render);
-  perf.detail_first = await page.evaluate(() => ({ ...window.__flexcalcPerf }));
   await importJson(page, bigTeam(200), 'big.json');
   await page.waitForFunction(() => document.querySelectorAll('.users li').length === 200);
   // Select the last user so its editor is on screen, like a user editing it.
   const samples = [];
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 15; i++) {
     const day = ['sat', 'sun'][i % 2];
     samples.push(await page.evaluate((id) => new Promise((resolve) => {
       const target = document.querySelector('#sum-tokens .stat-value');
@@ -509,6 +520,7 @@ test('performance: one edit on a 200-user team, and first render', async () => {
   samples.sort((a, b) => a - b);
   perf.edit_200_users_ms_median = samples[Math.floor(samples.length / 2)];
   perf.edit_200_users_ms_max = samples[samples.length - 1];
+  perf.edit_200_users_ms_min = samples[0];
   await page.reload();
   await ready(page);
   perf.first_render_200_users_ms = await page.evaluate(() => window.__flexcalcPerf.first_render);
@@ -535,7 +547,10 @@ test('performance: one edit on a 200-user team, and first render', async () => {
   try { fs.rmSync(tmpRoot, { recursive: true, force: true }); } catch (e) { /* a browser may still be closing */ }
   if (Object.keys(perf).length) {
     const fmt = (v) => (typeof v === 'number' ? v.toFixed(1) : v);
-    console.log(`perf: first render ${fmt(perf.first_render_ms)} ms (target ≤ 300); one edit on a 200-user team, re-simulate + re-render: median ${fmt(perf.edit_200_users_ms_median)} ms, max ${fmt(perf.edit_200_users_ms_max)} ms (target ≤ 16); first render with 200 users ${fmt(perf.first_render_200_users_ms)} ms`);
+    perf.load_average = os.loadavg().map((v) => Number(v.toFixed(2)));
+    console.log(`perf: first render ${fmt(perf.first_render_ms)} ms median of 3 cold loads (min ${fmt(perf.first_render_ms_min)}; target ≤ 300)`);
+    console.log(`perf: one edit on a 200-user team, re-simulate + re-render: median ${fmt(perf.edit_200_users_ms_median)} ms (min ${fmt(perf.edit_200_users_ms_min)}, max ${fmt(perf.edit_200_users_ms_max)}; target ≤ 16; the engine took ${fmt(perf.detail_last_edit.compute_ms)} ms of the last edit)`);
+    console.log(`perf: reload with 200 users ${fmt(perf.first_render_200_users_ms)} ms; machine load average ${perf.load_average.join(' ')} on ${os.cpus().length} cores`);
     fs.writeFileSync(path.join(OUT, 'perf.json'), JSON.stringify(perf, null, 2));
   }
   const passed = results.filter((r) => r.ok).length;
