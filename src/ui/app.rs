@@ -378,6 +378,8 @@ pub fn app() -> Html {
 
 pub fn mount() {
     js::set_perf("wasm_start", js::now_ms());
+    // A defect must not leave a blank page: say so, and point at the saved work.
+    std::panic::set_hook(Box::new(|info| js::show_fatal(&info.to_string())));
     js::remove_boot();
     yew::Renderer::<App>::new().render();
 }

@@ -54,6 +54,14 @@ export function copy_text(text) {
   return false;
 }
 export function remove_boot() { const b = document.getElementById('boot'); if (b) b.remove(); }
+export function show_fatal(msg) {
+  const d = document.createElement('div');
+  d.setAttribute('role', 'alert'); d.className = 'fatal';
+  d.innerHTML = '<h2>Something went wrong</h2><p>The estimator stopped on an internal error. Your work up to the last change is saved in this browser: reload the page to continue.</p><pre></pre>';
+  d.querySelector('pre').textContent = msg;
+  document.body.prepend(d);
+  console.error('flexcalc: ' + msg);
+}
 export function now_ms() { return performance.now(); }
 export function set_perf(name, value) { (window.__flexcalcPerf = window.__flexcalcPerf || {})[name] = value; }
 export function focus_selector(sel) { const el = document.querySelector(sel); if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); return true; } return false; }
@@ -85,6 +93,7 @@ extern "C" {
     pub fn download(name: &str, mime: &str, text: &str);
     pub fn copy_text(text: &str) -> bool;
     pub fn remove_boot();
+    pub fn show_fatal(msg: &str);
     pub fn now_ms() -> f64;
     pub fn set_perf(name: &str, value: f64);
     pub fn focus_selector(sel: &str) -> bool;

@@ -431,7 +431,18 @@ pub fn calendar(p: &CalendarProps) -> Html {
     let l = ctx.lang;
     let start = parse_date(&p.start).unwrap_or(Date::constant(2027, 1, 1));
     let first_month = start.first_of_month();
-    let offset = use_state(|| 0i64);
+    // Open on the month of the first picked date inside the period, else the first month.
+    let offset = {
+        let dates = p.dates.clone();
+        use_state(move || {
+            dates
+                .iter()
+                .filter_map(|d| parse_date(d))
+                .find(|d| *d >= start)
+                .map(|d| i64::from(d.year() - first_month.year()) * 12 + i64::from(d.month() - first_month.month()))
+                .unwrap_or(0)
+        })
+    };
     let max = i64::from(p.months.max(1)) - 1 + i64::from(start.day() != 1);
     let off = (*offset).clamp(0, max);
     let month = add_months(first_month, off);
