@@ -434,6 +434,9 @@ struct Expected {
     use_intervals: BTreeMap<(String, String), Vec<(i64, i64)>>,
 }
 
+/// (user index, product id, rate, use intervals)
+type MeterInput = (usize, &'static str, u64, Vec<(i64, i64)>);
+
 struct Pack {
     id: String,
     from: i64,
@@ -454,7 +457,7 @@ fn oracle(g: &GScenario) -> Expected {
     let mut ex = Expected::default();
 
     // Meters: (user index, product id, rate, intervals)
-    let mut meters: Vec<(usize, &str, u64, Vec<(i64, i64)>)> = vec![];
+    let mut meters: Vec<MeterInput> = vec![];
     for (ui, u) in g.users.iter().enumerate() {
         let tz =
             u.tz.map_or(team.clone(), |z| TimeZone::get(ZONES[z]).unwrap());
@@ -1333,13 +1336,7 @@ fn total_by_hand(b: &PriceBook, q: u64) -> Decimal {
     if q == 0 {
         return Decimal::ZERO;
     }
-    let price = b
-        .tiers
-        .iter()
-        .filter(|t| t.from <= q)
-        .next_back()
-        .unwrap()
-        .price;
+    let price = b.tiers.iter().rfind(|t| t.from <= q).unwrap().price;
     (Decimal::from(q) * price)
         .round_dp_with_strategy(b.minor_units, RoundingStrategy::MidpointAwayFromZero)
 }

@@ -328,13 +328,12 @@ fn m2_idle_time_after_a_window_delays_the_next_charge_to_the_first_use() {
     );
 }
 
+/// Year, month, day, hour, minute, second.
+type Ymdhms = (i16, i8, i8, i8, i8, i8);
+
 /// Runs a one-user, one-session scenario whose session and inactive stretches are given to
 /// the second (the scenario format has minutes; the engine's model has seconds).
-fn run_seconds(
-    start: (i16, i8, i8, i8, i8, i8),
-    end: (i16, i8, i8, i8, i8, i8),
-    inactive: &[((i16, i8, i8, i8, i8, i8), (i16, i8, i8, i8, i8, i8))],
-) -> Vec<i64> {
+fn run_seconds(start: Ymdhms, end: Ymdhms, inactive: &[(Ymdhms, Ymdhms)]) -> Vec<i64> {
     let s = one_user(
         "UTC",
         "2027-03-01",
@@ -344,7 +343,7 @@ fn run_seconds(
     );
     let scenario = Scenario::from_json(&s.to_string()).unwrap();
     let mut model = validate(&scenario).unwrap();
-    let dt = |(y, mo, d, h, mi, se): (i16, i8, i8, i8, i8, i8)| datetime(y, mo, d, h, mi, se, 0);
+    let dt = |(y, mo, d, h, mi, se): Ymdhms| datetime(y, mo, d, h, mi, se, 0);
     model.users[0].usages[0].pattern = PatternM::Sessions(vec![SessionM {
         start: dt(start),
         end: dt(end),
