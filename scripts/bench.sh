@@ -23,5 +23,10 @@ echo "== summary (median of criterion's estimate) =="
 awk '
     /^scenario/ { print }
     /^simulate\// { name = $1 }
-    /time:/ && name != "" { gsub(/\[/, ""); printf "%-32s %s %s\n", name, $4, $5; name = "" }
+    /time:/ && name != "" {
+        for (i = 1; i <= NF; i++) if ($i == "time:") break
+        median = $(i + 3); unit = $(i + 4)
+        printf "%-34s %s %s\n", name, median, unit
+        name = ""
+    }
 ' "$LOG"
