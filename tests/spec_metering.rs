@@ -1284,3 +1284,35 @@ fn assumption_plugins_are_not_covered_by_the_hosts_subscription() {
         )]
     );
 }
+
+#[test]
+fn assumption_a_plugin_is_metered_even_when_its_host_is_denied() {
+    // M5 gives the plug-in the host's use intervals and meters it as its own product; M6
+    // gates each charge alone. With 2 tokens left, AutoCAD (7) is denied but its start-up
+    // plug-in (2) is charged, though in reality it could not load without its host.
+    let mut host = sessions("autocad", &[("2027-03-01T08:00", "2027-03-01T17:00")]);
+    host["plugins"] = json!(["myplugin"]);
+    let s = with_plugin_catalog(scenario(PARIS, "2027-03-01", 1));
+    let r = sim(&with_packs(
+        with_user(s, user("u", vec![host])),
+        vec![pack("A", "2027-03-01", 2)],
+    ));
+    assert_eq!(
+        denials(&r),
+        vec![(
+            "u".into(),
+            "autocad".into(),
+            "2027-03-01T08:00:00+01:00".into(),
+            7
+        )]
+    );
+    assert_eq!(
+        charges(&r),
+        vec![(
+            "u".into(),
+            "myplugin".into(),
+            "2027-03-01T08:00:00+01:00".into(),
+            2
+        )]
+    );
+}
