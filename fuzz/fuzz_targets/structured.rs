@@ -41,7 +41,11 @@ fn date(u: &mut Unstructured, base: i32) -> Result<String> {
     let y = base + u.int_in_range(-1..=2)?;
     let m: u8 = u.int_in_range(1..=12)?;
     // Days past the month's end are fine to ask for: validation must refuse them cleanly.
-    let d: u8 = if u.ratio(1, 20)? { u.int_in_range(29..=31)? } else { u.int_in_range(1..=28)? };
+    let d: u8 = if u.ratio(1, 20)? {
+        u.int_in_range(29..=31)?
+    } else {
+        u.int_in_range(1..=28)?
+    };
     Ok(format!("{y:04}-{m:02}-{d:02}"))
 }
 
@@ -61,7 +65,10 @@ fn datetime(u: &mut Unstructured, base: i32) -> Result<String> {
 }
 
 fn usage(u: &mut Unstructured, base: i32) -> Result<Usage> {
-    let mut us = Usage { product: u.choose(&PRODUCTS)?.to_string(), ..Usage::default() };
+    let mut us = Usage {
+        product: u.choose(&PRODUCTS)?.to_string(),
+        ..Usage::default()
+    };
     match u.int_in_range(0..=3u8)? {
         0 => {
             let mut list = Vec::new();
@@ -75,9 +82,16 @@ fn usage(u: &mut Unstructured, base: i32) -> Result<Usage> {
                 };
                 let mut inactive = Vec::new();
                 for _ in 0..u.int_in_range(0..=3u8)? {
-                    inactive.push([format!("{}T{}", &start[..10], time(u)?), format!("{}T{}", &start[..10], time(u)?)]);
+                    inactive.push([
+                        format!("{}T{}", &start[..10], time(u)?),
+                        format!("{}T{}", &start[..10], time(u)?),
+                    ]);
                 }
-                list.push(Session { start, end, inactive: (!inactive.is_empty()).then_some(inactive) });
+                list.push(Session {
+                    start,
+                    end,
+                    inactive: (!inactive.is_empty()).then_some(inactive),
+                });
             }
             us.sessions = Some(list);
         }
@@ -88,21 +102,37 @@ fn usage(u: &mut Unstructured, base: i32) -> Result<Usage> {
                     days.push(d.to_string());
                 }
             }
-            us.weekly = Some(Weekly { days, from: time(u)?, to: time(u)? });
+            us.weekly = Some(Weekly {
+                days,
+                from: time(u)?,
+                to: time(u)?,
+            });
         }
         2 => {
-            us.monthly = Some(Monthly { days: u.int_in_range(1..=31)?, from: time(u)?, to: time(u)? });
+            us.monthly = Some(Monthly {
+                days: u.int_in_range(1..=31)?,
+                from: time(u)?,
+                to: time(u)?,
+            });
         }
         _ => {
             let mut dates = Vec::new();
             for _ in 0..u.int_in_range(0..=5u8)? {
                 dates.push(date(u, base)?);
             }
-            us.dates = Some(Dates { dates, from: time(u)?, to: time(u)? });
+            us.dates = Some(Dates {
+                dates,
+                from: time(u)?,
+                to: time(u)?,
+            });
         }
     }
     if u.ratio(1, 4)? {
-        us.months = Some((0..u.int_in_range(1..=4u8)?).map(|_| u.int_in_range(1..=12)).collect::<Result<_>>()?);
+        us.months = Some(
+            (0..u.int_in_range(1..=4u8)?)
+                .map(|_| u.int_in_range(1..=12))
+                .collect::<Result<_>>()?,
+        );
     }
     if u.ratio(1, 4)? {
         us.except = Some(vec![date(u, base)?, date(u, base)?]);
@@ -124,8 +154,14 @@ fn scenario(u: &mut Unstructured) -> Result<Scenario> {
             currency: "XTS".into(),
             minor_units: u.int_in_range(0..=3)?,
             tiers: vec![
-                TierInput { from: 1, price: "3.005".into() },
-                TierInput { from: u.int_in_range(2..=5000)?, price: "2.5".into() },
+                TierInput {
+                    from: 1,
+                    price: "3.005".into(),
+                },
+                TierInput {
+                    from: u.int_in_range(2..=5000)?,
+                    price: "2.5".into(),
+                },
             ],
             packs: vec![u.int_in_range(1..=700)?, u.int_in_range(1..=7000)?],
         })
@@ -142,8 +178,16 @@ fn scenario(u: &mut Unstructured) -> Result<Scenario> {
                 1 => 1_000_000_000,
                 _ => u.int_in_range(1..=5000)?,
             };
-            let purchased = if u.ratio(1, 6)? { format!("{:04}-02-29", base) } else { date(u, base)? };
-            list.push(Pack { id: format!("p{i}"), purchased, tokens });
+            let purchased = if u.ratio(1, 6)? {
+                format!("{:04}-02-29", base)
+            } else {
+                date(u, base)?
+            };
+            list.push(Pack {
+                id: format!("p{i}"),
+                purchased,
+                tokens,
+            });
         }
         Some(list)
     };
@@ -155,7 +199,11 @@ fn scenario(u: &mut Unstructured) -> Result<Scenario> {
         }
         let mut subscriptions = Vec::new();
         if u.ratio(1, 3)? {
-            subscriptions.push(Subscription { offering: "suite".into(), from: date(u, base)?, to: date(u, base)? });
+            subscriptions.push(Subscription {
+                offering: "suite".into(),
+                from: date(u, base)?,
+                to: date(u, base)?,
+            });
         }
         let mut results = Vec::new();
         for _ in 0..u.int_in_range(0..=2u8)? {
@@ -168,7 +216,11 @@ fn scenario(u: &mut Unstructured) -> Result<Scenario> {
         users.push(User {
             id: format!("u{i}"),
             name: None,
-            timezone: if u.ratio(1, 3)? { Some(u.choose(&ZONES)?.to_string()) } else { None },
+            timezone: if u.ratio(1, 3)? {
+                Some(u.choose(&ZONES)?.to_string())
+            } else {
+                None
+            },
             subscriptions,
             usage: usage_list,
             results,
@@ -179,9 +231,16 @@ fn scenario(u: &mut Unstructured) -> Result<Scenario> {
         name: None,
         currency,
         timezone: u.choose(&ZONES)?.to_string(),
-        period: Period { start: date(u, base)?, months: u.int_in_range(1..=36)? },
+        period: Period {
+            start: date(u, base)?,
+            months: u.int_in_range(1..=36)?,
+        },
         packs,
-        low_balance_percent: if u.ratio(1, 3)? { Some(u.int_in_range(0..=100)?) } else { None },
+        low_balance_percent: if u.ratio(1, 3)? {
+            Some(u.int_in_range(0..=100)?)
+        } else {
+            None
+        },
         offerings: vec![Offering {
             id: "suite".into(),
             name: None,
@@ -190,7 +249,11 @@ fn scenario(u: &mut Unstructured) -> Result<Scenario> {
             monthly: None,
         }],
         catalog: Some(CustomCatalog {
-            products: vec![CustomProduct { id: "plug".into(), name: None, tokens_per_day: u.int_in_range(1..=1_000_000)? }],
+            products: vec![CustomProduct {
+                id: "plug".into(),
+                name: None,
+                tokens_per_day: u.int_in_range(1..=1_000_000)?,
+            }],
             services: Vec::new(),
         }),
         price_book,
@@ -209,12 +272,16 @@ fuzz_target!(|data: &[u8]| {
     let _ = report.to_json();
 
     // Charges in time order; one user and product at least 24 h apart (M4).
-    let mut last: std::collections::HashMap<(u32, flexcalc::engine::report::Item), i64> = Default::default();
+    let mut last: std::collections::HashMap<(u32, flexcalc::engine::report::Item), i64> =
+        Default::default();
     let mut prev = i64::MIN;
     for c in &report.charges {
         assert!(c.at >= prev, "charges out of order");
         prev = c.at;
-        assert!(c.at >= report.start && c.at < report.end, "charge outside the period");
+        assert!(
+            c.at >= report.start && c.at < report.end,
+            "charge outside the period"
+        );
         if let flexcalc::engine::report::Item::Product(_) = c.item {
             if let Some(t) = last.insert((c.user, c.item), c.at) {
                 assert!(c.at - t >= 86_400, "two charges {} s apart", c.at - t);
@@ -223,8 +290,16 @@ fuzz_target!(|data: &[u8]| {
     }
     let total: u64 = report.charges.iter().map(|c| c.tokens).sum();
     assert_eq!(total, report.totals.tokens);
-    assert_eq!(report.totals.by_month.iter().map(|(_, v)| v).sum::<u64>(), total, "by_month adds up");
-    assert_eq!(report.totals.by_user.iter().sum::<u64>(), total, "by_user adds up");
+    assert_eq!(
+        report.totals.by_month.iter().map(|(_, v)| v).sum::<u64>(),
+        total,
+        "by_month adds up"
+    );
+    assert_eq!(
+        report.totals.by_user.iter().sum::<u64>(),
+        total,
+        "by_user adds up"
+    );
     for d in &report.denials {
         assert!(d.balance < d.charge.tokens, "denied with enough balance");
     }
@@ -236,7 +311,12 @@ fuzz_target!(|data: &[u8]| {
         }
         Some(packs) => {
             for (p, r) in packs.iter().zip(&report.packs) {
-                assert_eq!(r.used + r.expired + r.remaining, p.tokens, "pack {} books", p.id);
+                assert_eq!(
+                    r.used + r.expired + r.remaining,
+                    p.tokens,
+                    "pack {} books",
+                    p.id
+                );
             }
             let used: u64 = report.packs.iter().map(|p| p.used).sum();
             assert_eq!(used, total, "tokens charged = tokens drawn");
