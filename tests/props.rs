@@ -933,6 +933,17 @@ proptest! {
         }
     }
 
+    /// §6: one format for save/load and share links: a scenario written back reads back
+    /// equal and simulates to the same bytes.
+    #[test]
+    fn prop_a_scenario_reads_back_identically_after_writing(g in scenario_strategy()) {
+        let text = to_json(&g).to_string();
+        let s = flexcalc::Scenario::from_json(&text).unwrap();
+        let again = flexcalc::Scenario::from_json(&s.to_json()).unwrap();
+        prop_assert_eq!(&s, &again);
+        prop_assert_eq!(flexcalc::simulate(&s).unwrap().to_json(), flexcalc::simulate(&again).unwrap().to_json());
+    }
+
     /// Totals are the sums of the charges.
     #[test]
     fn prop_totals_are_the_sum_of_the_charges(g in scenario_strategy()) {
