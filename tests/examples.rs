@@ -461,3 +461,47 @@ fn manufacturing_low_balance_alert_then_denials_before_year_end() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Reseller's own USD price book, Chicago, January–March 2027, estimate mode.
+
+#[test]
+fn partner_price_book_and_per_result_services() {
+    let r = report("partner-price-book.json");
+    // Maria: Fusion on every weekday, 21 + 20 + 23 = 64 days × 2 = 128 tokens; generative
+    // design studies 4 × 11 + 6 × 11 = 110; two complex CFD solves 2 × 35 = 70.
+    assert_eq!(total(&r, "by_product", "fusion"), 128);
+    assert_eq!(total(&r, "by_product", "generative-design"), 110);
+    assert_eq!(total(&r, "by_product", "cfd-complex"), 70);
+    // Kenji: Inventor six days a month, 18 × 8 = 144; the scenario's own service at
+    // 1 token an image, 300 images; 120 Validation Tool runs; Design Automation 15 h × 2.
+    // The 5 hours on 1 April fall after the period and are left out (M7).
+    assert_eq!(total(&r, "by_product", "inventor"), 144);
+    assert_eq!(total(&r, "by_product", "cloud-render"), 300);
+    assert_eq!(total(&r, "by_product", "validation-tool"), 120);
+    assert_eq!(
+        charge_times(&r, "kenji", "design-automation"),
+        ["2027-03-31T22:00:00-05:00"],
+        "US summer time from 14 March"
+    );
+    assert_eq!(total(&r, "by_product", "design-automation"), 30);
+    let results: Vec<&Value> = list(&r, "charges")
+        .iter()
+        .filter(|c| c["kind"] == "result")
+        .collect();
+    assert_eq!(results.len(), 6);
+    assert!(results
+        .iter()
+        .all(|c| c.get("product").is_none() && c["service"].is_string()));
+    // January: 21 × 2 + 44 + 6 × 8 + 300 = 434.
+    assert_eq!(by_month(&r)["2027-01"], 434);
+    // 902 tokens; with this book's packs (250, 1,000, 5,000) the least orderable quantity
+    // is 1,000 at the first tier, $3.10; 2,000 at $2.95 would cost $5,900.00.
+    assert_eq!(r["totals"]["tokens"], 902);
+    let order = &r["order"];
+    assert_eq!(order["currency"], "USD");
+    assert_eq!(order["tokens"], 1000);
+    assert_eq!(order["packs"], serde_json::json!([1000]));
+    assert_eq!(order["unit_price"], "3.10");
+    assert_eq!(order["total"], "3100.00");
+}
