@@ -363,6 +363,28 @@ test('packs: run-out date, denied user-days, suggested order, balance marks', as
   await done();
 });
 
+test('subscriptions held: an offering priced by the user removes the tokens it covers', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  const t0 = await tokens(page);
+  await tab(page, 2);
+  await page.click('#add-offering');
+  await page.click('.covers summary');
+  await page.uncheck('#cov-0-revit').catch(() => {});
+  await page.check('#cov-0-revit');
+  await page.uncheck('#cov-0-autocad').catch(() => {});
+  await page.fill('#f-offerings-0--annual', '2900.00');
+  await shot(page, 'desktop-offerings', false);
+  await tab(page, 0);
+  await page.click('#add-subscription-0');
+  // Ana's Revit (Monday–Friday, 261 days × 10 tokens) is now covered all year.
+  eq(await tokens(page), t0 - 2610, 'covered time costs no token');
+  await page.fill('#f-users-0--subscriptions-0--to', '2027-06-30');
+  assert(await tokens(page) > t0 - 2610, 'a shorter subscription covers less');
+  await done();
+});
+
 test('tier cliff explained when buying more costs less', async () => {
   const { page, done } = await open();
   await page.goto(base);

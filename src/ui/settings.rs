@@ -7,7 +7,7 @@ use crate::engine::catalog::Catalog;
 use crate::engine::scenario::Offering;
 use crate::ui::i18n::t;
 use crate::ui::state::{edit, Ctx};
-use crate::ui::widgets::{select_field, NumField, SelectProps, TextField};
+use crate::ui::widgets::{check, select_field, CheckProps, NumField, SelectProps, TextField};
 
 pub fn currencies() -> Vec<String> {
     Catalog::builtin()
@@ -15,6 +15,59 @@ pub fn currencies() -> Vec<String> {
         .iter()
         .map(|b| b.currency.clone())
         .collect()
+}
+
+/// The products an offering covers, as toggles (names in the UI language).
+fn covers_picker(ctx: &Ctx, i: usize, covers: &[String]) -> Html {
+    let l = ctx.lang;
+    let s = &ctx.scenario;
+    let mut ids: Vec<String> = Catalog::builtin()
+        .products
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    ids.extend(
+        s.catalog
+            .iter()
+            .flat_map(|c| c.products.iter().map(|p| p.id.clone())),
+    );
+    // An id the catalog does not know (from an imported file) stays visible so it can be removed.
+    ids.extend(
+        covers
+            .iter()
+            .filter(|c| !ids.contains(c))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let names: Vec<String> = covers
+        .iter()
+        .map(|c| crate::ui::team::item_name(l, s, c))
+        .collect();
+    html! {
+        <details class="covers field grow">
+            <summary>{ t(l, "offering.covers") }{ ": " }<strong>{ if names.is_empty() { "—".to_string() } else { names.join(", ") } }</strong></summary>
+            <div class="chips" role="group" aria-label={t(l, "offering.covers")}>
+                { for ids.iter().map(|id| {
+                    let on = covers.contains(id);
+                    let ctx = ctx.clone();
+                    let id2 = id.clone();
+                    check(CheckProps {
+                        id: AttrValue::from(format!("cov-{i}-{id}")),
+                        label: AttrValue::from(crate::ui::team::item_name(l, s, id)),
+                        checked: on,
+                        class: "chip",
+                        onchange: Callback::from(move |c: bool| {
+                            let id = id2.clone();
+                            edit(&ctx, move |s| if let Some(x) = s.offerings.get_mut(i) {
+                                x.covers.retain(|p| *p != id);
+                                if c { x.covers.push(id.clone()); }
+                            })
+                        }),
+                    })
+                }) }
+            </div>
+        </details>
+    }
 }
 
 #[function_component(SettingsTab)]
@@ -76,10 +129,7 @@ pub fn settings_tab() -> Html {
                             oninput={Callback::from(move |v: String| edit(&c1, move |s| if let Some(x) = s.offerings.get_mut(i) { x.id = v.clone(); }))} />
                         <TextField label={t(l, "offering.name")} value={o.name.clone().unwrap_or_default()} path={format!("{at}.name")}
                             oninput={Callback::from(move |v: String| edit(&c2, move |s| if let Some(x) = s.offerings.get_mut(i) { x.name = (!v.is_empty()).then(|| v.clone()); }))} />
-                        <TextField label={t(l, "offering.covers")} value={o.covers.join(", ")} path={format!("{at}.covers")} hint={t(l, "offering.covers.hint")}
-                            oninput={Callback::from(move |v: String| edit(&c3, move |s| if let Some(x) = s.offerings.get_mut(i) {
-                                x.covers = v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
-                            }))} />
+                        { covers_picker(&c3, i, &o.covers) }
                         <TextField label={t(l, "offering.annual")} value={o.annual.clone()} path={format!("{at}.annual")} inputmode="decimal" class="narrow"
                             oninput={Callback::from(move |v: String| edit(&c4, move |s| if let Some(x) = s.offerings.get_mut(i) { x.annual = v.clone(); }))} />
                         <TextField label={t(l, "offering.monthly")} value={o.monthly.clone().unwrap_or_default()} path={format!("{at}.monthly")} inputmode="decimal" class="narrow"
@@ -88,7 +138,7 @@ pub fn settings_tab() -> Html {
                     </div>
                 }
             }) }
-            <button type="button" onclick={add_offering}>{ t(l, "offerings.add") }</button>
+            <button type="button" id="add-offering" onclick={add_offering}>{ t(l, "offerings.add") }</button>
         </section>
     }
 }

@@ -439,7 +439,10 @@ pub fn calendar(p: &CalendarProps) -> Html {
                 .iter()
                 .filter_map(|d| parse_date(d))
                 .find(|d| *d >= start)
-                .map(|d| i64::from(d.year() - first_month.year()) * 12 + i64::from(d.month() - first_month.month()))
+                .map(|d| {
+                    i64::from(d.year() - first_month.year()) * 12
+                        + i64::from(d.month() - first_month.month())
+                })
                 .unwrap_or(0)
         })
     };
@@ -698,7 +701,7 @@ fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
                     </div>
                 }
             }) }
-            if !s.offerings.is_empty() { <button type="button" onclick={add}>{ t(l, "subs.add") }</button> }
+            if !s.offerings.is_empty() { <button type="button" id={format!("add-subscription-{ui}")} onclick={add}>{ t(l, "subs.add") }</button> }
         </fieldset>
     }
 }
