@@ -577,7 +577,9 @@ fn assumption_pattern_dates_are_the_periods_calendar_dates() {
 }
 
 #[test]
-fn assumption_inactive_stretches_must_lie_within_their_session() {
+fn assumption_an_inactive_stretch_is_measured_whole_even_past_its_session() {
+    // M2 measures the stretch as written: [07:00, 09:00) is 2 h of inactivity, so the product
+    // is idle from 07:15 to 09:00; the session [08:00, 10:00) is in use from 09:00 only.
     let s = with_user(
         scenario(PARIS, "2027-03-01", 1),
         user(
@@ -590,9 +592,11 @@ fn assumption_inactive_stretches_must_lie_within_their_session() {
             )],
         ),
     );
-    assert!(refused(&s)
-        .path
-        .starts_with("users[0].usage[0].sessions[0].inactive[0]"));
+    let r = sim(&s);
+    assert_eq!(
+        charge_times(&r),
+        vec!["2027-03-01T09:00:00+01:00".to_string()]
+    );
 }
 
 // ---------------------------------------------------------------------------------------

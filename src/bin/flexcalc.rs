@@ -83,10 +83,10 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
     let n: u64 = tokens
         .parse()
         .ok()
-        .filter(|n| *n <= 1_000_000_000_000)
+        .filter(|n| *n <= 1_000_000_000)
         .ok_or_else(|| {
             Failure::Input(format!(
-                "--tokens: {tokens:?} is not a whole number of tokens from 0 to 10^12"
+                "--tokens: {tokens:?} is not a whole number of tokens from 0 to 1000000000"
             ))
         })?;
     let catalog = Catalog::builtin();
@@ -97,7 +97,10 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
             known.join(", ")
         ))
     })?;
-    to_json(&flexcalc::quote(book, n))
+    let quote = flexcalc::quote(book, n);
+    quote.order.too_large("--tokens")?;
+    quote.exact.too_large("--tokens")?;
+    to_json(&quote)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {

@@ -10,6 +10,10 @@ use crate::engine::error::InputError;
 /// keeps the exact pack-split search small (it works on at most this squared).
 pub const MAX_PACK_RATIO: u64 = 1000;
 
+/// Most packs an order may list: beyond, the answer would be megabytes of pack sizes and
+/// the shells refuse it with a message instead (only absurd custom books get there).
+pub const MAX_ORDER_PACKS: u64 = 100_000;
+
 /// The rules a price book obeys (SPEC §6 price_book); errors name the field.
 pub fn check_book(b: &PriceBook) -> Result<(), InputError> {
     if b.tiers.is_empty() {
@@ -103,7 +107,9 @@ pub fn order_total(b: &PriceBook, q: u64) -> Decimal {
     }
     // Validation bounds prices and quantities far below Decimal's range; saturate anyway
     // rather than panic.
-    let total = Decimal::from(q).checked_mul(unit_price(b, q)).unwrap_or(Decimal::MAX);
+    let total = Decimal::from(q)
+        .checked_mul(unit_price(b, q))
+        .unwrap_or(Decimal::MAX);
     money(b, total)
 }
 
@@ -192,6 +198,12 @@ impl Packs {
         }
     }
 
+    /// How many packs the split of `q` (orderable) holds.
+    pub fn count(&self, q: u64) -> u64 {
+        let (k, r) = self.reduce(q / self.unit);
+        k + u64::from(self.best[r as usize])
+    }
+
     /// P3: `q` (orderable) split into the fewest packs, larger first on ties; sizes in tokens.
     pub fn split(&self, q: u64) -> Vec<u64> {
         let (k, mut r) = self.reduce(q / self.unit);
@@ -217,14 +229,40 @@ pub struct Order {
     /// `None` for the empty order.
     pub unit_price: Option<Decimal>,
     pub total: Decimal,
+    /// How many packs the order holds; `packs` is left empty when it is over
+    /// `MAX_ORDER_PACKS`, and the shells refuse such an order.
+    #[serde(skip)]
+    pub pack_count: u64,
+}
+
+impl Order {
+    /// The refusal for an order too large to list, if it is one.
+    pub fn too_large(&self, path: &str) -> Result<(), InputError> {
+        if self.pack_count > MAX_ORDER_PACKS {
+            return Err(InputError::new(
+                path,
+                format!(
+                    "the order of {} tokens would list {} packs, more than {MAX_ORDER_PACKS}: use larger packs",
+                    self.tokens, self.pack_count
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn order_of(b: &PriceBook, packs: &Packs, needed: u64, q: u64) -> Order {
+    let pack_count = if q == 0 { 0 } else { packs.count(q) };
     Order {
         currency: b.currency.clone(),
         tokens_needed: needed,
         tokens: q,
-        packs: if q == 0 { Vec::new() } else { packs.split(q) },
+        pack_count,
+        packs: if q == 0 || pack_count > MAX_ORDER_PACKS {
+            Vec::new()
+        } else {
+            packs.split(q)
+        },
         unit_price: (q > 0).then(|| unit_price(b, q)),
         total: order_total(b, q),
     }

@@ -26,7 +26,16 @@ pub fn simulate_json(text: &str) -> Result<Report, InputError> {
 
 /// Checks a scenario and simulates it.
 pub fn simulate(scenario: &Scenario) -> Result<Report, InputError> {
-    Ok(run(&validate(scenario)?))
+    let report = run(&validate(scenario)?);
+    if let Some(order) = &report.order {
+        let path = if scenario.price_book.is_some() {
+            "price_book.packs"
+        } else {
+            ""
+        };
+        order.too_large(path)?;
+    }
+    Ok(report)
 }
 
 /// One user's meters, sorted by product id (the L6 tie order).
@@ -249,10 +258,10 @@ fn simulate_meters(model: &Model, mut users: Vec<UserMeters>, used_products: Vec
             .collect(),
     };
     let totals = totals(model, &charges, &used_products, &used_services);
-    let order = match model.packs {
-        None => Some(cheapest_order(&model.book, totals.tokens)),
-        Some(_) => None,
-    };
+    // §7: the order is written when the scenario has no packs: none listed, or no field.
+    let order = packs
+        .is_empty()
+        .then(|| cheapest_order(&model.book, totals.tokens));
     Report {
         user_ids: model.users.iter().map(|u| u.id.clone()).collect(),
         user_tz: model.users.iter().map(|u| u.tz.clone()).collect(),
