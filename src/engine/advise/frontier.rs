@@ -86,7 +86,7 @@ pub enum Term {
 
 /// Sorts by (s, t, k) and keeps the options no other one dominates (see the module text).
 pub fn prune<T: Copy>(items: &mut Vec<(i128, u64, u32, T)>) {
-    items.sort_by_key(|a| (a.0, a.1, a.2));
+    items.sort_unstable_by_key(|a| (a.0, a.1, a.2));
     let mut out = 0;
     let mut best_t_before = u64::MAX;
     let mut i = 0;

@@ -368,7 +368,7 @@ impl Problem<'_, '_> {
         &mut self,
         events: &[Event],
         best: &mut (Key, Vec<usize>),
-    ) -> Option<(Vec<Vec<bool>>, i128)> {
+    ) -> Option<(Vec<Vec<bool>>, i128, u64)> {
         const MAX_QUANTITIES: usize = 200_000;
         const STARTS: usize = 4;
         let first = |g: &Options| g.first().map_or((0, 0), |o| (o.0, o.1));
@@ -456,10 +456,14 @@ impl Problem<'_, '_> {
         }
         let mut alive: Vec<Vec<bool>> = self.groups.iter().map(|g| vec![false; g.len()]).collect();
         let mut mins = vec![0i128; self.groups.len()];
+        // A plan costing no more than the best one orders a quantity whose bound does not
+        // exceed it, so it burns at most the largest such quantity.
+        let mut most = 0u64;
         for &(bound, q, mu, value) in &rows {
             if bound > best.0 .0 {
                 break;
             }
+            most = most.max(q);
             let gq = self.cost.order_of(q).1;
             let limit = cm(best.0 .0 - gq, FINE)?;
             for (g, opts) in self.groups.iter().enumerate() {
@@ -477,7 +481,7 @@ impl Problem<'_, '_> {
                 }
             }
         }
-        Some((alive, lower))
+        Some((alive, lower, most))
     }
 
     /// Greedy fill of a plan that leaves tokens unused below `cap`: groups move to options
@@ -637,7 +641,9 @@ impl Problem<'_, '_> {
             }
         };
         order.sort_by_key(|&i| tier_lb(&bounds[i]));
-        for &i in order.iter().take(3) {
+        // (Bounds per quantity bring better starting plans of their own.)
+        let tier_starts = if self.by_quantity { 0 } else { 3 };
+        for &i in order.iter().take(tier_starts) {
             let Some((_, l)) = &bounds[i] else { continue };
             if l.value.is_none() || tier_lb(&bounds[i]) > best.0 {
                 continue;
@@ -668,8 +674,10 @@ impl Problem<'_, '_> {
         (best, best_choice) = incumbent;
         let mut alive: Vec<Vec<bool>>;
         let mut lower;
-        if let Some((by_q, lower_q)) = by_quantity {
+        let mut most_tokens = u64::MAX;
+        if let Some((by_q, lower_q, most)) = by_quantity {
             alive = by_q;
+            most_tokens = most;
             lower = lower_q.min(best.0);
             if let Some((key, _)) = &zero {
                 lower = lower.min(key.0);
@@ -785,16 +793,27 @@ impl Problem<'_, '_> {
                 k0 += u64::from(o.2);
             }
         }
-        let mut cells: u64 = 0;
-        let mut range: u64 = 0;
         let mut lists: Vec<Vec<usize>> = Vec::new();
+        let mut least = self.fixed + t0;
         for &g in &open {
             let l: Vec<usize> = (0..self.groups[g].len()).filter(|&j| alive[g][j]).collect();
-            let tmin = l.iter().map(|&j| self.groups[g][j].1).min().unwrap_or(0);
-            let tmax = l.iter().map(|&j| self.groups[g][j].1).max().unwrap_or(0);
-            range = range.saturating_add(tmax - tmin);
-            cells = cells.saturating_add(range.saturating_add(1).saturating_mul(l.len() as u64));
+            least += l.iter().map(|&j| self.groups[g][j].1).min().unwrap_or(0);
             lists.push(l);
+        }
+        // Token sums of the open groups above `cap` cannot be in a plan as good as the best.
+        let cap = most_tokens.saturating_sub(least);
+        let mut cells: u64 = 0;
+        let mut range: u64 = 0;
+        for (oi, &g) in open.iter().enumerate() {
+            let ts = lists[oi].iter().map(|&j| self.groups[g][j].1);
+            range = range
+                .saturating_add(ts.clone().max().unwrap_or(0) - ts.min().unwrap_or(0))
+                .min(cap);
+            cells = cells.saturating_add(
+                range
+                    .saturating_add(1)
+                    .saturating_mul(lists[oi].len() as u64),
+            );
         }
         let mut optimal = false;
         let most_money: i128 = self
@@ -805,7 +824,7 @@ impl Problem<'_, '_> {
         let fits = most_money < 1 << 90 && lists.iter().all(|l| l.len() < usize::from(u16::MAX));
         if cells <= MAX_DP_CELLS && !self.cost.overflow && fits {
             stats.dp_cells = cells;
-            let (c, key) = self.exact(&open, &lists, (s0, t0, k0), &fixed_choice);
+            let (c, key) = self.exact(&open, &lists, (s0, t0, k0), &fixed_choice, cap as usize);
             if key <= best {
                 best = key;
                 best_choice = c;
@@ -843,6 +862,7 @@ impl Problem<'_, '_> {
         lists: &[Vec<usize>],
         base_t: u64,
         shift: u32,
+        cap: usize,
     ) -> (Vec<(i128, u64)>, Vec<Vec<u16>>, u64) {
         let empty = T::empty();
         let mut base_t = base_t;
@@ -854,11 +874,14 @@ impl Problem<'_, '_> {
             let tmax = lists[oi].iter().map(|&j| opts[j].1).max().unwrap_or(0);
             base_t += tmin;
             let width = (tmax - tmin) as usize;
-            let mut next = vec![empty; dp.len() + width];
+            let mut next = vec![empty; (dp.len() + width).min(cap + 1)];
             let mut choice = vec![u16::MAX; next.len()];
             for (li, &j) in lists[oi].iter().enumerate() {
                 let o = opts[j];
                 let at = (o.1 - tmin) as usize;
+                if at >= next.len() {
+                    continue;
+                }
                 let add = T::from_i128((o.0 << shift) + i128::from(o.2));
                 // Empty cells hold half the type's range: adding an option keeps them above
                 // every real cell, with no overflow and no branch.
@@ -896,6 +919,7 @@ impl Problem<'_, '_> {
         lists: &[Vec<usize>],
         base: (i128, u64, u64),
         fixed: &[usize],
+        cap: usize,
     ) -> (Vec<usize>, Key) {
         let most_money: i128 = open
             .iter()
@@ -912,9 +936,9 @@ impl Problem<'_, '_> {
             })
             .sum();
         let (dp, back, base_t) = if most_money < 1 << 40 && most_count < 1 << 16 {
-            self.program::<i64>(open, lists, base.1, 16)
+            self.program::<i64>(open, lists, base.1, 16, cap)
         } else {
-            self.program::<i128>(open, lists, base.1, 32)
+            self.program::<i128>(open, lists, base.1, 32, cap)
         };
         let mut best: Option<(Key, usize)> = None;
         for (x, &(s, k)) in dp.iter().enumerate() {
