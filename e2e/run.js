@@ -136,8 +136,12 @@ test('change a pattern and see the total change (weekly, monthly, calendar dates
   // Ana's Revit runs Monday–Friday: add Saturdays (52 × 10 tokens in 2027).
   await page.check('#wd-0-0-sat');
   eq(await tokens(page), t0 + 520, 'Saturdays of Revit add 520 tokens');
-  await page.uncheck('#wd-0-0-sat');
-  eq(await tokens(page), t0, 'back to the first total');
+  await page.click('#undo');
+  eq(await tokens(page), t0, 'undo takes the change back');
+  await page.keyboard.press('Control+Shift+Z');
+  eq(await tokens(page), t0 + 520, 'redo (keyboard) applies it again');
+  await page.keyboard.press('Control+Z');
+  eq(await tokens(page), t0, 'undo (keyboard)');
   // AutoCAD 3 days a month → 5 days a month: 24 more days × 7 tokens.
   await page.fill('#f-users-0--usage-1--monthly-days', '5');
   eq(await tokens(page), t0 + 24 * 7, 'days per month');

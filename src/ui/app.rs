@@ -276,8 +276,26 @@ pub fn app() -> Html {
         curr.push(state.scenario.currency.clone());
     }
     let ctx: Ctx = state.clone();
+    // Ctrl/⌘+Z and Ctrl/⌘+Shift+Z (or Ctrl+Y) undo and redo anywhere on the page, except
+    // while typing in a field, where the field's own undo applies.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let cb = Closure::<dyn Fn(String)>::new(move |a: String| {
+                dispatcher.dispatch(if a == "redo" {
+                    Action::Redo
+                } else {
+                    Action::Undo
+                })
+            });
+            js::on_undo_keys(&cb);
+            // The listener lives as long as the page.
+            cb.forget();
+        });
+    }
     html! {
         <ContextProvider<Ctx> context={ctx}>
+          <div class="app">
             <a class="skip" href="#results">{ t(l, "skip") }</a>
             <header class="top">
                 <div class="brand">
@@ -307,6 +325,10 @@ pub fn app() -> Html {
                     </div>
                 </div>
                 <nav class="toolbar" aria-label={t(l, "toolbar")}>
+                    <button type="button" id="undo" disabled={state.past.is_empty()} title={t(l, "undo.keys")}
+                        onclick={{ let s = state.clone(); Callback::from(move |_| s.dispatch(Action::Undo)) }}>{ t(l, "undo") }</button>
+                    <button type="button" id="redo" disabled={state.future.is_empty()}
+                        onclick={{ let s = state.clone(); Callback::from(move |_| s.dispatch(Action::Redo)) }}>{ t(l, "redo") }</button>
                     <button type="button" id="share" onclick={do_share}>{ t(l, "share") }</button>
                     <button type="button" id="export-json" onclick={export_json}>{ t(l, "export.json") }</button>
                     <label class="button" for="import-file">{ t(l, "import.json") }</label>
@@ -372,6 +394,7 @@ pub fn app() -> Html {
                 <p>{ t(l, "footer") }</p>
             </footer>
             <datalist id="zones">{ for zones.lines().map(|z| html! { <option value={z.to_string()} /> }) }</datalist>
+          </div>
         </ContextProvider<Ctx>>
     }
 }

@@ -71,6 +71,9 @@ pub const STRINGS: &[(&str, [&str; 3])] = &[
     ("language", ["Language", "Langue", "言語"]),
     ("currency", ["Currency", "Devise", "通貨"]),
     ("toolbar", ["Save and share", "Enregistrer et partager", "保存と共有"]),
+    ("undo", ["Undo", "Annuler", "元に戻す"]),
+    ("redo", ["Redo", "Rétablir", "やり直す"]),
+    ("undo.keys", ["Ctrl+Z; redo with Ctrl+Shift+Z", "Ctrl+Z ; rétablir avec Ctrl+Maj+Z", "Ctrl+Z(やり直しは Ctrl+Shift+Z)"]),
     ("share", ["Share link", "Lien de partage", "共有リンク"]),
     ("share.title", ["Link to this scenario", "Lien vers ce scénario", "このシナリオへのリンク"]),
     ("share.hint", [

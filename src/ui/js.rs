@@ -62,6 +62,18 @@ export function show_fatal(msg) {
   document.body.prepend(d);
   console.error('flexcalc: ' + msg);
 }
+export function is_typing() {
+  const el = document.activeElement;
+  return !!el && (el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'file'].includes(el.type)));
+}
+export function on_undo_keys(cb) {
+  document.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey) || is_typing()) return;
+    const k = e.key.toLowerCase();
+    const a = k === 'z' ? (e.shiftKey ? 'redo' : 'undo') : k === 'y' ? 'redo' : null;
+    if (a) { e.preventDefault(); cb(a); }
+  });
+}
 export function now_ms() { return performance.now(); }
 export function set_perf(name, value) { (window.__flexcalcPerf = window.__flexcalcPerf || {})[name] = value; }
 export function focus_selector(sel) { const el = document.querySelector(sel); if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); return true; } return false; }
@@ -94,6 +106,8 @@ extern "C" {
     pub fn copy_text(text: &str) -> bool;
     pub fn remove_boot();
     pub fn show_fatal(msg: &str);
+    pub fn is_typing() -> bool;
+    pub fn on_undo_keys(cb: &Closure<dyn Fn(String)>);
     pub fn now_ms() -> f64;
     pub fn set_perf(name: &str, value: f64);
     pub fn focus_selector(sel: &str) -> bool;

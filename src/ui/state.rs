@@ -110,7 +110,13 @@ pub enum Action {
     Select(usize),
     SetTab(Tab),
     Banner(Option<Banner>),
+    /// Back to the scenario before the last change, and forward again.
+    Undo,
+    Redo,
 }
+
+/// How many changes Undo can take back.
+pub const HISTORY: usize = 100;
 
 pub struct State {
     pub scenario: Rc<Scenario>,
@@ -124,6 +130,9 @@ pub struct State {
     pub last_good: Option<Rc<Outcome>>,
     /// Bumped by every scenario change (autosave watches it).
     pub rev: u64,
+    /// Earlier scenarios (most recent last) and undone ones (most recent last).
+    pub past: Rc<Vec<Rc<Scenario>>>,
+    pub future: Rc<Vec<Rc<Scenario>>>,
 }
 
 impl State {
@@ -138,6 +147,8 @@ impl State {
             banner,
             outcome,
             rev: 0,
+            past: Rc::new(Vec::new()),
+            future: Rc::new(Vec::new()),
         }
     }
 
@@ -163,7 +174,22 @@ impl State {
             outcome,
             last_good,
             rev: self.rev + 1,
+            past: self.past.clone(),
+            future: self.future.clone(),
         }
+    }
+
+    /// A change the user can undo: the current scenario goes into the history.
+    fn changed(&self, scenario: Scenario) -> State {
+        let mut next = self.with_scenario(scenario);
+        let mut past = (*self.past).clone();
+        past.push(self.scenario.clone());
+        if past.len() > HISTORY {
+            past.remove(0);
+        }
+        next.past = Rc::new(past);
+        next.future = Rc::new(Vec::new());
+        next
     }
 
     fn copy(&self) -> State {
@@ -176,6 +202,8 @@ impl State {
             outcome: self.outcome.clone(),
             last_good: self.last_good.clone(),
             rev: self.rev,
+            past: self.past.clone(),
+            future: self.future.clone(),
         }
     }
 }
@@ -191,10 +219,27 @@ impl Reducible for State {
                 if s == *self.scenario {
                     return self;
                 }
-                Rc::new(self.with_scenario(s))
+                Rc::new(self.changed(s))
+            }
+            Action::Undo | Action::Redo => {
+                let undo = matches!(action, Action::Undo);
+                let (mut from, mut to) = if undo {
+                    ((*self.past).clone(), (*self.future).clone())
+                } else {
+                    ((*self.future).clone(), (*self.past).clone())
+                };
+                let Some(target) = from.pop() else {
+                    return self;
+                };
+                to.push(self.scenario.clone());
+                let mut next = self.with_scenario((*target).clone());
+                let (past, future) = if undo { (from, to) } else { (to, from) };
+                next.past = Rc::new(past);
+                next.future = Rc::new(future);
+                Rc::new(next)
             }
             Action::Replace(s, banner) => {
-                let mut next = self.with_scenario(*s);
+                let mut next = self.changed(*s);
                 next.selected = 0;
                 next.banner = banner;
                 next.last_good = next.outcome.as_ref().ok().cloned();
@@ -297,6 +342,31 @@ mod tests {
             s1.shown().map(|o| o.insights.tokens_charged),
             Some(tokens(&s0))
         );
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_history() {
+        let s0 = state();
+        let t0 = tokens(&s0);
+        let s1 = s0.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            s.users.remove(2).id.clear()
+        })));
+        let t1 = tokens(&s1);
+        assert!(t1 < t0);
+        let s2 = s1.reduce(Action::Undo);
+        assert_eq!(s2.scenario, s0.scenario);
+        assert_eq!(tokens(&s2), t0);
+        let s3 = s2.clone().reduce(Action::Redo);
+        assert_eq!(tokens(&s3), t1);
+        assert_eq!(s3.scenario.users.len(), 2);
+        // Nothing more to redo; a new edit clears the redo list.
+        let s4 = s3.clone().reduce(Action::Redo);
+        assert!(Rc::ptr_eq(&s3, &s4));
+        let s5 = s2.reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            s.currency = "JPY".into()
+        })));
+        assert!(s5.future.is_empty());
+        assert_eq!(s5.past.len(), 1);
     }
 
     #[test]
