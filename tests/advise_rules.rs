@@ -342,3 +342,20 @@ fn extremes_answer_or_refuse() {
             <= d(a["all_flex"]["cost"]["total"].as_str().expect("total"))
     );
 }
+
+/// The chart's lines: Flex at days × rate × unit price, the subscription at annual ÷ 12;
+/// they cross at d* (7.51 days for Revit at €3.33 and €3,000 a year).
+#[test]
+fn break_even_chart_lines() {
+    let s = year(
+        json!([{ "id": "revit", "covers": ["revit"], "annual": "3000.00" }]),
+        json!([{ "id": "light", "usage": [ { "product": "revit", "monthly": { "days": 2, "from": "09:00", "to": "12:00" } } ] }]),
+    );
+    let a = advise_json(&s.to_string()).expect("advises");
+    let line = flexcalc::engine::advise::break_even_line(&a.break_even[0], 2, 10);
+    assert_eq!(line.len(), 11);
+    assert_eq!(line[7].flex, d("233.10"));
+    assert_eq!(line[8].flex, d("266.40"));
+    assert_eq!(line[0].subscription, Some(d("250.00")));
+    assert!(line[7].flex < d("250") && line[8].flex > d("250"));
+}

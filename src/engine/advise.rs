@@ -12,7 +12,6 @@ mod tokens;
 
 use std::collections::BTreeMap;
 
-use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -839,9 +838,41 @@ fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<Bre
     out
 }
 
-/// The months of a period as dates, for callers that show the plan (first day of each).
-pub fn month_starts(model: &Model) -> Vec<Date> {
-    (0..model.months)
-        .map(|i| add_months(model.start_date, i64::from(i)))
+/// One point of a break-even chart (B2): what a month of use costs on Flex, and the
+/// annual subscription spread over 12 months, at `days_per_month` days of use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinePoint {
+    pub days_per_month: u32,
+    pub flex: Decimal,
+    /// `None` when no offering covers the product.
+    pub subscription: Option<Decimal>,
+}
+
+/// The two lines of a break-even chart for 0 ..= `max_days` days a month, in the
+/// break-even's tier, amounts rounded to `minor_units` decimals (the currency's), so that a
+/// view draws them without computing a price itself. They cross at `days_per_month`.
+pub fn break_even_line(b: &BreakEven, minor_units: u32, max_days: u32) -> Vec<LinePoint> {
+    let round = |d: Decimal| {
+        let mut r = d.round_dp_with_strategy(
+            minor_units,
+            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+        );
+        r.rescale(minor_units);
+        r
+    };
+    let per_day = Decimal::from(b.tokens_per_day)
+        .checked_mul(b.unit_price)
+        .unwrap_or(Decimal::MAX);
+    let subscription = b.annual.map(|a| round(a / Decimal::from(12)));
+    (0..=max_days)
+        .map(|d| LinePoint {
+            days_per_month: d,
+            flex: round(
+                per_day
+                    .checked_mul(Decimal::from(d))
+                    .unwrap_or(Decimal::MAX),
+            ),
+            subscription,
+        })
         .collect()
 }
