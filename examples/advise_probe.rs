@@ -1,5 +1,5 @@
 //! Times `advise` on a generated firm: the least of 30 runs (a loaded machine inflates the
-//! others). Run: `cargo run --release --example advise_probe -- 500`.
+//! others). Run: `cargo run --release --example advise_probe -- USERS [SEED [MONTHS]]`.
 use std::time::Instant;
 
 #[path = "../tests/advise_gen/mod.rs"]
@@ -14,7 +14,11 @@ fn main() {
         .nth(2)
         .and_then(|x| x.parse().ok())
         .unwrap_or(2027);
-    let s: flexcalc::Scenario = serde_json::from_value(gen::large(seed, n)).expect("reads");
+    let mut json = gen::large(seed, n);
+    if let Some(m) = std::env::args().nth(3).and_then(|x| x.parse::<u32>().ok()) {
+        json["period"]["months"] = serde_json::json!(m);
+    }
+    let s: flexcalc::Scenario = serde_json::from_value(json).expect("reads");
     let mut best = f64::MAX;
     let mut last = None;
     for _ in 0..30 {
