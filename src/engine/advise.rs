@@ -199,7 +199,7 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             .ok_or_else(|| {
                 InputError::new(
                     format!("offerings[{i}].annual"),
-                    "too large an amount for the advisor",
+                    "too large an amount, or one with too many decimals beside the other prices, for the advisor's exact sums",
                 )
             })?;
         annual_units.push(a);
@@ -210,7 +210,7 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
                     || {
                         InputError::new(
                             format!("offerings[{i}].monthly"),
-                            "too large an amount for the advisor",
+                            "too large an amount, or one with too many decimals beside the other prices, for the advisor's exact sums",
                         )
                     },
                 )?),
