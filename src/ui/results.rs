@@ -200,16 +200,28 @@ const PAD_T: f64 = 12.0;
 
 /// A round scale top at or above `max`.
 fn nice_max(max: u64) -> u64 {
-    if max == 0 {
-        return 10;
+    let mut mag = 1u64;
+    while mag.saturating_mul(10) <= max {
+        mag *= 10;
     }
-    let mag = 10u64.pow((max as f64).log10().floor() as u32);
     for m in [1, 2, 5, 10] {
-        if m * mag >= max {
-            return m * mag;
+        if m * mag >= max.max(1) {
+            return (m * mag).max(10);
         }
     }
     10 * mag
+}
+
+/// A chart coordinate with at most one decimal, written without float formatting (which
+/// would add its whole machinery to the bundle).
+fn fx(v: f64) -> String {
+    let t = (v * 10.0).round() as i64;
+    let (sign, a) = (if t < 0 { "-" } else { "" }, t.unsigned_abs());
+    if a % 10 == 0 {
+        format!("{sign}{}", a / 10)
+    } else {
+        format!("{sign}{}.{}", a / 10, a % 10)
+    }
 }
 
 fn month_chart(p: &Props) -> Html {
@@ -224,11 +236,11 @@ fn month_chart(p: &Props) -> Html {
     html! {
         <figure class="chart">
             <figcaption><h3>{ t(l, "chart.months") }</h3></figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="month-chart-desc" preserveAspectRatio="none">
+            <svg viewBox={format!("0 0 {} {}", fx(W), fx(H))} role="img" aria-labelledby="month-chart-desc" preserveAspectRatio="none">
                 <desc id="month-chart-desc">{ t(l, "chart.months.desc").replace("{n}", &f.int(i.tokens_charged)) }</desc>
                 { for [0u64, top / 2, top].iter().map(|v| html! {
-                    <g class="gridline"><line x1={PAD_L.to_string()} x2={W.to_string()} y1={y(*v).to_string()} y2={y(*v).to_string()} />
-                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.compact(*v) }</text></g>
+                    <g class="gridline"><line x1={fx(PAD_L)} x2={fx(W)} y1={fx(y(*v))} y2={fx(y(*v))} />
+                    <text x={fx(PAD_L - 6.0)} y={fx(y(*v) + 4.0)} text-anchor="end">{ f.compact(*v) }</text></g>
                 }) }
                 { for i.by_month.iter().enumerate().map(|(k, (m, c, d))| {
                     let x = PAD_L + k as f64 * bw + bw * 0.15;
@@ -236,9 +248,9 @@ fn month_chart(p: &Props) -> Html {
                     html! {
                         <g class="bar">
                             <title>{ format!("{}: {} {}", f.month(m), f.int(*c), t(l, "unit.tokens")) }{ if *d > 0 { format!(" · {} {}", f.int(*d), t(l, "chart.denied")) } else { String::new() } }</title>
-                            <rect class="charged" x={x.to_string()} y={y(*c).to_string()} width={w.to_string()} height={(H - PAD_B - y(*c)).to_string()} />
-                            if *d > 0 { <rect class="denied" x={x.to_string()} y={y(c + d).to_string()} width={w.to_string()} height={(y(*c) - y(c + d)).to_string()} /> }
-                            if k % every == 0 { <text x={(x + w / 2.0).to_string()} y={(H - 8.0).to_string()} text-anchor="middle">{ f.month_name(m) }</text> }
+                            <rect class="charged" x={fx(x)} y={fx(y(*c))} width={fx(w)} height={fx(H - PAD_B - y(*c))} />
+                            if *d > 0 { <rect class="denied" x={fx(x)} y={fx(y(c + d))} width={fx(w)} height={fx(y(*c) - y(c + d))} /> }
+                            if k % every == 0 { <text x={fx(x + w / 2.0)} y={fx(H - 8.0)} text-anchor="middle">{ f.month_name(m) }</text> }
                         </g>
                     }
                 }) }
@@ -274,16 +286,16 @@ fn balance_chart(p: &Props) -> Html {
     let y = |v: u64| PAD_T + (H - PAD_B - PAD_T) * (1.0 - v as f64 / top as f64);
     let mut pts = String::with_capacity(days * 14);
     let start = if i.estimate { 0 } else { i.opening_balance };
-    pts.push_str(&format!("{:.1},{:.1} ", x(0.0), y(start)));
+    pts.push_str(&format!("{},{} ", fx(x(0.0)), fx(y(start))));
     for (d, v) in i.balance.iter().enumerate() {
-        pts.push_str(&format!("{:.1},{:.1} ", x(d as f64 + 1.0), y(*v)));
+        pts.push_str(&format!("{},{} ", fx(x(d as f64 + 1.0)), fx(y(*v))));
     }
     let area = format!(
-        "{:.1},{:.1} {pts}{:.1},{:.1}",
-        x(0.0),
-        y(0),
-        x(days as f64),
-        y(0)
+        "{},{} {pts}{},{}",
+        fx(x(0.0)),
+        fx(y(0)),
+        fx(x(days as f64)),
+        fx(y(0))
     );
     let title = if i.estimate {
         t(l, "chart.cumulative")
@@ -306,15 +318,15 @@ fn balance_chart(p: &Props) -> Html {
     html! {
         <figure class="chart">
             <figcaption><h3>{ title }</h3></figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="balance-desc" preserveAspectRatio="none">
+            <svg viewBox={format!("0 0 {} {}", fx(W), fx(H))} role="img" aria-labelledby="balance-desc" preserveAspectRatio="none">
                 <desc id="balance-desc">{ if i.estimate { t(l, "chart.cumulative.desc").replace("{n}", &f.int(i.tokens_charged)) }
                     else { t(l, "chart.balance.desc").replace("{n}", &f.int(*i.balance.last().unwrap_or(&0))) } }</desc>
                 { for [0u64, top / 2, top].iter().map(|v| html! {
-                    <g class="gridline"><line x1={PAD_L.to_string()} x2={W.to_string()} y1={y(*v).to_string()} y2={y(*v).to_string()} />
-                    <text x={(PAD_L - 6.0).to_string()} y={(y(*v) + 4.0).to_string()} text-anchor="end">{ f.compact(*v) }</text></g>
+                    <g class="gridline"><line x1={fx(PAD_L)} x2={fx(W)} y1={fx(y(*v))} y2={fx(y(*v))} />
+                    <text x={fx(PAD_L - 6.0)} y={fx(y(*v) + 4.0)} text-anchor="end">{ f.compact(*v) }</text></g>
                 }) }
                 { for months.iter().enumerate().filter(|(k, _)| k % every == 0).map(|(_, (d, m))| html! {
-                    <text class="axis" x={x(*d as f64).to_string()} y={(H - 8.0).to_string()}>{ f.month_name(m) }</text>
+                    <text class="axis" x={fx(x(*d as f64))} y={fx(H - 8.0)}>{ f.month_name(m) }</text>
                 }) }
                 <polygon class="area" points={area} />
                 <polyline class="line" points={pts} />
@@ -324,8 +336,8 @@ fn balance_chart(p: &Props) -> Html {
                     html! {
                         <g class={classes!("mark", cls)}>
                             <title>{ format!("{} — {}{}: {} {}", f.date(i.date(m.day)), mark_label(m.kind), if m.label.is_empty() { String::new() } else { format!(" {}", m.label) }, f.int(m.tokens), t(l, "unit.tokens")) }</title>
-                            <line x1={cx.to_string()} x2={cx.to_string()} y1="0" y2={(H - PAD_B).to_string()} />
-                            <circle cx={cx.to_string()} cy="8" r="5" />
+                            <line x1={fx(cx)} x2={fx(cx)} y1="0" y2={fx(H - PAD_B)} />
+                            <circle cx={fx(cx)} cy="8" r="5" />
                         </g>
                     }
                 }) }
@@ -469,7 +481,7 @@ fn heat_map(p: &HeatProps) -> Html {
                     { for [0usize, 2, 4].iter().map(|r| html! { <text x="0" y={(TOP + 8 + r * CELL).to_string()}>{ js::fmt_date(l.locale(), &format!("2024-01-{:02}", r + 1), "weekday") }</text> }) }
                     { for paths.iter().enumerate().map(|(k, d)| html! { <path class={format!("h{k}")} d={d.clone()} /> }) }
                     <path class="hd" d={denied} />
-                    if let Some((x, y)) = sel { <rect class="pick" x={(x as f64 - 1.5).to_string()} y={(y as f64 - 1.5).to_string()} width="13" height="13" /> }
+                    if let Some((x, y)) = sel { <rect class="pick" x={fx(x as f64 - 1.5)} y={fx(y as f64 - 1.5)} width="13" height="13" /> }
                 </svg>
             </div>
             <p class="legend">{ t(l, "heat.less") }<span class="key h0"></span><span class="key h1"></span><span class="key h2"></span><span class="key h3"></span><span class="key h4"></span>{ t(l, "heat.more") }
