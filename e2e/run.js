@@ -97,6 +97,13 @@ test('loads the starter team with results and no console error', async () => {
   assert(await tokens(page) > 0, 'tokens shown');
   eq(await page.getAttribute('#summary', 'role'), 'status', 'results in a role=status region');
   assert(await page.$('.users li') !== null, 'team list');
+  // The heat-map reads a day by keyboard and by pointer.
+  await page.focus('#heat-map');
+  await page.keyboard.press('ArrowRight');
+  assert(/8 Jan 2027: \d+ tokens/.test(await page.textContent('#heat-readout')), `keyboard readout: ${await page.textContent('#heat-readout')}`);
+  const box = await page.$eval('#heat-map', (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; });
+  await page.mouse.move(box.x + box.w - 3, box.y + box.h * 0.3);
+  assert(/Dec 2027/.test(await page.textContent('#heat-readout')), `pointer readout: ${await page.textContent('#heat-readout')}`);
   await shot(page, 'desktop-team');
   await done();
 });

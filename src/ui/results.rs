@@ -415,12 +415,22 @@ fn heat_map(p: &HeatProps) -> Html {
         })
         .unwrap_or_default();
     let days = i.days;
+    let svg_ref = use_node_ref();
     let onmousemove = {
         let picked = picked.clone();
+        let svg_ref = svg_ref.clone();
         Callback::from(move |e: MouseEvent| {
-            let scale = 1.3;
-            let x = f64::from(e.offset_x()) / scale - LEFT as f64;
-            let y = f64::from(e.offset_y()) / scale - TOP as f64;
+            // The drawing scales with the pane: measure where and how wide it is drawn now.
+            let Some(svg) = svg_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            let r = svg.get_bounding_client_rect();
+            if r.width() <= 0.0 {
+                return;
+            }
+            let scale = r.width() / w as f64;
+            let x = (f64::from(e.client_x()) - r.left()) / scale - LEFT as f64;
+            let y = (f64::from(e.client_y()) - r.top()) / scale - TOP as f64;
             if x < 0.0 || y < 0.0 {
                 return;
             }
@@ -474,7 +484,7 @@ fn heat_map(p: &HeatProps) -> Html {
         <figure class="chart heat">
             <figcaption><h3>{ t(l, "heat.title") }</h3></figcaption>
             <div class="heat-scroll">
-                <svg viewBox={format!("0 0 {w} {h}")} width={(w * 13 / 10).to_string()} role="img" aria-labelledby="heat-desc"
+                <svg ref={svg_ref} viewBox={format!("0 0 {w} {h}")} style={format!("min-width: {}px; max-width: {}px", w * 85 / 100, w * 2)} role="img" aria-labelledby="heat-desc"
                     tabindex="0" {onmousemove} {onkeydown} id="heat-map">
                     <desc id="heat-desc">{ format!("{} {} {}", t(l, "heat.desc").replace("{n}", &f.int(i.active_days as u64)), peak, t(l, "heat.keys")) }</desc>
                     { for month_labels }
