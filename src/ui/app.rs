@@ -85,7 +85,9 @@ fn initial() -> State {
             }
         }
     }
-    State::new(scenario.unwrap_or_else(|| starter(lang)), lang, banner)
+    let state = State::new(scenario.unwrap_or_else(|| starter(lang)), lang, banner);
+    js::set_perf("state_ready", js::now_ms());
+    state
 }
 
 fn file_name(s: &Scenario, ext: &str, what: &str) -> String {
