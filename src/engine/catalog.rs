@@ -7,10 +7,12 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-const PRODUCTS: &str = include_str!("../../rates/products.toml");
-const SERVICES: &str = include_str!("../../rates/services.toml");
-const PRICES: &str = include_str!("../../rates/prices.toml");
-const GROUPS: &str = include_str!("../../rates/groups.toml");
+// build.rs turns rates/*.toml into JSON: the same data, read by the JSON reader the engine
+// has anyway, so no TOML parser ships in the binary or the wasm bundle.
+const PRODUCTS: &str = include_str!(concat!(env!("OUT_DIR"), "/products.json"));
+const SERVICES: &str = include_str!(concat!(env!("OUT_DIR"), "/services.json"));
+const PRICES: &str = include_str!(concat!(env!("OUT_DIR"), "/prices.json"));
+const GROUPS: &str = include_str!(concat!(env!("OUT_DIR"), "/groups.json"));
 
 /// A name in each language the seeds are written in.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -145,7 +147,7 @@ pub struct Catalog {
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> T {
     // The files are compiled in and checked by the tests: a failure here is a build defect.
-    toml::from_str(text).unwrap_or_else(|e| panic!("rates/{file} is malformed: {e}"))
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("rates/{file} is malformed: {e}"))
 }
 
 impl Catalog {
