@@ -10,21 +10,20 @@
 //!
 //! Run: `bash scripts/bench.sh` (or `cargo bench --bench simulate`).
 //!
-//! Last measured (2026-11-23, engine of commit 001f7e3, seed 2027, on a 2-core VM shared
-//! with other builds: load average 5-6, so every figure is high and noisy). "cold" is the
-//! single validate+simulate the benchmark prints before timing; the others are
-//! criterion's medians.
+//! Last measured (2026-11-23, seed 2027, criterion medians pinned to one core of a 2-core
+//! VM shared with other builds, load average 2-5; "cold" is the single run printed before
+//! timing). Engine of commit 6f08eeb, and the same with the speed patch handed to the lead
+//! (two-phase event pass, dry sweep, lazy JSON paths in validate; output byte-identical):
 //!
-//! | users  | use intervals | charges   | denials | parse  | validate+simulate      | run    |
-//! |--------|---------------|-----------|---------|--------|------------------------|--------|
-//! | 100    | 32,625        | 23,907    | 5,456   | 5.0 ms | 6.0 ms cold, 15.8 ms   | 9.8 ms |
-//! | 1,000  | 329,770       | 247,661   | 51,423  | 43 ms  | 73 ms cold, 236 ms     | 171 ms |
-//! | 10,000 | 3,300,533     | 2,412,086 | 588,573 | 421 ms | 2.0 s cold, 3.5-7.6 s  | 3.4 s  |
+//! | users  | use intervals | charges   | denials | parse  | validate+simulate | run      | patched v+s / run |
+//! |--------|---------------|-----------|---------|--------|-------------------|----------|-------------------|
+//! | 100    | 32,625        | 23,907    | 5,456   | 5.0 ms | 4.8 ms            | 3.2 ms   | 4.1 ms / 3.1 ms   |
+//! | 1,000  | 329,770       | 247,661   | 51,423  | 43 ms  | 65 ms             | 47 ms    | 39 ms / 31 ms     |
+//! | 10,000 | 3,300,533     | 2,412,086 | 588,573 | 421 ms | 1.39 s            | 1.18 s   | 462 ms / 435 ms   |
 //!
-//! The 10,000-user year misses the 100 ms target by more than an order of magnitude.
-//! In CPU time (best of 3, one core) it is validate 268 ms + run 1,730 ms; the event
-//! pass loses most of its time to cache misses on each meter's intervals and on
-//! `users[u].meters[k]` (perf annotate: 39 % and 17 % of `run` on those two loads).
+//! The 10,000-user year misses the 100 ms target: by 14x now, by 4.6x with the patch. In
+//! the current event pass most time goes to cache misses on each meter's next interval and
+//! on `users[u].meters[k]` (perf annotate: 39 % and 17 % of `run`), one per heap event.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
