@@ -7,7 +7,9 @@ pub type Span = (Instant, Instant);
 /// Sorts and merges overlapping or touching spans; drops empty ones (M1).
 pub fn union(mut spans: Vec<Span>) -> Vec<Span> {
     spans.retain(|&(a, b)| a < b);
-    spans.sort_unstable();
+    if !spans.is_sorted() {
+        spans.sort_unstable();
+    }
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for (a, b) in spans {
         match out.last_mut() {

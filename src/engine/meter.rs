@@ -51,6 +51,17 @@ impl Meter {
         self.next += 1;
     }
 
+    /// Continues from interval `next` with the window of the last charge that went through.
+    pub fn resume(&mut self, next: usize, window_end: Option<Instant>) {
+        self.next = next;
+        self.window_end = window_end;
+    }
+
+    /// Where the meter stands: the next interval to look at and the open window's end.
+    pub fn state(&self) -> (usize, Option<Instant>) {
+        (self.next, self.window_end)
+    }
+
     pub fn intervals(&self) -> &[Span] {
         &self.intervals
     }

@@ -42,6 +42,14 @@ fn time_of_day(path: &str, s: &str) -> Res<Time> {
     })
 }
 
+/// `datetime` for the hot loops: the path is written only when the value is refused.
+fn datetime_at(path: impl FnOnce() -> String, s: &str) -> Res<DateTime> {
+    match time::parse_datetime(s) {
+        Some(d) => Ok(d),
+        None => datetime(&path(), s),
+    }
+}
+
 fn datetime(path: &str, s: &str) -> Res<DateTime> {
     time::parse_datetime(s).ok_or_else(|| {
         InputError::new(
@@ -471,23 +479,23 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
     let pattern = if let Some(list) = &u.sessions {
         let mut out = Vec::with_capacity(list.len());
         for (i, s) in list.iter().enumerate() {
-            let sat = format!("{at}.sessions[{i}]");
-            let start = datetime(&format!("{sat}.start"), &s.start)?;
-            let end = datetime(&format!("{sat}.end"), &s.end)?;
+            let sat = || format!("{at}.sessions[{i}]");
+            let start = datetime_at(|| format!("{}.start", sat()), &s.start)?;
+            let end = datetime_at(|| format!("{}.end", sat()), &s.end)?;
             if end <= start {
                 return err(
-                    format!("{sat}.end"),
+                    format!("{}.end", sat()),
                     format!("{:?} is not after the start {:?}", s.end, s.start),
                 );
             }
             let mut inactive = Vec::new();
             for (j, [a, b]) in s.inactive.iter().flatten().enumerate() {
-                let iat = format!("{sat}.inactive[{j}]");
-                let a = datetime(&format!("{iat}[0]"), a)?;
-                let b = datetime(&format!("{iat}[1]"), b)?;
+                let iat = || format!("{}.inactive[{j}]", sat());
+                let a = datetime_at(|| format!("{}[0]", iat()), a)?;
+                let b = datetime_at(|| format!("{}[1]", iat()), b)?;
                 if b <= a {
                     return err(
-                        format!("{iat}[1]"),
+                        format!("{}[1]", iat()),
                         "an inactive stretch must end after it starts",
                     );
                 }
@@ -525,7 +533,10 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
     } else if let Some(d) = &u.dates {
         let mut dates = Vec::with_capacity(d.dates.len());
         for (i, x) in d.dates.iter().enumerate() {
-            dates.push(date(&format!("{at}.dates.dates[{i}]"), x)?);
+            dates.push(match time::parse_date(x) {
+                Some(d) => d,
+                None => date(&format!("{at}.dates.dates[{i}]"), x)?,
+            });
         }
         PatternM::Dates {
             dates,
@@ -553,7 +564,10 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
     };
     let mut except = Vec::new();
     for (i, d) in u.except.iter().flatten().enumerate() {
-        except.push(date(&format!("{at}.except[{i}]"), d)?);
+        except.push(match time::parse_date(d) {
+            Some(x) => x,
+            None => date(&format!("{at}.except[{i}]"), d)?,
+        });
     }
     except.sort_unstable();
     let mut plugins = Vec::new();
