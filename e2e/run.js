@@ -197,13 +197,13 @@ test('switch currency and language: Intl formats money and every label changes',
   await page.selectOption('#currency', 'JPY');
   await shot(page, 'desktop-japanese');
   // No untranslated key marker anywhere.
-  for (const n of [0, 1, 2, 3]) {
+  for (const n of [0, 1, 2, 3, 4]) {
     await tab(page, n);
     const body = await page.textContent('body');
     assert(!body.includes('??'), `tab ${n} has an untranslated string`);
   }
   await page.selectOption('#lang', 'fr');
-  for (const n of [0, 1, 2, 3]) {
+  for (const n of [0, 1, 2, 3, 4]) {
     await tab(page, n);
     assert(!(await page.textContent('body')).includes('??'), `fr tab ${n} untranslated`);
   }
@@ -396,6 +396,68 @@ test('subscriptions held: an offering priced by the user removes the tokens it c
   await done();
 });
 
+test('advisor: the plan and its totals, apply, undo, break-even chart', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  // The starter team has no offering: the tab says how to add them.
+  await tab(page, 4);
+  assert(/Period & prices/.test(await page.textContent('#advisor-no-offerings')), 'explains where offerings go');
+  await page.selectOption('#preset', 'architecture-studio');
+  await page.waitForSelector('#banner.info');
+  await tab(page, 4);
+  await page.waitForSelector('#advisor-totals');
+  const total = (id) => page.$eval(`#advisor-${id} .stat-value`, (e) => e.dataset.value);
+  const plan = await total('plan');
+  const money = /^\d+\.\d\d$/;
+  for (const id of ['plan', 'all-flex', 'all-subscription', 'current']) {
+    const v = await total(id);
+    assert(money.test(v), `${id} total ${v}`);
+    assert(Number(v) >= Number(plan), `${id} (${v}) never below the plan (${plan})`);
+    assert(/€/.test(await page.textContent(`#advisor-${id} .stat-value`)), `${id} in euros`);
+  }
+  const saving = await page.$eval('#advisor-current .saving', (e) => e.dataset.value);
+  assert(Number(saving) > 0, `the preset's own subscriptions cost more than the plan (${saving})`);
+  const rows = await page.$$eval('#advisor-plan-table tbody tr', (r) => r.map((x) => x.dataset.user));
+  assert(rows.includes('claire'), `plan rows ${rows}`);
+  { const p = await page.textContent('#advisor-plan-table'); assert(/annual|monthly/.test(p), `the plan names its terms: ${p}`); }
+  assert(/proven optimal|no plan costs less/.test(await page.textContent('#advisor-optimal')), 'optimal or gap line');
+  // Break-even chart: both lines, the crossing, and another user × product on request.
+  await page.waitForSelector('#break-even #flex-line');
+  const picks = await page.$$eval('#break-even-pick option', (o) => o.map((x) => x.value));
+  assert(picks.length >= 2, 'several user × product pairs');
+  let crossed = false;
+  for (const v of picks) {
+    await page.selectOption('#break-even-pick', v);
+    if (await page.$('#break-even #crossing')) { crossed = true; break; }
+  }
+  assert(crossed, 'a crossing is marked for some pair');
+  assert(await page.$('#break-even #sub-line'), 'subscription line');
+  assert(/cost the same at \d+\.\d\d days/.test(await page.textContent('#break-even-text')), await page.textContent('#break-even-text'));
+  await shot(page, 'desktop-advisor');
+  // Apply: the scenario's subscriptions become the plan's; the results follow.
+  const costBefore = await cost(page);
+  const tokensBefore = await tokens(page);
+  await page.click('#apply-plan');
+  await page.waitForFunction(() => document.querySelector('#apply-plan').disabled);
+  eq(await total('current'), plan, 'the current subscriptions now cost what the plan costs');
+  const held = JSON.parse(await page.evaluate(() => new Promise((r) => setTimeout(() => r(localStorage.getItem('flexcalc.scenario')), 1500))));
+  const planSubs = await page.$$eval('#advisor-plan-table .plan-subs li', (l) => l.length);
+  eq(held.users.reduce((n, u) => n + (u.subscriptions || []).length, 0), planSubs, 'the saved scenario holds the plan');
+  assert(await tokens(page) !== tokensBefore, `the results changed (${tokensBefore} tokens before)`);
+  assert(!(await page.$eval('#undo', (b) => b.disabled)), 'undo available');
+  await page.click('#undo');
+  await page.waitForFunction(() => !document.querySelector('#apply-plan').disabled);
+  eq(await cost(page), costBefore, 'undo restores the results');
+  eq(await tokens(page), tokensBefore, 'undo restores the tokens');
+  eq(Number(await page.$eval('#advisor-current .saving', (e) => e.dataset.value)), Number(saving), 'undo restores the saving');
+  // Every label of the tab is translated.
+  await page.selectOption('#lang', 'ja');
+  await page.waitForSelector('#advisor-totals');
+  assert(!(await page.textContent('body')).includes('??'), 'ja advisor untranslated');
+  await done();
+});
+
 test('tier cliff explained when buying more costs less', async () => {
   const { page, done } = await open();
   await page.goto(base);
@@ -433,7 +495,7 @@ test('accessibility: labels, inputmode, keyboard tabs, focus, 390 px', async () 
   const { page, done } = await open(PHONE);
   await page.goto(base);
   await ready(page);
-  for (const n of [0, 1, 2, 3]) {
+  for (const n of [0, 1, 2, 3, 4]) {
     await tab(page, n);
     const unlabelled = await page.$$eval('input, select, textarea', (els) => els.filter((e) => {
       if (e.type === 'hidden' || e.classList.contains('visually-hidden') && e.type === 'file' && document.querySelector(`label[for="${e.id}"]`)) return false;
@@ -471,8 +533,8 @@ test('accessibility: labels, inputmode, keyboard tabs, focus, 390 px', async () 
     eq(low.length, 0, `tab ${n}: low-contrast text: ${low.slice(0, 5).join('; ')}`);
   }
   // Keyboard: arrows move between tabs; focus is visible.
-  await tab(page, 3);
-  await page.focus('#tab-3');
+  await tab(page, 4);
+  await page.focus('#tab-4');
   await page.keyboard.press('ArrowRight');
   eq(await page.evaluate(() => document.activeElement.id), 'tab-0', 'ArrowRight wraps to the first tab');
   eq(await page.getAttribute('#tab-0', 'aria-selected'), 'true', 'selected');
@@ -487,8 +549,8 @@ test('screenshots of each main screen, desktop and 390 px, and print', async () 
     const { page, done } = await open(vp);
     await page.goto(base);
     await ready(page);
-    const names = ['team', 'packs', 'settings', 'assumptions'];
-    for (let n = 0; n < 4; n++) {
+    const names = ['team', 'packs', 'settings', 'assumptions', 'advisor'];
+    for (let n = 0; n < names.length; n++) {
       await tab(page, n);
       await shot(page, `${label}-${names[n]}`);
     }

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::engine::insights::charges_csv;
 use crate::engine::scenario::Scenario;
+use crate::ui::advisor::AdvisorTab;
 use crate::ui::assumptions::assumptions_tab;
 use crate::ui::i18n::{t, Lang, LANGS};
 use crate::ui::js;
@@ -255,6 +256,7 @@ pub fn app() -> Html {
         (Tab::Packs, "tab.packs"),
         (Tab::Settings, "tab.settings"),
         (Tab::Assumptions, "tab.assumptions"),
+        (Tab::Advisor, "tab.advisor"),
     ];
     let tab_keys = {
         let state = state.clone();
@@ -387,6 +389,7 @@ pub fn app() -> Html {
                             Tab::Packs => html! { <PacksTab /> },
                             Tab::Settings => html! { <SettingsTab /> },
                             Tab::Assumptions => assumptions_tab(l),
+                            Tab::Advisor => html! { <AdvisorTab /> },
                         } }
                     </div>
                 </div>

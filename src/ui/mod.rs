@@ -9,6 +9,8 @@ pub mod storage;
 pub mod templates;
 
 #[cfg(target_arch = "wasm32")]
+pub mod advisor;
+#[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod assumptions;

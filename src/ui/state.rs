@@ -11,7 +11,7 @@ use crate::engine::insights::{suggested_order, Insights};
 use crate::engine::model::Model;
 use crate::engine::price::Order;
 use crate::engine::report::Report;
-use crate::engine::scenario::Scenario;
+use crate::engine::scenario::{Scenario, Subscription};
 use crate::engine::simulate::run;
 use crate::engine::validate::validate;
 use crate::ui::i18n::Lang;
@@ -72,6 +72,7 @@ pub enum Tab {
     Packs,
     Settings,
     Assumptions,
+    Advisor,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -110,6 +111,9 @@ pub enum Action {
     Select(usize),
     SetTab(Tab),
     Banner(Option<Banner>),
+    /// The advisor's plan: every user's subscriptions become the plan's (user id,
+    /// subscription), in one change that Undo takes back.
+    ApplyPlan(Vec<(String, Subscription)>),
     /// Back to the scenario before the last change, and forward again.
     Undo,
     Redo,
@@ -221,6 +225,14 @@ impl Reducible for State {
                 }
                 Rc::new(self.changed(s))
             }
+            Action::ApplyPlan(plan) => {
+                let mut s = (*self.scenario).clone();
+                apply_plan(&mut s, &plan);
+                if s == *self.scenario {
+                    return self;
+                }
+                Rc::new(self.changed(s))
+            }
             Action::Undo | Action::Redo => {
                 let undo = matches!(action, Action::Undo);
                 let (mut from, mut to) = if undo {
@@ -267,6 +279,18 @@ impl Reducible for State {
                 Rc::new(next)
             }
         }
+    }
+}
+
+/// Replaces each user's subscriptions with the plan's for that user (none if the plan
+/// gives the user none).
+pub fn apply_plan(s: &mut Scenario, plan: &[(String, Subscription)]) {
+    for u in &mut s.users {
+        u.subscriptions = plan
+            .iter()
+            .filter(|(id, _)| *id == u.id)
+            .map(|(_, sub)| sub.clone())
+            .collect();
     }
 }
 
@@ -367,6 +391,51 @@ mod tests {
         })));
         assert!(s5.future.is_empty());
         assert_eq!(s5.past.len(), 1);
+    }
+
+    #[test]
+    fn applying_the_advisors_plan_is_one_undoable_change() {
+        use crate::engine::advise::advise;
+        use crate::ui::presets::find;
+        let preset = Scenario::from_json(find("architecture-studio").unwrap().json).unwrap();
+        let s0 = Rc::new(State::new(preset, Lang::En, None));
+        let before = advise(&s0.scenario).unwrap();
+        assert!(
+            before.saving.current > rust_decimal::Decimal::ZERO,
+            "the preset's own subscriptions are not the best plan"
+        );
+        let plan: Vec<(String, Subscription)> = before
+            .plan
+            .subscriptions
+            .iter()
+            .map(|x| {
+                let sub = Subscription {
+                    offering: x.offering.clone(),
+                    from: x.from.clone(),
+                    to: x.to.clone(),
+                };
+                (x.user.clone(), sub)
+            })
+            .collect();
+        let s1 = s0.clone().reduce(Action::ApplyPlan(plan.clone()));
+        assert_eq!(s1.past.len(), 1);
+        assert!(s1.outcome.is_ok());
+        // The scenario now holds exactly the plan: its current cost is the plan's.
+        let after = advise(&s1.scenario).unwrap();
+        assert_eq!(after.current.cost.total, before.plan.cost.total);
+        assert_eq!(after.saving.current, rust_decimal::Decimal::ZERO);
+        let held: usize = s1
+            .scenario
+            .users
+            .iter()
+            .map(|u| u.subscriptions.len())
+            .sum();
+        assert_eq!(held, plan.len());
+        // Applying it again changes nothing; Undo restores the scenario as it was.
+        let s2 = s1.clone().reduce(Action::ApplyPlan(plan));
+        assert!(Rc::ptr_eq(&s1, &s2));
+        let s3 = s2.reduce(Action::Undo);
+        assert_eq!(s3.scenario, s0.scenario);
     }
 
     #[test]

@@ -1,0 +1,285 @@
+//! The advisor tab (SPEC §5): the engine's recommended plan, its total beside all-Flex,
+//! all-subscription and the scenario's own subscriptions, "apply this plan", and the
+//! break-even chart of one user × product. Every figure, both chart lines included, is
+//! the engine's (`advise`, `break_even_line`); the view only places them.
+
+use std::rc::Rc;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use yew::prelude::*;
+
+use crate::engine::advise::{advise, break_even_line, Advice, BreakEven, PlanOut};
+use crate::engine::scenario::{Scenario, Subscription};
+use crate::ui::format::Fmt;
+use crate::ui::i18n::{t, Lang};
+use crate::ui::js;
+use crate::ui::state::{Action, Ctx, Tab};
+use crate::ui::team::item_name;
+
+/// The chart's days axis: 0 ..= 31 days of use a month.
+const MAX_DAYS: u32 = 31;
+
+#[function_component(AdvisorTab)]
+pub fn advisor_tab() -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let advice = use_memo(ctx.scenario.clone(), |s| advise(s));
+    let chosen = use_state(|| 0usize);
+    let s = &ctx.scenario;
+    if s.offerings.is_empty() {
+        let go = {
+            let ctx = ctx.clone();
+            Callback::from(move |_| ctx.dispatch(Action::SetTab(Tab::Settings)))
+        };
+        return html! {
+            <section class="advisor" aria-labelledby="advisor-h">
+                <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
+                <p class="hint" id="advisor-no-offerings">{ t(l, "advisor.no_offerings") }</p>
+                <button type="button" id="advisor-to-offerings" onclick={go}>{ t(l, "advisor.to_offerings") }</button>
+            </section>
+        };
+    }
+    let a: &Advice = match advice.as_ref() {
+        Ok(a) => a,
+        Err(e) => {
+            return html! {
+                <section class="advisor" aria-labelledby="advisor-h">
+                    <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
+                    <p class="error-box" role="alert" id="advisor-error">{ e.to_string() }</p>
+                </section>
+            };
+        }
+    };
+    let minor = ctx.shown().map(|o| o.insights.minor_units).unwrap_or(2);
+    let f = Fmt::new(l, &a.currency, minor);
+    let apply = {
+        let ctx = ctx.clone();
+        let plan: Vec<(String, Subscription)> = a
+            .plan
+            .subscriptions
+            .iter()
+            .map(|x| {
+                let sub = Subscription {
+                    offering: x.offering.clone(),
+                    from: x.from.clone(),
+                    to: x.to.clone(),
+                };
+                (x.user.clone(), sub)
+            })
+            .collect();
+        Callback::from(move |_| ctx.dispatch(Action::ApplyPlan(plan.clone())))
+    };
+    let applied = a.saving.current.is_zero();
+    let pick = chosen.min(a.break_even.len().saturating_sub(1));
+    let on_pick = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            chosen.set(v.parse().unwrap_or(0));
+        })
+    };
+    html! {
+        <section class="advisor" aria-labelledby="advisor-h">
+            <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
+            <p class="hint">{ t(l, "advisor.hint") }</p>
+            <div class="advisor-totals" id="advisor-totals">
+                { total_card(l, &f, "plan", "advisor.plan", &a.plan, None) }
+                { total_card(l, &f, "all-flex", "advisor.all_flex", &a.all_flex, Some(&a.saving.all_flex)) }
+                { total_card(l, &f, "all-subscription", "advisor.all_subscription", &a.all_subscription, Some(&a.saving.all_subscription)) }
+                { total_card(l, &f, "current", "advisor.current", &a.current, Some(&a.saving.current)) }
+            </div>
+            <p class="hint" id="advisor-optimal">{
+                if a.optimal {
+                    t(l, "advisor.optimal").to_string()
+                } else {
+                    t(l, "advisor.gap").replace("{bound}", &f.money(&a.lower_bound)).replace("{gap}", &f.money(&a.gap))
+                }
+            }</p>
+            <div class="row">
+                <button type="button" id="apply-plan" class="primary" disabled={applied} onclick={apply}>{ t(l, "advisor.apply") }</button>
+                <span class="hint" id="apply-state">{ t(l, if applied { "advisor.applied" } else { "advisor.apply.hint" }) }</span>
+            </div>
+            <h3>{ t(l, "advisor.plan.title") }</h3>
+            { plan_table(l, &f, s, &a.plan) }
+            if !a.break_even.is_empty() {
+                <h3>{ t(l, "advisor.chart.title") }</h3>
+                <div class="field">
+                    <label for="break-even-pick">{ t(l, "advisor.chart.pick") }</label>
+                    <select id="break-even-pick" onchange={on_pick}>
+                        { for a.break_even.iter().enumerate().map(|(k, b)| html! {
+                            <option value={k.to_string()} selected={k == pick}>{ format!("{} — {}", user_name(s, &b.user), item_name(l, s, &b.product)) }</option>
+                        }) }
+                    </select>
+                </div>
+                { break_even_chart(l, &f, s, &a.break_even[pick]) }
+            }
+        </section>
+    }
+}
+
+fn user_name(s: &Scenario, id: &str) -> String {
+    s.users
+        .iter()
+        .find(|u| u.id == id)
+        .and_then(|u| u.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn offering_name(s: &Scenario, id: &str) -> String {
+    s.offerings
+        .iter()
+        .find(|o| o.id == id)
+        .and_then(|o| o.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn date(f: &Fmt, ymd: &str) -> String {
+    js::fmt_date(f.lang.locale(), ymd, "medium")
+}
+
+fn total_card(
+    l: Lang,
+    f: &Fmt,
+    id: &str,
+    key: &str,
+    p: &PlanOut,
+    saving: Option<&Decimal>,
+) -> Html {
+    html! {
+        <div class={classes!("stat", (id == "plan").then_some("good"))} id={format!("advisor-{id}")}>
+            <span class="stat-label">{ t(l, key) }</span>
+            <strong class="stat-value" data-value={p.cost.total.to_string()}>{ f.money(&p.cost.total) }</strong>
+            <span class="stat-note">{ format!("{} {} · {} {}", f.money(&p.cost.subscriptions), t(l, "advisor.subs_money"), f.int(p.cost.tokens), t(l, "unit.tokens")) }</span>
+            if let Some(d) = saving {
+                <span class="stat-note saving" data-value={d.to_string()}>{
+                    if d.is_zero() { t(l, "advisor.same").to_string() }
+                    else { t(l, "advisor.saving").replace("{amount}", &f.money(d)) }
+                }</span>
+            }
+        </div>
+    }
+}
+
+fn plan_table(l: Lang, f: &Fmt, s: &Scenario, p: &PlanOut) -> Html {
+    html! {
+        <div class="table-wrap">
+        <table class="advisor-plan" id="advisor-plan-table">
+            <thead><tr>
+                <th scope="col">{ t(l, "advisor.col.user") }</th>
+                <th scope="col">{ t(l, "advisor.col.subscriptions") }</th>
+                <th scope="col">{ t(l, "advisor.col.flex") }</th>
+                <th scope="col" class="num">{ t(l, "unit.tokens") }</th>
+                <th scope="col" class="num">{ t(l, "advisor.col.subs_cost") }</th>
+            </tr></thead>
+            <tbody>
+            { for p.users.iter().map(|u| html! {
+                <tr data-user={u.user.clone()}>
+                    <th scope="row">{ user_name(s, &u.user) }</th>
+                    <td class="plan-subs">{
+                        if u.subscriptions.is_empty() { html! { { "—" } } } else { html! {
+                            <ul>{ for u.subscriptions.iter().map(|x| html! {
+                                <li>{ format!("{} ({}, {} – {})", offering_name(s, &x.offering),
+                                    t(l, if x.term == "annual" { "advisor.term.annual" } else { "advisor.term.monthly" }),
+                                    date(f, &x.from), date(f, &x.to)) }</li>
+                            }) }</ul>
+                        } }
+                    }</td>
+                    <td class="plan-flex">{
+                        if u.flex_products.is_empty() { "—".to_string() }
+                        else { u.flex_products.iter().map(|x| item_name(l, s, x)).collect::<Vec<_>>().join(", ") }
+                    }</td>
+                    <td class="num" data-value={u.tokens.to_string()}>{ f.int(u.tokens) }</td>
+                    <td class="num">{ f.money(&u.subscription_cost) }</td>
+                </tr>
+            }) }
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
+    const W: f64 = 560.0;
+    const H: f64 = 240.0;
+    const PAD_L: f64 = 64.0;
+    const PAD_B: f64 = 28.0;
+    const PAD_T: f64 = 10.0;
+    let line = Rc::new(break_even_line(b, f.minor_units, MAX_DAYS));
+    // Pixel placement only: the amounts themselves are the engine's.
+    let px = |d: &Decimal| d.to_f64().unwrap_or(0.0);
+    let top_money = line
+        .iter()
+        .map(|p| p.flex.max(p.subscription.unwrap_or(Decimal::ZERO)))
+        .max()
+        .unwrap_or(Decimal::ZERO);
+    let top = px(&top_money).max(1.0);
+    let x = |d: f64| PAD_L + d / MAX_DAYS as f64 * (W - PAD_L - 8.0);
+    let y = |v: f64| PAD_T + (1.0 - v / top) * (H - PAD_T - PAD_B);
+    let fx = |v: f64| format!("{v:.1}");
+    let flex_pts: String = line
+        .iter()
+        .map(|p| format!("{},{} ", fx(x(p.days_per_month as f64)), fx(y(px(&p.flex)))))
+        .collect();
+    let sub_pts: Option<String> = line.first().and_then(|p| p.subscription).map(|v| {
+        format!(
+            "{},{} {},{}",
+            fx(x(0.0)),
+            fx(y(px(&v))),
+            fx(x(MAX_DAYS as f64)),
+            fx(y(px(&v)))
+        )
+    });
+    let sub_value = line.first().and_then(|p| p.subscription);
+    let two = |v: f64| format!("{v:.2}");
+    let verdict = match b.verdict {
+        "subscription" => "advisor.verdict.subscription",
+        "even" => "advisor.verdict.even",
+        _ => "advisor.verdict.flex",
+    };
+    let crossing = b.days_per_month.filter(|d| *d <= MAX_DAYS as f64);
+    let desc = match (b.days_per_month, &b.offering) {
+        (Some(d), Some(o)) => t(l, "advisor.chart.desc")
+            .replace("{days}", &two(d))
+            .replace("{offering}", &offering_name(s, o)),
+        _ => t(l, "advisor.chart.none").to_string(),
+    };
+    html! {
+        <figure class="chart break-even" id="break-even">
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="break-even-desc" preserveAspectRatio="none">
+                <desc id="break-even-desc">{ desc.clone() }</desc>
+                { for [Decimal::ZERO, top_money].iter().map(|v| html! {
+                    <g class="gridline"><line x1={fx(PAD_L)} x2={fx(W)} y1={fx(y(px(v)))} y2={fx(y(px(v)))} />
+                    <text x={fx(PAD_L - 6.0)} y={fx(y(px(v)) + 4.0)} text-anchor="end">{ f.money(v) }</text></g>
+                }) }
+                { for [0u32, 5, 10, 15, 20, 25, 30].iter().map(|d| html! {
+                    <text class="axis" x={fx(x(*d as f64))} y={fx(H - 8.0)} text-anchor="middle">{ d.to_string() }</text>
+                }) }
+                <polyline class="line flex-line" id="flex-line" points={flex_pts} />
+                if let Some(pts) = sub_pts {
+                    <polyline class="line sub-line" id="sub-line" points={pts} />
+                }
+                if let (Some(d), Some(v)) = (crossing, sub_value) {
+                    <g class="crossing" id="crossing">
+                        <line x1={fx(x(d))} x2={fx(x(d))} y1={fx(PAD_T)} y2={fx(H - PAD_B)} />
+                        <circle cx={fx(x(d))} cy={fx(y(px(&v)))} r="5" />
+                    </g>
+                }
+                <g class="used">
+                    <line x1={fx(x(b.used_days_per_month.min(MAX_DAYS as f64)))} x2={fx(x(b.used_days_per_month.min(MAX_DAYS as f64)))} y1={fx(PAD_T)} y2={fx(H - PAD_B)} />
+                </g>
+            </svg>
+            <figcaption>
+                <ul class="legend">
+                    <li class="lg-flex">{ t(l, "advisor.chart.flex") }</li>
+                    if sub_value.is_some() { <li class="lg-sub">{ t(l, "advisor.chart.sub") }</li> }
+                    <li class="lg-used">{ t(l, "advisor.chart.used").replace("{days}", &two(b.used_days_per_month)) }</li>
+                </ul>
+                <p id="break-even-text">{ desc }{ " " }<strong id="break-even-verdict">{ t(l, verdict) }</strong></p>
+                <p class="hint">{ t(l, "advisor.chart.axis") }</p>
+            </figcaption>
+        </figure>
+    }
+}
