@@ -14,7 +14,7 @@ use crate::engine::scenario::{Scenario, Subscription};
 use crate::ui::format::Fmt;
 use crate::ui::i18n::{t, Lang};
 use crate::ui::js;
-use crate::ui::state::{Action, Ctx, Tab};
+use crate::ui::state::{apply_plan, Action, Ctx, Tab};
 use crate::ui::team::item_name;
 
 /// The chart's days axis: 0 ..= 31 days of use a month.
@@ -53,24 +53,29 @@ pub fn advisor_tab() -> Html {
     };
     let minor = ctx.shown().map(|o| o.insights.minor_units).unwrap_or(2);
     let f = Fmt::new(l, &a.currency, minor);
+    let plan: Vec<(String, Subscription)> = a
+        .plan
+        .subscriptions
+        .iter()
+        .map(|x| {
+            let sub = Subscription {
+                offering: x.offering.clone(),
+                from: x.from.clone(),
+                to: x.to.clone(),
+            };
+            (x.user.clone(), sub)
+        })
+        .collect();
+    // Already applied when applying would change nothing (a tie of equal cost is not).
+    let applied = {
+        let mut after = (**s).clone();
+        apply_plan(&mut after, &plan);
+        after == **s
+    };
     let apply = {
         let ctx = ctx.clone();
-        let plan: Vec<(String, Subscription)> = a
-            .plan
-            .subscriptions
-            .iter()
-            .map(|x| {
-                let sub = Subscription {
-                    offering: x.offering.clone(),
-                    from: x.from.clone(),
-                    to: x.to.clone(),
-                };
-                (x.user.clone(), sub)
-            })
-            .collect();
         Callback::from(move |_| ctx.dispatch(Action::ApplyPlan(plan.clone())))
     };
-    let applied = a.saving.current.is_zero();
     let pick = chosen.min(a.break_even.len().saturating_sub(1));
     let on_pick = {
         let chosen = chosen.clone();
