@@ -56,6 +56,24 @@ pub struct PlanOut {
     pub cost: Cost,
 }
 
+impl PlanOut {
+    /// The plan as the scenario's own subscriptions, user by user: what "apply this plan"
+    /// writes into the scenario.
+    pub fn scenario_subscriptions(&self) -> Vec<(String, crate::engine::scenario::Subscription)> {
+        self.subscriptions
+            .iter()
+            .map(|x| {
+                let sub = crate::engine::scenario::Subscription {
+                    offering: x.offering.clone(),
+                    from: x.from.clone(),
+                    to: x.to.clone(),
+                };
+                (x.user.clone(), sub)
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SubscriptionOut {
     pub user: String,

@@ -53,19 +53,7 @@ pub fn advisor_tab() -> Html {
     };
     let minor = ctx.shown().map(|o| o.insights.minor_units).unwrap_or(2);
     let f = Fmt::new(l, &a.currency, minor);
-    let plan: Vec<(String, Subscription)> = a
-        .plan
-        .subscriptions
-        .iter()
-        .map(|x| {
-            let sub = Subscription {
-                offering: x.offering.clone(),
-                from: x.from.clone(),
-                to: x.to.clone(),
-            };
-            (x.user.clone(), sub)
-        })
-        .collect();
+    let plan: Vec<(String, Subscription)> = a.plan.scenario_subscriptions();
     // Already applied when applying would change nothing (a tie of equal cost is not).
     let applied = {
         let mut after = (**s).clone();

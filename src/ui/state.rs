@@ -404,19 +404,7 @@ mod tests {
             before.saving.current > rust_decimal::Decimal::ZERO,
             "the preset's own subscriptions are not the best plan"
         );
-        let plan: Vec<(String, Subscription)> = before
-            .plan
-            .subscriptions
-            .iter()
-            .map(|x| {
-                let sub = Subscription {
-                    offering: x.offering.clone(),
-                    from: x.from.clone(),
-                    to: x.to.clone(),
-                };
-                (x.user.clone(), sub)
-            })
-            .collect();
+        let plan: Vec<(String, Subscription)> = before.plan.scenario_subscriptions();
         let s1 = s0.clone().reduce(Action::ApplyPlan(plan.clone()));
         assert_eq!(s1.past.len(), 1);
         assert!(s1.outcome.is_ok());
