@@ -24,14 +24,6 @@ pub struct Names {
 }
 
 impl Names {
-    pub fn same(name: &str) -> Names {
-        Names {
-            en: name.to_string(),
-            fr: name.to_string(),
-            ja: name.to_string(),
-        }
-    }
-
     /// The name for a language code (`en`, `fr`, `ja`); English for any other.
     pub fn get(&self, lang: &str) -> &str {
         match lang {

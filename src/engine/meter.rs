@@ -66,33 +66,3 @@ impl Meter {
         &self.intervals
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn charges(iv: Vec<Span>) -> Vec<Instant> {
-        let mut m = Meter::new(iv);
-        let mut out = vec![];
-        while let Some(t) = m.due() {
-            out.push(t);
-            m.charged(t);
-        }
-        out
-    }
-
-    #[test]
-    fn windows_and_grace() {
-        let h = 3600;
-        // Monday 08–17, Tuesday 07–17 (the seed example): 08:00 both days.
-        assert_eq!(
-            charges(vec![(8 * h, 17 * h), (31 * h, 41 * h)]),
-            vec![8 * h, 32 * h]
-        );
-        // A window runs out 5 minutes before the interval ends: nothing more.
-        assert_eq!(charges(vec![(0, WINDOW + GRACE)]), vec![0]);
-        assert_eq!(charges(vec![(0, WINDOW + GRACE + 1)]), vec![0, WINDOW]);
-        assert_eq!(charges(vec![(0, GRACE)]), Vec::<Instant>::new());
-        assert_eq!(charges(vec![(0, GRACE + 1)]), vec![0]);
-    }
-}

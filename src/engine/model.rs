@@ -122,9 +122,3 @@ pub struct ResultM {
     pub at: Instant,
     pub quantity: u64,
 }
-
-impl Model {
-    pub fn product_index(&self, id: &str) -> Option<usize> {
-        self.products.iter().position(|p| p.id == id)
-    }
-}

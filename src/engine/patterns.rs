@@ -147,21 +147,6 @@ pub fn monthly_spread<K: Copy>(
     out
 }
 
-/// The `monthly` dates of the calendar range `[start, end)`.
-pub fn monthly_dates(start: Date, end: Date, n: u32, keep: impl Fn(Date) -> bool) -> Vec<Date> {
-    let mut all = Vec::new();
-    let mut d = start;
-    while d < end {
-        all.push(d);
-        let next = add_days(d, 1);
-        if next == d {
-            break;
-        }
-        d = next;
-    }
-    monthly_spread(all.into_iter().map(|d| (d, d)), n, keep)
-}
-
 /// A day table wide enough for every date a pattern of this model may touch.
 pub fn day_table(model: &Model, tz: &jiff::tz::TimeZone) -> DayTable {
     DayTable::new(
@@ -176,10 +161,21 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
+    /// The spread over the calendar dates `[start, end)`.
+    fn monthly_dates(start: Date, end: Date, n: u32) -> Vec<Date> {
+        let mut all = Vec::new();
+        let mut d = start;
+        while d < end {
+            all.push(d);
+            d = add_days(d, 1);
+        }
+        monthly_spread(all.into_iter().map(|d| (d, d)), n, |_| true)
+    }
+
     #[test]
     fn monthly_spread_picks_evenly() {
         // March 2027 has 23 working days; 4 of them: W[⌊(2i+1)·23/8⌋] = W[2], W[8], W[14], W[20].
-        let got = monthly_dates(date(2027, 3, 1), date(2027, 4, 1), 4, |_| true);
+        let got = monthly_dates(date(2027, 3, 1), date(2027, 4, 1), 4);
         let want = [
             date(2027, 3, 3),
             date(2027, 3, 11),
@@ -189,11 +185,11 @@ mod tests {
         assert_eq!(got, want);
         // More days than working days: all of them.
         assert_eq!(
-            monthly_dates(date(2027, 3, 1), date(2027, 4, 1), 31, |_| true).len(),
+            monthly_dates(date(2027, 3, 1), date(2027, 4, 1), 31).len(),
             23
         );
         // Only the working days inside the range count: 03-29 .. 03-31 (Mon–Wed), W[0] and W[2].
-        let tail = monthly_dates(date(2027, 3, 29), date(2027, 4, 1), 2, |_| true);
+        let tail = monthly_dates(date(2027, 3, 29), date(2027, 4, 1), 2);
         assert_eq!(tail, [date(2027, 3, 29), date(2027, 3, 31)]);
     }
 }

@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use serde::ser::{SerializeMap, SerializeStruct};
+use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::engine::price::Order;
@@ -169,23 +169,6 @@ impl<K: Serialize> Serialize for Pairs<'_, K> {
             m.serialize_entry(k, v)?;
         }
         m.end()
-    }
-}
-
-impl Serialize for Totals {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // by_user needs the ids, so the report writes totals itself; this is for tests.
-        let mut st = s.serialize_struct("Totals", 3)?;
-        st.serialize_field("tokens", &self.tokens)?;
-        st.serialize_field(
-            "by_product",
-            &Pairs(self.by_product.iter().map(|(k, v)| (k, v)).collect()),
-        )?;
-        st.serialize_field(
-            "by_month",
-            &Pairs(self.by_month.iter().map(|(k, v)| (k, v)).collect()),
-        )?;
-        st.end()
     }
 }
 

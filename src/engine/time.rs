@@ -89,13 +89,6 @@ pub fn add_years(date: Date, years: i64) -> Date {
     date.checked_add(years.years()).unwrap_or(date)
 }
 
-/// The local date-time of an instant in `tz`.
-pub fn local(tz: &TimeZone, t: Instant) -> DateTime {
-    Timestamp::from_second(t)
-        .map(|ts| tz.to_datetime(ts))
-        .unwrap_or_default()
-}
-
 /// RFC 3339 with the zone's offset at that instant, e.g. `2027-03-01T08:00:00+00:00`.
 pub fn rfc3339(tz: &TimeZone, t: Instant) -> String {
     let Ok(ts) = Timestamp::from_second(t) else {

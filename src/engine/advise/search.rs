@@ -243,7 +243,8 @@ impl Problem<'_, '_> {
         (s.saturating_add(c), s, k)
     }
 
-    fn key_of(&mut self, choice: &[usize]) -> Key {
+    /// Subscription money, tokens and subscription count of a choice, summed over groups.
+    fn sums(&self, choice: &[usize]) -> (i128, u64, u64) {
         let (mut s, mut t, mut k) = (0i128, 0u64, 0u64);
         for (g, &j) in choice.iter().enumerate() {
             let o = self.groups[g][j];
@@ -251,6 +252,11 @@ impl Problem<'_, '_> {
             t += o.1;
             k += u64::from(o.2);
         }
+        (s, t, k)
+    }
+
+    fn key_of(&mut self, choice: &[usize]) -> Key {
+        let (s, t, k) = self.sums(choice);
         self.key(s, t, k)
     }
 
@@ -535,13 +541,7 @@ impl Problem<'_, '_> {
     /// Single-group changes while one lowers the key.
     #[allow(clippy::needless_range_loop)]
     fn improve(&mut self, choice: &mut [usize]) -> Key {
-        let (mut s, mut t, mut k) = (0i128, 0u64, 0u64);
-        for (g, &j) in choice.iter().enumerate() {
-            let o = self.groups[g][j];
-            s += o.0;
-            t += o.1;
-            k += u64::from(o.2);
-        }
+        let (mut s, mut t, mut k) = self.sums(choice);
         let mut best = self.key(s, t, k);
         for _ in 0..50 {
             let mut changed = false;
