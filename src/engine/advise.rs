@@ -8,6 +8,7 @@
 
 mod frontier;
 mod search;
+mod sensitivity;
 mod tokens;
 
 use std::collections::BTreeMap;
@@ -29,6 +30,9 @@ pub use frontier::Term;
 use frontier::{Group, GroupOffering, GroupProduct};
 pub use search::Stats;
 use search::{OrderCost, Problem, TierBound, FINE};
+pub use sensitivity::{
+    sensitivity, sensitivity_model, Change, Coverage, Flip, Sensitivity, Step, Sweep, PERCENTS,
+};
 use tokens::DayTable;
 
 /// The advisor's answer (SPEC §7 `advise`).
@@ -193,12 +197,31 @@ fn years(model: &Model) -> u32 {
     model.months.div_ceil(12)
 }
 
-pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
+/// What the advisor gathers once per scenario: the estimate-mode model (no packs), prices
+/// in money units and each user's use. A sensitivity sweep searches again from it.
+struct Prepared {
+    est: Model,
+    mon: Money,
+    annual: Vec<i128>,
+    monthly: Vec<Option<i128>>,
+    facts: Vec<UserFacts>,
+}
+
+/// The offering's price in money units, refused with its path when the search's exact
+/// sums could leave 128 bits.
+fn price_units(mon: &Money, d: Decimal, path: String) -> Result<i128, InputError> {
+    mon.units(d).filter(|&a| a <= MAX_PRICE_UNITS).ok_or_else(|| {
+        InputError::new(
+            path,
+            "too large an amount, or one with too many decimals beside the other prices, for the advisor's exact sums",
+        )
+    })
+}
+
+fn prepare(model: &Model) -> Result<Prepared, InputError> {
     let mut est = model.clone();
     est.packs = None;
-    let est = est;
     let m = model.months as usize;
-    let years = years(model);
 
     let scale = est
         .offerings
@@ -208,64 +231,69 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         .max()
         .unwrap_or(0);
     let mon = Money { scale };
-    let mut annual_units = Vec::with_capacity(est.offerings.len());
-    let mut monthly_units = Vec::with_capacity(est.offerings.len());
+    let mut annual = Vec::with_capacity(est.offerings.len());
+    let mut monthly = Vec::with_capacity(est.offerings.len());
     for (i, o) in est.offerings.iter().enumerate() {
-        let a = mon
-            .units(o.annual)
-            .filter(|&a| a <= MAX_PRICE_UNITS)
-            .ok_or_else(|| {
-                InputError::new(
-                    format!("offerings[{i}].annual"),
-                    "too large an amount, or one with too many decimals beside the other prices, for the advisor's exact sums",
-                )
-            })?;
-        annual_units.push(a);
-        let mo =
-            match o.monthly {
-                None => None,
-                Some(x) => Some(mon.units(x).filter(|&a| a <= MAX_PRICE_UNITS).ok_or_else(
-                    || {
-                        InputError::new(
-                            format!("offerings[{i}].monthly"),
-                            "too large an amount, or one with too many decimals beside the other prices, for the advisor's exact sums",
-                        )
-                    },
-                )?),
-            };
-        monthly_units.push(mo);
+        annual.push(price_units(
+            &mon,
+            o.annual,
+            format!("offerings[{i}].annual"),
+        )?);
+        monthly.push(match o.monthly {
+            None => None,
+            Some(x) => Some(price_units(&mon, x, format!("offerings[{i}].monthly"))?),
+        });
     }
 
-    let mut tables = Tables::new(&est);
-    let mut groups: Vec<Group> = Vec::new();
     let mut facts: Vec<UserFacts> = Vec::with_capacity(est.users.len());
-    let mut complete = true;
-    for (ui, user) in est.users.iter().enumerate() {
-        let bounds: Vec<i64> = (0..=m)
-            .map(|i| midnight(&user.tz, add_months(est.start_date, i as i64)))
-            .collect();
-        let mut products = Vec::new();
-        for (p, spans) in use_by_product(&est, &mut tables, user) {
-            if spans.is_empty() {
-                continue;
+    {
+        let mut tables = Tables::new(&est);
+        for user in &est.users {
+            let bounds: Vec<i64> = (0..=m)
+                .map(|i| midnight(&user.tz, add_months(est.start_date, i as i64)))
+                .collect();
+            let mut products = Vec::new();
+            for (p, spans) in use_by_product(&est, &mut tables, user) {
+                if spans.is_empty() {
+                    continue;
+                }
+                let days = DayTable::new(&spans, &bounds);
+                let coverable = est.offerings.iter().any(|o| o.covers.contains(&p));
+                products.push(ProductUse {
+                    product: p,
+                    rate: est.products[p].tokens,
+                    spans,
+                    days,
+                    coverable,
+                });
             }
-            let days = DayTable::new(&spans, &bounds);
-            let coverable = est.offerings.iter().any(|o| o.covers.contains(&p));
-            products.push(ProductUse {
-                product: p,
-                rate: est.products[p].tokens,
-                spans,
-                days,
-                coverable,
-            });
+            let results = user
+                .results
+                .iter()
+                .filter(|r| r.at >= est.start && r.at < est.end)
+                .map(|r| est.services[r.service].tokens * r.quantity)
+                .sum();
+            facts.push(UserFacts { products, results });
         }
-        let results = user
-            .results
-            .iter()
-            .filter(|r| r.at >= est.start && r.at < est.end)
-            .map(|r| est.services[r.service].tokens * r.quantity)
-            .sum();
-        let coverable: Vec<(usize, u64, &DayTable)> = products
+    }
+    Ok(Prepared {
+        est,
+        mon,
+        annual,
+        monthly,
+        facts,
+    })
+}
+
+/// Every user's groups of products (see `frontier`), and false when a limit cut one.
+fn build_groups(p: &Prepared, facts: &[UserFacts]) -> (Vec<Group>, bool) {
+    let est = &p.est;
+    let years = years(est);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut complete = true;
+    for (ui, f) in facts.iter().enumerate() {
+        let coverable: Vec<(usize, u64, &DayTable)> = f
+            .products
             .iter()
             .filter(|x| x.coverable)
             .map(|x| (x.product, x.rate, &x.days))
@@ -321,8 +349,8 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
                         .fold(0u64, |c, (b, _)| c | 1 << b);
                     (covers != 0).then(|| GroupOffering {
                         offering: oi,
-                        annual: annual_units[oi],
-                        monthly: monthly_units[oi],
+                        annual: p.annual[oi],
+                        monthly: p.monthly[oi],
                         covers,
                     })
                 })
@@ -331,8 +359,26 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
             complete &= g.complete;
             groups.push(g);
         }
-        facts.push(UserFacts { products, results });
     }
+    (groups, complete)
+}
+
+/// The search's plan for these facts (B3), priced, with the all-subscription sets and what
+/// the search proved.
+struct Solved {
+    plan: Priced,
+    all_sub: Vec<Vec<usize>>,
+    solution: search::Solution,
+    /// False when a group's enumeration was cut (then no proof of optimality).
+    complete: bool,
+}
+
+fn solve(p: &Prepared, facts: &[UserFacts]) -> Solved {
+    let est = &p.est;
+    let m = est.months as usize;
+    let years = years(est);
+    let scale = p.mon.scale;
+    let (groups, complete) = build_groups(p, facts);
     // Tokens no plan changes: products no offering covers, per-result services.
     let fixed: u64 = facts
         .iter()
@@ -347,8 +393,8 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         .sum();
 
     // Plans to compare with, and to start the search from.
-    let all_sub = all_subscription_plan(&est, &facts, &annual_units);
-    let current_terms = current_as_plan(&est, &annual_units, &monthly_units);
+    let all_sub = all_subscription_plan(est, facts, &p.annual);
+    let current_terms = current_as_plan(est, &p.annual, &p.monthly);
     let to_choice = |plan: &dyn Fn(usize, usize) -> Term| -> Vec<usize> {
         groups
             .iter()
@@ -374,7 +420,7 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         to_choice(&|u, o| current_terms[u].get(&o).cloned().unwrap_or(Term::None)),
     ];
 
-    let to_units = |d: Decimal| mon.units(d);
+    let to_units = |d: Decimal| p.mon.units(d);
     let mut cost = OrderCost::new(&est.book, &to_units);
     let tiers: Vec<TierBound> = est
         .book
@@ -421,11 +467,11 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         for (o, term) in g.offerings.iter().zip(g.terms(j)) {
             match term {
                 Term::None => {}
-                Term::Annual => plan_subs[g.user].push((annual_sub(&est, o.offering), "annual")),
+                Term::Annual => plan_subs[g.user].push((annual_sub(est, o.offering), "annual")),
                 Term::Monthly(mask) => {
                     for i in 0..m {
                         if mask >> i & 1 == 1 {
-                            plan_subs[g.user].push((month_sub(&est, o.offering, i), "monthly"));
+                            plan_subs[g.user].push((month_sub(est, o.offering, i), "monthly"));
                         }
                     }
                 }
@@ -435,47 +481,60 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
     for subs in &mut plan_subs {
         subs.sort_by_key(|(s, _)| (s.offering, s.from));
     }
-    let price_of = |s: &SubscriptionM, term: &str| -> i128 {
-        if term == "annual" {
-            annual_units[s.offering] * i128::from(years)
-        } else {
-            monthly_units[s.offering].unwrap_or(0)
-        }
-    };
-    let priced = |subs: Vec<Vec<(SubscriptionM, &'static str)>>| -> Priced {
+    Solved {
+        plan: p.priced(plan_subs),
+        all_sub,
+        solution,
+        complete,
+    }
+}
+
+impl Prepared {
+    /// Plan-shaped subscriptions (annual or one month of B3) with their prices.
+    fn priced(&self, subs: Vec<Vec<(SubscriptionM, &'static str)>>) -> Priced {
+        let years = i128::from(years(&self.est));
         subs.into_iter()
             .map(|l| {
                 l.into_iter()
-                    .map(|(s, t)| {
-                        let p = price_of(&s, t);
-                        (s, t, p)
+                    .map(|(s, term)| {
+                        let price = if term == "annual" {
+                            self.annual[s.offering] * years
+                        } else {
+                            self.monthly[s.offering].unwrap_or(0)
+                        };
+                        (s, term, price)
                     })
                     .collect()
             })
             .collect()
-    };
-    let plan = plan_out(&est, &mon, &facts, priced(plan_subs));
-    let all_flex = plan_out(&est, &mon, &facts, vec![Vec::new(); est.users.len()]);
-    let all_subscription = plan_out(
-        &est,
-        &mon,
-        &facts,
-        priced(
-            all_sub
-                .iter()
-                .map(|l| l.iter().map(|&o| (annual_sub(&est, o), "annual")).collect())
-                .collect(),
-        ),
-    );
-    let current = plan_out(
-        &est,
-        &mon,
-        &facts,
-        current_priced(&est, &annual_units, &monthly_units),
-    );
+    }
 
+    /// Annual subscriptions to these offerings, per user (the all-subscription plan).
+    fn annual_plan(&self, sets: &[Vec<usize>]) -> Priced {
+        self.priced(
+            sets.iter()
+                .map(|l| {
+                    l.iter()
+                        .map(|&o| (annual_sub(&self.est, o), "annual"))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+}
+
+pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
+    let p = prepare(model)?;
+    let solved = solve(&p, &p.facts);
+    let (est, mon, facts) = (&p.est, &p.mon, &p.facts);
+    let plan = plan_out(est, mon, facts, solved.plan);
+    let all_flex = plan_out(est, mon, facts, vec![Vec::new(); est.users.len()]);
+    let all_subscription = plan_out(est, mon, facts, p.annual_plan(&solved.all_sub));
+    let current = plan_out(est, mon, facts, current_priced(est, &p.annual, &p.monthly));
+
+    let solution = solved.solution;
     let consistent = plan.cost.tokens == solution.tokens;
-    let optimal = solution.optimal && complete && consistent;
+    let optimal = solution.optimal && solved.complete && consistent;
     let lower = if optimal {
         plan.cost.total
     } else {
@@ -487,7 +546,7 @@ pub fn advise_model(model: &Model) -> Result<Advice, InputError> {
         all_subscription: all_subscription.cost.total - plan.cost.total,
         current: current.cost.total - plan.cost.total,
     };
-    let break_even = break_even(&est, &facts, &all_flex.cost.order);
+    let break_even = break_even(est, facts, &all_flex.cost.order);
     Ok(Advice {
         currency: est.currency.clone(),
         gap: plan.cost.total - lower,
@@ -713,6 +772,8 @@ fn product_tokens(model: &Model, user: usize, f: &UserFacts, subs: &[Subscriptio
             let days = if plain {
                 u64::from(x.days.days(mask))
             } else {
+                // A sweep's scaled facts carry no use: they price month-aligned plans only.
+                debug_assert!(!x.spans.is_empty(), "dated subscriptions on scaled use");
                 let cover = covered(model, &model.users[user], subs, x.product);
                 let mut meter = Meter::new(subtract(&x.spans, &cover));
                 let mut n = 0;
