@@ -1,4 +1,5 @@
-//! SPEC §7, the command line: `simulate FILE|-`, `quote`, `--help`, exit statuses 0 / 2 / 1,
+//! SPEC §7, the command line: `simulate FILE|-`, `quote`, `advise --sensitivity`, `--help`,
+//! exit statuses 0 / 2 / 1,
 //! located messages on standard error, byte-for-byte deterministic output.
 
 use std::io::Write;
@@ -226,7 +227,14 @@ fn cli_help_exits_0_and_lists_the_commands() {
     let o = run(&["--help"], None);
     assert_eq!(code(&o), 0);
     let text = String::from_utf8(o.stdout).unwrap();
-    for word in ["simulate", "quote", "--currency", "--tokens"] {
+    for word in [
+        "simulate",
+        "quote",
+        "--currency",
+        "--tokens",
+        "advise",
+        "--sensitivity",
+    ] {
         assert!(text.contains(word), "help does not mention {word}");
     }
 }
@@ -380,4 +388,65 @@ fn cli_a_valid_scenario_whose_order_needs_a_trillion_packs_does_not_abort() {
             .next()
             .unwrap_or("")
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// advise --sensitivity
+
+const STUDIO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/architecture-studio.json"
+);
+
+#[test]
+fn cli_advise_sensitivity_appends_one_member_to_the_unchanged_advice() {
+    let plain = run(&["advise", STUDIO], None);
+    assert_eq!(code(&plain), 0, "{}", stderr(&plain));
+    let with = run(&["advise", STUDIO, "--sensitivity"], None);
+    assert_eq!(code(&with), 0, "{}", stderr(&with));
+    // The advice's bytes, then `sensitivity` as the last member.
+    let plain_text = String::from_utf8(plain.stdout.clone()).unwrap();
+    let with_text = String::from_utf8(with.stdout.clone()).unwrap();
+    let head = plain_text
+        .strip_suffix("\n}\n")
+        .expect("pretty JSON ends with a closing brace");
+    assert!(
+        with_text.starts_with(&format!("{head},\n  \"sensitivity\": {{")),
+        "the advice is not kept as it is"
+    );
+    let plain_json = stdout_json(&plain);
+    assert!(plain_json.get("sensitivity").is_none(), "only on request");
+    let v = stdout_json(&with);
+    let steps = v["sensitivity"]["steps"].as_array().expect("steps");
+    let percents: Vec<i64> = steps
+        .iter()
+        .map(|s| s["percent"].as_i64().unwrap())
+        .collect();
+    assert_eq!(percents, (-5..=5).map(|k| k * 10).collect::<Vec<i64>>());
+    assert_eq!(steps[5]["total"], plain_json["plan"]["cost"]["total"]);
+    assert_eq!(
+        steps[5]["subscriptions"],
+        plain_json["plan"]["subscriptions"]
+    );
+    assert_eq!(steps[5]["same_as_baseline"], true);
+    assert!(v["sensitivity"]["flips"].is_array());
+    // Either side of the file, and standard input: the same bytes, every time.
+    let before = run(&["advise", "--sensitivity", STUDIO], None);
+    assert_eq!(before.stdout, with.stdout);
+    let bytes = std::fs::read(STUDIO).unwrap();
+    let piped = run(&["advise", "-", "--sensitivity"], Some(&bytes));
+    assert_eq!(piped.stdout, with.stdout);
+}
+
+#[test]
+fn cli_advise_unknown_flags_exit_2() {
+    for args in [
+        &["advise", STUDIO, "--sensitivty"][..],
+        &["advise", "--sensitivity"],
+        &["advise", STUDIO, STUDIO, "--sensitivity"],
+    ] {
+        let o = run(args, None);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains("advise"), "{args:?}: {}", stderr(&o));
+    }
 }

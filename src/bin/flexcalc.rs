@@ -14,7 +14,10 @@ Usage:
   flexcalc simulate FILE          simulate a scenario (FILE, or - for standard input)
   flexcalc quote --currency CUR --tokens N
                                   the cheapest order of at least N tokens
-  flexcalc advise FILE            the cheapest mix of subscriptions and Flex
+  flexcalc advise FILE [--sensitivity]
+                                  the cheapest mix of subscriptions and Flex; with
+                                  --sensitivity, also the plan at usage -50 % to +50 %
+                                  (steps of 10) and where it flips
   flexcalc --help | --version
 
 Output is JSON on standard output. Exit status: 0 success, 2 bad input (the message on
@@ -103,6 +106,31 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
     to_json(&quote)
 }
 
+/// `advise FILE [--sensitivity]`, the flag on either side of the file.
+fn advise_args(rest: &[String]) -> Result<(String, bool), Failure> {
+    let sensitivity = rest.iter().any(|a| a == "--sensitivity");
+    let files: Vec<String> = rest
+        .iter()
+        .filter(|a| *a != "--sensitivity")
+        .cloned()
+        .collect();
+    if let Some(flag) = files.iter().find(|a| a.starts_with("--")) {
+        return Err(Failure::Input(format!(
+            "advise: unknown argument {flag:?}; usage: flexcalc advise FILE [--sensitivity]"
+        )));
+    }
+    Ok((one_file("advise", &files)?, sensitivity))
+}
+
+/// The advice with its sensitivity beside it: the same members in the same order, and
+/// `sensitivity` last.
+#[derive(serde::Serialize)]
+struct AdviceWithSensitivity<'a> {
+    #[serde(flatten)]
+    advice: &'a flexcalc::engine::advise::Advice,
+    sensitivity: &'a flexcalc::engine::advise::Sensitivity,
+}
+
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(v).map_err(|e| Failure::Internal(e.to_string()))
 }
@@ -115,8 +143,18 @@ fn run(args: &[String]) -> Result<String, Failure> {
         }
         Some("quote") => quote_args(&args[1..]),
         Some("advise") => {
-            let text = one_file("advise", &args[1..])?;
-            to_json(&flexcalc::engine::advise::advise_json(&text)?)
+            use flexcalc::engine::advise::{advise, sensitivity, PERCENTS};
+            let (text, with_sensitivity) = advise_args(&args[1..])?;
+            let scenario = flexcalc::Scenario::from_json(&text)?;
+            let advice = advise(&scenario)?;
+            if with_sensitivity {
+                to_json(&AdviceWithSensitivity {
+                    advice: &advice,
+                    sensitivity: &sensitivity(&scenario, &PERCENTS)?,
+                })
+            } else {
+                to_json(&advice)
+            }
         }
         Some("--help" | "-h" | "help") => Ok(HELP.to_string()),
         Some("--version" | "-V") => Ok(format!("flexcalc {}", env!("CARGO_PKG_VERSION"))),
