@@ -1,15 +1,22 @@
 //! The advisor tab (SPEC §5): the engine's recommended plan, its total beside all-Flex,
-//! all-subscription and the scenario's own subscriptions, "apply this plan", and the
-//! break-even chart of one user × product. Every figure, both chart lines included, is
-//! the engine's (`advise`, `break_even_line`); the view only places them.
+//! all-subscription and the scenario's own subscriptions, "apply this plan", the plan at
+//! other usage levels (a slider over the engine's sensitivity sweep, with the flips in
+//! words), and the break-even chart of one user × product. Every figure, both chart lines
+//! included, is the engine's (`advise`, `Sweep`, `break_even_line`); the view only places
+//! them.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
-use crate::engine::advise::{advise, break_even_line, Advice, BreakEven, PlanOut};
+use crate::engine::advise::{
+    advise, break_even_line, Advice, BreakEven, Change, Coverage, PlanOut, Sensitivity, Step,
+    Sweep, PERCENTS,
+};
 use crate::engine::scenario::{Scenario, Subscription};
 use crate::ui::format::Fmt;
 use crate::ui::i18n::{t, Lang};
@@ -97,6 +104,7 @@ pub fn advisor_tab() -> Html {
             </div>
             <h3>{ t(l, "advisor.plan.title") }</h3>
             { plan_table(l, &f, s, &a.plan) }
+            <SensitivityPanel scenario={s.clone()} fmt={f.clone()} />
             if !a.break_even.is_empty() {
                 <h3>{ t(l, "advisor.chart.title") }</h3>
                 <div class="field">
@@ -275,4 +283,232 @@ fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
             </figcaption>
         </figure>
     }
+}
+
+/// The sweep of one scenario, or why there is none.
+type SweepResult = Rc<Result<Sensitivity, String>>;
+
+thread_local! {
+    /// The last sweep, kept across visits to the tab: computed once per scenario.
+    static LAST_SWEEP: RefCell<Option<(Rc<Scenario>, SweepResult)>> = const { RefCell::new(None) };
+}
+
+fn cached_sweep(s: &Rc<Scenario>) -> Option<SweepResult> {
+    LAST_SWEEP.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| Rc::ptr_eq(k, s) || **k == **s)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+/// A sweep under way: one engine step per turn of the event loop, so that a large team's
+/// sweep (hundreds of milliseconds) never freezes the page; a newer scenario stops it.
+struct SweepJob {
+    scenario: Rc<Scenario>,
+    id: u64,
+    latest: Rc<RefCell<u64>>,
+    sweep: Option<Sweep>,
+    steps: Vec<Step>,
+    started: f64,
+    done: UseStateHandle<Option<(Rc<Scenario>, SweepResult)>>,
+}
+
+impl SweepJob {
+    fn finish(self, result: Result<Sensitivity, String>) {
+        let result = Rc::new(result);
+        LAST_SWEEP.with(|c| *c.borrow_mut() = Some((self.scenario.clone(), result.clone())));
+        let end = js::now_ms();
+        js::set_perf("sensitivity_ms", end - self.started);
+        js::set_perf("sensitivity_end", end);
+        self.done.set(Some((self.scenario, result)));
+    }
+
+    fn turn(mut self) {
+        if *self.latest.borrow() != self.id {
+            return;
+        }
+        match &self.sweep {
+            None => match Sweep::new(&self.scenario) {
+                Ok(sw) => self.sweep = Some(sw),
+                Err(e) => return self.finish(Err(e.to_string())),
+            },
+            Some(sw) => {
+                self.steps.push(sw.step(PERCENTS[self.steps.len()]));
+                if self.steps.len() == PERCENTS.len() {
+                    let steps = std::mem::take(&mut self.steps);
+                    return self.finish(Ok(Sensitivity::new(steps)));
+                }
+            }
+        }
+        let next = Closure::once_into_js(move || self.turn());
+        js::later(0, &next);
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SensitivityProps {
+    scenario: Rc<Scenario>,
+    fmt: Fmt,
+}
+
+#[function_component(SensitivityPanel)]
+fn sensitivity_panel(props: &SensitivityProps) -> Html {
+    let f = &props.fmt;
+    let l = f.lang;
+    let s = &props.scenario;
+    let done = use_state(|| cached_sweep(s).map(|r| (s.clone(), r)));
+    let latest = use_mut_ref(|| 0u64);
+    let percent = use_state(|| 0i32);
+    {
+        let done = done.clone();
+        use_effect_with(s.clone(), move |s| {
+            *latest.borrow_mut() += 1;
+            if let Some(r) = cached_sweep(s) {
+                done.set(Some((s.clone(), r)));
+            } else {
+                let job = SweepJob {
+                    scenario: s.clone(),
+                    id: *latest.borrow(),
+                    latest: latest.clone(),
+                    sweep: None,
+                    steps: Vec::new(),
+                    started: js::now_ms(),
+                    done,
+                };
+                // After this render is painted: the plan above shows first.
+                let first = Closure::once_into_js(move || job.turn());
+                js::later(0, &first);
+            }
+        });
+    }
+    let result = done
+        .as_ref()
+        .filter(|(k, _)| Rc::ptr_eq(k, s) || **k == **s)
+        .map(|(_, r)| r.clone());
+    let (lo, hi) = (PERCENTS[0], PERCENTS[PERCENTS.len() - 1]);
+    let step_size = PERCENTS[1] - PERCENTS[0];
+    let value = pct(l, *percent);
+    let on_input = {
+        let percent = percent.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value();
+            percent.set(v.parse().unwrap_or(0));
+        })
+    };
+    let ready = matches!(result.as_deref(), Some(Ok(_)));
+    html! {
+        <section class="sensitivity" id="sensitivity" aria-labelledby="sens-h" aria-busy={(!ready).to_string()}>
+            <h3 id="sens-h">{ t(l, "sens.title") }</h3>
+            <p class="hint">{ t(l, "sens.hint") }</p>
+            <div class="field">
+                <label for="sens-usage">{ t(l, "sens.slider") }</label>
+                <input type="range" id="sens-usage" min={lo.to_string()} max={hi.to_string()}
+                    step={step_size.to_string()} value={percent.to_string()}
+                    aria-valuetext={t(l, "sens.value").replace("{pct}", &value)}
+                    disabled={!ready} oninput={on_input} />
+                <output id="sens-value" for="sens-usage">{ t(l, "sens.value").replace("{pct}", &value) }</output>
+            </div>
+            { match result.as_deref() {
+                None => html! { <p class="hint" id="sens-computing" role="status">{ t(l, "sens.computing") }</p> },
+                Some(Err(e)) => html! { <p class="error-box" role="alert" id="sens-error">{ e.clone() }</p> },
+                Some(Ok(sens)) => sensitivity_view(f, s, sens, *percent),
+            } }
+        </section>
+    }
+}
+
+/// "+20 %", "−10 %", "0 %" as the language writes a percentage.
+fn pct(l: Lang, p: i32) -> String {
+    let sign = match p.signum() {
+        1 => "+",
+        -1 => "\u{2212}",
+        _ => "",
+    };
+    t(l, "sens.pct")
+        .replace("{sign}", sign)
+        .replace("{n}", &p.unsigned_abs().to_string())
+}
+
+fn sensitivity_view(f: &Fmt, s: &Scenario, sens: &Sensitivity, percent: i32) -> Html {
+    let l = f.lang;
+    // The slider only offers the sweep's steps; the nearest one stands for any other value.
+    let Some(step) = sens
+        .steps
+        .iter()
+        .min_by_key(|x| (x.percent - percent).unsigned_abs())
+    else {
+        return html! {};
+    };
+    let card = |id: &str, key: &str, v: &Decimal| {
+        html! {
+            <div class={classes!("stat", (id == "plan").then_some("good"))} id={format!("sens-{id}")}>
+                <span class="stat-label">{ t(l, key) }</span>
+                <strong class="stat-value" data-value={v.to_string()}>{ f.money(v) }</strong>
+            </div>
+        }
+    };
+    let (lo, hi) = (PERCENTS[0], PERCENTS[PERCENTS.len() - 1]);
+    html! {
+        <>
+            <div class="advisor-totals" id="sens-totals" aria-live="polite">
+                { card("plan", "sens.plan", &step.total) }
+                { card("all-flex", "advisor.all_flex", &step.all_flex) }
+                { card("all-subscription", "advisor.all_subscription", &step.all_subscription) }
+            </div>
+            <p id="sens-same" data-same={step.same_as_baseline.to_string()}>{
+                t(l, if step.same_as_baseline { "sens.same" } else { "sens.differs" })
+            }</p>
+            <h4>{ t(l, "sens.flips") }</h4>
+            if sens.flips.is_empty() {
+                <p class="hint" id="sens-no-flips">{
+                    t(l, "sens.no_flips").replace("{lo}", &pct(l, lo)).replace("{hi}", &pct(l, hi))
+                }</p>
+            } else {
+                <ul id="sens-flips">
+                    { for sens.flips.iter().map(|x| {
+                        // The flips the slider has passed, from 0 % to its value.
+                        let passed = (x.percent > 0 && x.percent <= percent) || (x.percent < 0 && x.percent >= percent);
+                        let changes: Vec<String> = x.changes.iter().map(|c| change_text(f, s, c)).collect();
+                        let text = t(l, "sens.flip").replace("{pct}", &pct(l, x.percent)).replace("{changes}", &changes.join("; "));
+                        html! {
+                            <li data-percent={x.percent.to_string()} class={classes!(passed.then_some("passed"))}>{
+                                if passed { html! { <strong>{ text }</strong> } } else { html! { { text } } }
+                            }</li>
+                        }
+                    }) }
+                </ul>
+            }
+        </>
+    }
+}
+
+fn term_text(f: &Fmt, c: &Coverage) -> String {
+    let l = f.lang;
+    if c.term == "annual" {
+        return t(l, "advisor.term.annual").to_string();
+    }
+    let months: Vec<String> = c
+        .months
+        .iter()
+        .map(|m| js::fmt_date(l.locale(), m, "monthname"))
+        .collect();
+    t(l, "sens.term.monthly").replace("{months}", &months.join(", "))
+}
+
+/// One change in words: "Ana: subscribe to Maya (annual)".
+fn change_text(f: &Fmt, s: &Scenario, c: &Change) -> String {
+    let l = f.lang;
+    let key = match (c.before.term, c.after.term) {
+        ("none", _) => "sens.subscribe",
+        (_, "none") => "sens.drop",
+        _ => "sens.switch",
+    };
+    t(l, key)
+        .replace("{user}", &user_name(s, &c.user))
+        .replace("{offering}", &offering_name(s, &c.offering))
+        .replace("{term}", &term_text(f, &c.after))
+        .replace("{was}", &term_text(f, &c.before))
 }
