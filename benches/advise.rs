@@ -8,13 +8,16 @@
 //! the work done. Timings: `advise` (Scenario → Advice, everything the CLI does but the
 //! JSON reading and writing) and, beside it, `simulate` of the same scenario for scale.
 //!
+//! Last, the usage sensitivity sweep (`PERCENTS`: 11 searches, −50 % to +50 %) of the
+//! 500-user firm, which the web view computes once per scenario.
+//!
 //! Run: `cargo bench --bench advise`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
-use flexcalc::engine::advise::advise;
+use flexcalc::engine::advise::{advise, sensitivity, PERCENTS};
 use flexcalc::{simulate, Scenario};
 
 #[path = "../tests/advise_gen/mod.rs"]
@@ -91,6 +94,23 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(simulate(black_box(s)).expect("simulates")))
         });
     }
+    g.finish();
+    let mut g = c.benchmark_group("sensitivity");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(6))
+        .warm_up_time(Duration::from_secs(1));
+    let firm: Scenario =
+        serde_json::from_value(gen::large(SEED, 500)).expect("generated scenario reads");
+    let sens = sensitivity(&firm, &PERCENTS).expect("sweeps");
+    println!(
+        "500 users, sensitivity: {} steps, {} proven optimal, flips at {:?}",
+        sens.steps.len(),
+        sens.steps.iter().filter(|x| x.optimal).count(),
+        sens.flips.iter().map(|f| f.percent).collect::<Vec<_>>()
+    );
+    g.bench_with_input(BenchmarkId::new("sweep", 500), &firm, |b, s| {
+        b.iter(|| black_box(sensitivity(black_box(s), &PERCENTS).expect("sweeps")))
+    });
     g.finish();
 }
 

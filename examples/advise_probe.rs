@@ -1,5 +1,7 @@
 //! Times `advise` on a generated firm: the least of 30 runs (a loaded machine inflates the
-//! others). Run: `cargo run --release --example advise_probe -- USERS [SEED [MONTHS]]`.
+//! others); then the usage sensitivity sweep (`PERCENTS`, 11 steps), the least of 5 runs,
+//! and its preparation alone. Run:
+//! `cargo run --release --example advise_probe -- USERS [SEED [MONTHS]]`.
 use std::time::Instant;
 
 #[path = "../tests/advise_gen/mod.rs"]
@@ -31,5 +33,31 @@ fn main() {
     println!(
         "{n} users: advise {best:.1} ms (least of 30), optimal {}, gap {}, {:?}",
         a.optimal, a.gap, a.search
+    );
+
+    use flexcalc::engine::advise::{sensitivity, Sweep, PERCENTS};
+    let least = |runs: usize, f: &dyn Fn()| -> f64 {
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let prepare = least(5, &|| {
+        std::hint::black_box(Sweep::new(&s).expect("prepares"));
+    });
+    let sweep = least(5, &|| {
+        std::hint::black_box(sensitivity(&s, &PERCENTS).expect("sweeps"));
+    });
+    let sens = sensitivity(&s, &PERCENTS).expect("sweeps");
+    println!(
+        "{n} users: sensitivity sweep of {} steps {sweep:.1} ms (least of 5; {:.1} ms a step, \
+         preparation {prepare:.1} ms once), {} proven optimal, {} flips",
+        sens.steps.len(),
+        (sweep - prepare) / sens.steps.len() as f64,
+        sens.steps.iter().filter(|x| x.optimal).count(),
+        sens.flips.len()
     );
 }
