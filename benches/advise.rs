@@ -97,7 +97,7 @@ fn bench(c: &mut Criterion) {
     g.finish();
     let mut g = c.benchmark_group("sensitivity");
     g.sample_size(10)
-        .measurement_time(Duration::from_secs(6))
+        .measurement_time(Duration::from_secs(12))
         .warm_up_time(Duration::from_secs(1));
     let firm: Scenario =
         serde_json::from_value(gen::large(SEED, 500)).expect("generated scenario reads");

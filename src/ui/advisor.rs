@@ -380,6 +380,8 @@ fn sensitivity_panel(props: &SensitivityProps) -> Html {
                 let first = Closure::once_into_js(move || job.turn());
                 js::later(0, &first);
             }
+            // Leaving the tab (or a newer scenario) stops a sweep under way.
+            move || *latest.borrow_mut() += 1
         });
     }
     let result = done

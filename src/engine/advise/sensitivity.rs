@@ -302,7 +302,6 @@ impl Sensitivity {
                 });
             }
         }
-        flips.sort_by_key(|f| f.percent);
         Sensitivity { steps, flips }
     }
 }
