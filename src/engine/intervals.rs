@@ -6,26 +6,44 @@ pub type Span = (Instant, Instant);
 
 /// Sorts and merges overlapping or touching spans; drops empty ones (M1).
 pub fn union(mut spans: Vec<Span>) -> Vec<Span> {
+    union_in_place(&mut spans);
+    spans
+}
+
+/// [`union`] in the vector it is given.
+pub fn union_in_place(spans: &mut Vec<Span>) {
     spans.retain(|&(a, b)| a < b);
     if !spans.is_sorted() {
         spans.sort_unstable();
     }
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for (a, b) in spans {
-        match out.last_mut() {
+    let mut n = 0usize;
+    for i in 0..spans.len() {
+        let (a, b) = spans[i];
+        match n.checked_sub(1).map(|l| &mut spans[l]) {
             Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => out.push((a, b)),
+            _ => {
+                spans[n] = (a, b);
+                n += 1;
+            }
         }
     }
-    out
+    spans.truncate(n);
 }
 
 /// `spans` minus `holes`; both sorted and merged. The result is sorted and merged.
 pub fn subtract(spans: &[Span], holes: &[Span]) -> Vec<Span> {
-    if holes.is_empty() {
-        return spans.to_vec();
-    }
     let mut out = Vec::with_capacity(spans.len());
+    subtract_into(spans, holes, &mut out);
+    out
+}
+
+/// [`subtract`] into `out` (cleared first).
+pub fn subtract_into(spans: &[Span], holes: &[Span], out: &mut Vec<Span>) {
+    out.clear();
+    if holes.is_empty() {
+        out.extend_from_slice(spans);
+        return;
+    }
     let mut h = 0;
     for &(a, b) in spans {
         let mut a = a;
@@ -49,7 +67,6 @@ pub fn subtract(spans: &[Span], holes: &[Span]) -> Vec<Span> {
             }
         }
     }
-    out
 }
 
 /// The part of `[a, b)` inside `[lo, hi)`, if any.

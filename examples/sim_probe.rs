@@ -1,0 +1,71 @@
+//! Times the stages of `simulate` on the benchmark's generated team: the least of N runs
+//! (a loaded machine inflates the others), so a change to one stage can be read quickly.
+//! Run: `cargo run --release --example sim_probe -- [USERS [RUNS]]`. The recorded figure
+//! is criterion's (`bash scripts/bench.sh`).
+//!
+//! Times are the thread's CPU time (Linux `/proc/thread-self/schedstat`), so other work on
+//! the machine inflates them less than wall time; wall time is the fallback elsewhere.
+use std::time::Instant;
+
+/// CPU nanoseconds this thread has run, if the kernel says.
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+use flexcalc::engine::simulate::{run, use_by_product, Tables};
+use flexcalc::engine::validate::validate;
+
+#[path = "../benches/gen/mod.rs"]
+mod gen;
+
+fn least<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut best = f64::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let (t, c) = (Instant::now(), cpu_ns());
+        let out = f();
+        let ms = match (c, cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 / 1e6,
+            _ => t.elapsed().as_secs_f64() * 1e3,
+        };
+        best = best.min(ms);
+        last = Some(out);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn main() {
+    let arg = |i: usize, d: usize| {
+        std::env::args()
+            .nth(i)
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(d)
+    };
+    let (users, runs) = (arg(1, 10_000), arg(2, 7));
+    let scenario = gen::scenario(users, 2027);
+    // For comparing reports across engine versions: `SIM_PROBE_WRITE=FILE` saves the input.
+    if let Some(path) = std::env::var_os("SIM_PROBE_WRITE") {
+        std::fs::write(path, scenario.to_json()).expect("writes the scenario");
+    }
+    let (v, model) = least(runs, || validate(&scenario).expect("valid"));
+    let (x, n) = least(runs, || {
+        let mut tables = Tables::new(&model);
+        model
+            .users
+            .iter()
+            .map(|u| use_by_product(&model, &mut tables, u).len())
+            .sum::<usize>()
+    });
+    let (r, report) = least(runs, || run(&model));
+    let (s, _) = least(runs, || flexcalc::simulate(&scenario).expect("simulates"));
+    println!(
+        "{users} users: validate {v:.1} ms, expand {x:.1} ms ({n} meters), run {r:.1} ms, validate+simulate {s:.1} ms; {} charges, {} denials",
+        report.charges.len(),
+        report.denials.len()
+    );
+}

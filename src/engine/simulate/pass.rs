@@ -1,0 +1,478 @@
+//! Phase B of a simulation: one pass in L6 order that joins the meters (M1–M7) and the
+//! ledger (L1–L6).
+//!
+//! Events at one instant apply in the order of L6: expiries, purchases, daily charges
+//! (users in listing order, then product id), result charges (users in listing order,
+//! then listing order). Daily charges come from the meters' optimistic plan (phase A,
+//! `meters::plan`); a meter denied once leaves the plan for a lazy state machine and a
+//! small heap (M6: the next interval tries again), and a dry ledger is swept in bulk.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::engine::ledger::{Draw, Ledger};
+use crate::engine::meter::{GRACE, WINDOW};
+use crate::engine::model::Model;
+use crate::engine::price::cheapest_order;
+use crate::engine::report::*;
+use crate::engine::simulate::meters::{sort_keys, Meters, Plan, NO_WINDOW};
+use crate::engine::simulate::month_starts;
+use crate::engine::time::Instant;
+
+const EXPIRY: u8 = 0;
+const PURCHASE: u8 = 1;
+const DAILY: u8 = 2;
+const RESULT: u8 = 3;
+
+/// Simulates a checked model's meters (built by `run_with_subscriptions`).
+pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Report {
+    let empty = Vec::new();
+    let packs = model.packs.as_ref().unwrap_or(&empty);
+    let mut ledger = model
+        .packs
+        .as_ref()
+        .map(|p| Ledger::new(p, model.low_balance_percent));
+    // Ledger and result events: few; sorted once by the L6 key.
+    let mut others: Vec<(Instant, u8, u32, u32)> = Vec::new();
+    for (i, p) in packs.iter().enumerate() {
+        if p.usable_from < model.end {
+            others.push((p.usable_from, PURCHASE, i as u32, 0));
+        }
+        if p.expires < model.end {
+            others.push((p.expires, EXPIRY, i as u32, 0));
+        }
+    }
+    let mut used_services = vec![false; model.services.len()];
+    for (ui, user) in model.users.iter().enumerate() {
+        for (k, r) in user.results.iter().enumerate() {
+            used_services[r.service] = true;
+            if r.at >= model.start && r.at < model.end {
+                others.push((r.at, RESULT, ui as u32, k as u32));
+            }
+        }
+    }
+    others.sort_unstable();
+
+    let nm = meters.len();
+    let mut plan = Plan::new(&meters, model.start, model.end);
+    let min_rate = meters.rate.iter().copied().min().unwrap_or(u64::MAX);
+    // A sweep (see below): its denials, and where each meter stands when it ends.
+    let mut sweep: Vec<u64> = Vec::new();
+    let mut sp = 0usize;
+    let mut sweep_state: Vec<(usize, Instant)> = Vec::new();
+    let mut sweep_scratch: Vec<u64> = Vec::new();
+    // The instant the last sweep covered up to: no new sweep before it.
+    let mut swept_until = Instant::MIN;
+
+    // Phase B: one pass in L6 order over the optimistic charges, the ledger and result
+    // events, and the charges of meters that were denied once (those go back to the
+    // lazy state machine and a small heap, M6: the next interval tries again).
+    let mut diverged = vec![false; nm];
+    let mut last_window = vec![NO_WINDOW; nm];
+    let mut lazy: BinaryHeap<Reverse<(Instant, u32)>> = BinaryHeap::new();
+    let mut q = 0usize;
+
+    let mut charges = Vec::with_capacity(plan.len() + others.len());
+    let mut denials = Vec::new();
+    let mut expirations = Vec::new();
+    let mut alerts = Vec::new();
+    let mut tally = Tally::new(model);
+    loop {
+        // Fast path: optimistic charges before the next event of any other source, while
+        // the balance surely covers them and stays above every rate (nothing else can
+        // happen then: no denial, no sweep).
+        let bound = [
+            others.get(q).copied(),
+            lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32)),
+            sweep.get(sp).map(|&k| {
+                (
+                    model.start + (k >> 32) as i64,
+                    DAILY,
+                    (k & 0xFFFF_FFFF) as u32,
+                    0u32,
+                )
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        while let Some(k) = plan.peek() {
+            let m = (k & 0xFFFF_FFFF) as u32;
+            let t = model.start + (k >> 32) as i64;
+            if bound.is_some_and(|b| (t, DAILY, m, 0u32) >= b) {
+                break;
+            }
+            let m = m as usize;
+            if diverged[m] {
+                plan.advance();
+                continue;
+            }
+            let tokens = meters.rate[m];
+            let alert = match ledger.as_mut() {
+                None => false,
+                Some(l) if l.balance >= tokens + min_rate => match l.draw(t, tokens) {
+                    Draw::Charged { alert } => alert,
+                    Draw::Denied { .. } => unreachable!("the balance covers the charge"),
+                },
+                Some(_) => break,
+            };
+            plan.advance();
+            let charge = Charge {
+                user: meters.user[m],
+                item: Item::Product(meters.product[m]),
+                at: t,
+                tokens,
+            };
+            tally.add(&charge);
+            charges.push(charge);
+            if alert {
+                let balance = ledger.as_ref().map_or(0, |l| l.balance);
+                alerts.push(Alert { at: t, balance });
+            }
+            last_window[m] = t + WINDOW;
+        }
+        // Fast path of a sweep (see below): its charges are denied, all but the last, whose
+        // general handling ends the sweep.
+        if let Some(l) = ledger.as_ref() {
+            let bound = [
+                others.get(q).copied(),
+                lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32)),
+                plan.peek().map(|k| {
+                    (
+                        model.start + (k >> 32) as i64,
+                        DAILY,
+                        (k & 0xFFFF_FFFF) as u32,
+                        0u32,
+                    )
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            while sp + 1 < sweep.len() {
+                let k = sweep[sp];
+                let m = (k & 0xFFFF_FFFF) as u32;
+                let t = model.start + (k >> 32) as i64;
+                if bound.is_some_and(|b| (t, DAILY, m, 0u32) >= b) {
+                    break;
+                }
+                sp += 1;
+                let m = m as usize;
+                let charge = Charge {
+                    user: meters.user[m],
+                    item: Item::Product(meters.product[m]),
+                    at: t,
+                    tokens: meters.rate[m],
+                };
+                debug_assert!(l.balance < charge.tokens);
+                denials.push(Denial {
+                    charge,
+                    balance: l.balance,
+                });
+            }
+        }
+        while plan
+            .peek()
+            .is_some_and(|k| diverged[(k & 0xFFFF_FFFF) as usize])
+        {
+            plan.advance();
+        }
+        // The next event of each source, as (t, class, x, y) with meters compared by number.
+        let opt = plan.peek().map(|k| {
+            (
+                model.start + (k >> 32) as i64,
+                DAILY,
+                (k & 0xFFFF_FFFF) as u32,
+                0u32,
+            )
+        });
+        let lz = lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32));
+        let oth = others.get(q).copied();
+        let swp = sweep.get(sp).map(|&k| {
+            (
+                model.start + (k >> 32) as i64,
+                DAILY,
+                (k & 0xFFFF_FFFF) as u32,
+                0u32,
+            )
+        });
+        let (source, (t, class, a, b)) = match [opt, lz, oth, swp]
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.map(|e| (i, e)))
+            .min_by_key(|&(_, e)| e)
+        {
+            Some(x) => x,
+            None => break,
+        };
+        match source {
+            0 => plan.advance(),
+            1 => {
+                lazy.pop();
+            }
+            2 => q += 1,
+            _ => sp += 1,
+        }
+        let ui = a as usize;
+        match class {
+            EXPIRY => {
+                if let Some(l) = ledger.as_mut() {
+                    let lost = l.expire(ui);
+                    if lost > 0 {
+                        expirations.push(Expiration {
+                            pack: a,
+                            at: t,
+                            tokens: lost,
+                        });
+                    }
+                }
+            }
+            PURCHASE => {
+                if let Some(l) = ledger.as_mut() {
+                    l.purchase(ui);
+                }
+            }
+            _ => 'charge: {
+                let (user, item, tokens) = if class == DAILY {
+                    let m = a as usize;
+                    (
+                        meters.user[m],
+                        Item::Product(meters.product[m]),
+                        meters.rate[m],
+                    )
+                } else {
+                    let r = &model.users[ui].results[b as usize];
+                    (
+                        a,
+                        Item::Service(r.service as u32),
+                        model.services[r.service].tokens * r.quantity,
+                    )
+                };
+                let charge = Charge {
+                    user,
+                    item,
+                    at: t,
+                    tokens,
+                };
+                let outcome = match ledger.as_mut() {
+                    Some(l) => l.draw(t, tokens),
+                    None => Draw::Charged { alert: false },
+                };
+                let ok = match outcome {
+                    Draw::Charged { alert } => {
+                        tally.add(&charge);
+                        charges.push(charge);
+                        if alert {
+                            let balance = ledger.as_ref().map_or(0, |l| l.balance);
+                            alerts.push(Alert { at: t, balance });
+                        }
+                        true
+                    }
+                    Draw::Denied { balance } => {
+                        denials.push(Denial { charge, balance });
+                        false
+                    }
+                };
+                if class != DAILY {
+                    break 'charge;
+                }
+                let m = a as usize;
+                if ok {
+                    last_window[m] = t + WINDOW;
+                }
+                if source == 3 || (source == 0 && ok) {
+                    break 'charge;
+                }
+                if source == 0 {
+                    // First denial of this meter: its later optimistic charges no longer hold.
+                    diverged[m] = true;
+                    let j = meters.intervals(m).partition_point(|&(_, e)| e <= t);
+                    meters.resume(m, j, last_window[m]);
+                }
+                if ok {
+                    meters.charged(m, t);
+                } else {
+                    meters.denied(m);
+                }
+                if let Some(next) = meters.due(m) {
+                    lazy.push(Reverse((next, a)));
+                }
+            }
+        }
+        if sp == sweep.len() && !sweep.is_empty() {
+            // The sweep is over: plan every meter again from where it stands.
+            sweep.clear();
+            sp = 0;
+            after_sweep(&mut meters, &sweep_state, &mut last_window, &mut diverged);
+            plan = Plan::new(&meters, model.start, model.end);
+        }
+        // Dry: the usable balance is below every daily rate and only a purchase can raise
+        // it, so every daily charge due before the next purchase is denied (M6). Sweep them
+        // meter by meter in memory order instead of one heap event each.
+        if sweep.is_empty()
+            && t >= swept_until
+            && ledger.as_ref().is_some_and(|l| l.balance < min_rate)
+        {
+            let until = others[q..]
+                .iter()
+                .find(|e| e.1 == PURCHASE)
+                .map_or(model.end, |e| e.0);
+            swept_until = until;
+            sweep_state.clear();
+            for m in 0..nm {
+                let iv = meters.intervals(m);
+                let (mut j, w) = if diverged[m] {
+                    meters.state(m)
+                } else {
+                    // A scan, not a binary search: meter after meter, it reads the arena
+                    // in memory order.
+                    let j = iv.iter().position(|&(_, e)| e > t).unwrap_or(iv.len());
+                    (j, last_window[m])
+                };
+                while let Some(&(ia, ib)) = iv.get(j) {
+                    let due = if ia < w { w } else { ia };
+                    // A due before now was met already: a charge would have moved the
+                    // window past it, so it was denied (by an earlier sweep).
+                    if ib - due > GRACE && due >= t {
+                        if due >= until {
+                            break;
+                        }
+                        sweep.push(((due - model.start) as u64) << 32 | m as u64);
+                    }
+                    j += 1;
+                }
+                sweep_state.push((j, w));
+            }
+            sort_keys(&mut sweep, &mut sweep_scratch);
+            sp = 0;
+            lazy.clear();
+            plan = Plan::none();
+            if sweep.is_empty() {
+                after_sweep(&mut meters, &sweep_state, &mut last_window, &mut diverged);
+                plan = Plan::new(&meters, model.start, model.end);
+            }
+        }
+    }
+
+    let pack_reports = match &ledger {
+        None => Vec::new(),
+        Some(l) => packs
+            .iter()
+            .zip(&l.state)
+            .map(|(p, s)| PackReport {
+                id: p.id.clone(),
+                tokens: p.tokens,
+                used: s.used,
+                expired: s.expired,
+                remaining: s.remaining(p),
+                expires: p.expires_date,
+                returnable: s.first_draw.is_none_or(|t| t >= p.return_deadline),
+            })
+            .collect(),
+    };
+    let totals = tally.totals(model, &used_products, &used_services);
+    // §7: the order is written when the scenario has no packs: none listed, or no field.
+    let order = packs
+        .is_empty()
+        .then(|| cheapest_order(&model.book, totals.tokens));
+    Report {
+        user_ids: model.users.iter().map(|u| u.id.clone()).collect(),
+        user_tz: model.users.iter().map(|u| u.tz.clone()).collect(),
+        team_tz: model.tz.clone(),
+        products: model.products.iter().map(|p| p.id.clone()).collect(),
+        services: model.services.iter().map(|p| p.id.clone()).collect(),
+        pack_ids: packs.iter().map(|p| p.id.clone()).collect(),
+        charges,
+        denials,
+        expirations,
+        alerts,
+        packs: pack_reports,
+        totals,
+        order,
+        start: model.start,
+        end: model.end,
+    }
+}
+
+/// A sweep is over: every meter stands where the sweep left it, back in the plan.
+fn after_sweep(
+    meters: &mut Meters,
+    state: &[(usize, Instant)],
+    last_window: &mut [Instant],
+    diverged: &mut [bool],
+) {
+    for (m, &(j, w)) in state.iter().enumerate() {
+        meters.resume(m, j, w);
+        last_window[m] = w;
+        diverged[m] = false;
+    }
+}
+
+/// Tokens per user, item and month, counted as charges go through (in time order, so
+/// the month only moves forward).
+struct Tally {
+    total: u64,
+    by_user: Vec<u64>,
+    by_product: Vec<u64>,
+    by_service: Vec<u64>,
+    starts: Vec<(String, Instant)>,
+    by_month: Vec<u64>,
+    month: usize,
+}
+
+impl Tally {
+    fn new(model: &Model) -> Tally {
+        let starts = month_starts(model);
+        Tally {
+            total: 0,
+            by_user: vec![0; model.users.len()],
+            by_product: vec![0; model.products.len()],
+            by_service: vec![0; model.services.len()],
+            by_month: vec![0; starts.len() - 1],
+            starts,
+            month: 0,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, c: &Charge) {
+        self.total += c.tokens;
+        self.by_user[c.user as usize] += c.tokens;
+        match c.item {
+            Item::Product(p) => self.by_product[p as usize] += c.tokens,
+            Item::Service(s) => self.by_service[s as usize] += c.tokens,
+        }
+        while self.month + 1 < self.by_month.len() && self.starts[self.month + 1].1 <= c.at {
+            self.month += 1;
+        }
+        if let Some(slot) = self.by_month.get_mut(self.month) {
+            *slot += c.tokens;
+        }
+    }
+
+    fn totals(self, model: &Model, used_products: &[bool], used_services: &[bool]) -> Totals {
+        let mut by_product: Vec<(String, u64)> = Vec::new();
+        for (i, p) in model.products.iter().enumerate() {
+            if used_products[i] {
+                by_product.push((p.id.clone(), self.by_product[i]));
+            }
+        }
+        for (i, s) in model.services.iter().enumerate() {
+            if used_services[i] {
+                by_product.push((s.id.clone(), self.by_service[i]));
+            }
+        }
+        by_product.sort();
+        Totals {
+            tokens: self.total,
+            by_user: self.by_user,
+            by_product,
+            by_month: self
+                .starts
+                .into_iter()
+                .map(|(k, _)| k)
+                .zip(self.by_month)
+                .collect(),
+        }
+    }
+}
