@@ -4,6 +4,7 @@
 pub mod i18n;
 pub mod presets;
 pub mod share;
+pub mod slim;
 pub mod state;
 pub mod storage;
 pub mod templates;

@@ -326,7 +326,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
                                     let wd = wd_s.clone();
                                     upd(std::rc::Rc::new(move |x: &mut Usage| if let Some(w) = &mut x.weekly {
                                         w.days.retain(|d| *d != wd);
-                                        if c { w.days.push(wd.clone()); w.days.sort_by_key(|d| WEEKDAYS.iter().position(|x| x == d)); }
+                                        if c { w.days.push(wd.clone()); crate::ui::slim::sort_by_key(&mut w.days, |d| WEEKDAYS.iter().position(|x| x == d)); }
                                     }))
                                 }) }) }
                         }
@@ -353,7 +353,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
             html! {
                 <Calendar id={format!("cal-{ui}-{k}")} dates={dates} start={s.period.start.clone()} months={s.period.months}
                     ontoggle={Callback::from(move |d: String| upd(std::rc::Rc::new(move |x: &mut Usage| if let Some(ds) = &mut x.dates {
-                        if let Some(pos) = ds.dates.iter().position(|x| *x == d) { ds.dates.remove(pos); } else { ds.dates.push(d.clone()); ds.dates.sort(); }
+                        if let Some(pos) = ds.dates.iter().position(|x| *x == d) { ds.dates.remove(pos); } else { ds.dates.push(d.clone()); crate::ui::slim::sort(&mut ds.dates); }
                     })))} />
             }
         }
@@ -405,7 +405,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
                         html! { { check(CheckProps { id: AttrValue::from(format!("m-{ui}-{k}-{m}")), label: AttrValue::from(label), checked: on, class: "chip", onchange: Callback::from(move |c: bool| upd(std::rc::Rc::new(move |x: &mut Usage| {
                                 let ms = x.months.get_or_insert_with(Vec::new);
                                 ms.retain(|v| *v != m);
-                                if c { ms.push(m); ms.sort_unstable(); }
+                                if c { ms.push(m); crate::ui::slim::sort(ms); }
                             }))) }) } }
                     }) }
                 }
@@ -569,7 +569,7 @@ pub fn product_picker(p: &PickerProps) -> Html {
     let query = use_state(String::new);
     let choice = use_state(String::new);
     let c = Catalog::builtin();
-    let q = query.to_lowercase();
+    let q = crate::ui::slim::fold(&query);
     let used: Vec<String> = ctx
         .scenario
         .users
@@ -580,7 +580,7 @@ pub fn product_picker(p: &PickerProps) -> Html {
         q.is_empty()
             || id.contains(&q)
             || c.product(id)
-                .is_some_and(|p| p.name.get(l.code()).to_lowercase().contains(&q))
+                .is_some_and(|p| crate::ui::slim::fold(p.name.get(l.code())).contains(&q))
     };
     let add = {
         let ctx = ctx.clone();
