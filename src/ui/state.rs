@@ -447,4 +447,43 @@ mod tests {
             Some("JPY")
         );
     }
+
+    #[test]
+    fn idle_stretches_and_plugins_are_edits_the_engine_prices_and_undo_takes_back() {
+        use crate::ui::templates::{add_plugin, add_stretch, set_kind, set_stretch, PatternKind};
+        let s0 = state();
+        let t0 = tokens(&s0);
+        // Ben's AutoCAD becomes one session, Friday 09:00 to Saturday 11:00: two 24 h windows.
+        let s1 = s0.reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            let period = s.period.clone();
+            let u = &mut s.users[1].usage[0];
+            set_kind(u, PatternKind::Sessions, &period);
+            u.sessions.as_mut().unwrap()[0].end = "2027-01-02T11:00".into();
+        })));
+        assert_eq!(tokens(&s1), t0 - 36 * 7 + 2 * 7);
+        // Idle from Saturday 08:15: the use ends inside the first window.
+        let s2 = s1.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            let x = &mut s.users[1].usage[0].sessions.as_mut().unwrap()[0];
+            add_stretch(x);
+            set_stretch(x, 0, false, "2027-01-02T08:00");
+            set_stretch(x, 0, true, "2027-01-02T11:00");
+        })));
+        assert_eq!(tokens(&s2), tokens(&s1) - 7);
+        // Idle detection off: the stretch is use again; the stretch is kept.
+        let s3 = s2.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            s.users[1].usage[0].idle_detection = Some(false)
+        })));
+        assert_eq!(tokens(&s3), tokens(&s1));
+        assert!(s3.scenario.users[1].usage[0].sessions.as_ref().unwrap()[0]
+            .inactive
+            .is_some());
+        // A plug-in on the host's one day: ReCap Pro's own 1 token.
+        let s4 = s2.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            add_plugin(&mut s.users[1].usage[0], "recap-pro")
+        })));
+        assert_eq!(tokens(&s4), tokens(&s2) + 1);
+        let s5 = s4.reduce(Action::Undo);
+        assert_eq!(s5.scenario, s2.scenario);
+        assert_eq!(tokens(&s5), tokens(&s2));
+    }
 }

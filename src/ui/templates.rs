@@ -1,7 +1,12 @@
 //! Ready-made usage patterns and team edits that keep ids unique. Pure functions over the
 //! scenario format, so they are tested natively.
 
-use crate::engine::scenario::{Dates, Monthly, Period, Scenario, Usage, User, Weekly};
+use jiff::civil::DateTime;
+use jiff::SignedDuration;
+
+use crate::engine::catalog::Catalog;
+use crate::engine::scenario::{Dates, Monthly, Period, Scenario, Session, Usage, User, Weekly};
+use crate::engine::time::{format_date, parse_datetime};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Template {
@@ -149,6 +154,134 @@ pub fn set_hours(u: &mut Usage, from: Option<String>, to: Option<String>) {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM`, the scenario's local date-time (seconds dropped).
+fn local(dt: DateTime) -> String {
+    let mut s = format_date(dt.date());
+    for (sep, v) in [('T', dt.hour()), (':', dt.minute())] {
+        s.push(sep);
+        if v < 10 {
+            s.push('0');
+        }
+        s.push_str(&v.to_string());
+    }
+    s
+}
+
+/// Appends an idle stretch to a session: an hour (cut at the session's end) from the
+/// end of its last stretch, else from the session's middle. A session whose times do
+/// not read yet gets a stretch as long as itself, to be corrected by the user.
+pub fn add_stretch(s: &mut Session) {
+    let stretch = match (parse_datetime(&s.start), parse_datetime(&s.end)) {
+        (Some(a), Some(b)) if b > a => {
+            let last = s
+                .inactive
+                .as_ref()
+                .and_then(|v| v.last())
+                .and_then(|x| parse_datetime(&x[1]))
+                .filter(|t| *t >= a && *t < b);
+            let from = last.unwrap_or_else(|| a.checked_add(a.duration_until(b) / 2).unwrap_or(a));
+            let to = from
+                .checked_add(SignedDuration::from_hours(1))
+                .map_or(b, |t| t.min(b));
+            [local(from), local(to)]
+        }
+        _ => [s.start.clone(), s.end.clone()],
+    };
+    s.inactive.get_or_insert_with(Vec::new).push(stretch);
+}
+
+/// Removes idle stretch `n`; the last one removed leaves no `inactive` field at all.
+pub fn remove_stretch(s: &mut Session, n: usize) {
+    if let Some(v) = &mut s.inactive {
+        if n < v.len() {
+            v.remove(n);
+        }
+        if v.is_empty() {
+            s.inactive = None;
+        }
+    }
+}
+
+/// Sets the start (`end` false) or the end of idle stretch `n` as typed.
+pub fn set_stretch(s: &mut Session, n: usize, end: bool, value: &str) {
+    if let Some(x) = s.inactive.as_mut().and_then(|v| v.get_mut(n)) {
+        x[usize::from(end)] = value.get(..16).unwrap_or(value).to_string();
+    }
+}
+
+/// What is wrong with an idle stretch of a session, for the message beside the field.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StretchIssue {
+    /// Not a local date-time `YYYY-MM-DDTHH:MM`.
+    Format,
+    /// The end is not after the start.
+    Order,
+    /// Outside its session (the engine measures it, but only the part inside counts).
+    Outside,
+}
+
+/// The first problem of `stretch` in `session`, with the end it is about (false: the
+/// start, true: the end).
+pub fn stretch_issue(session: &Session, stretch: &[String; 2]) -> Option<(bool, StretchIssue)> {
+    let Some(a) = parse_datetime(&stretch[0]) else {
+        return Some((false, StretchIssue::Format));
+    };
+    let Some(b) = parse_datetime(&stretch[1]) else {
+        return Some((true, StretchIssue::Format));
+    };
+    if b <= a {
+        return Some((true, StretchIssue::Order));
+    }
+    let (Some(ss), Some(se)) = (parse_datetime(&session.start), parse_datetime(&session.end))
+    else {
+        return None;
+    };
+    if a < ss || a >= se {
+        Some((false, StretchIssue::Outside))
+    } else if b > se {
+        Some((true, StretchIssue::Outside))
+    } else {
+        None
+    }
+}
+
+/// The products a usage may load as plug-ins: any product the engine knows but the host
+/// and those already listed (the rate data marks none as a plug-in: M5 meters a plug-in
+/// as its own product). The scenario's own products first, with their daily rates.
+pub fn plugin_choices(s: &Scenario, u: &Usage) -> Vec<(String, u64)> {
+    let listed = |id: &str| id == u.product || u.plugins.iter().flatten().any(|p| p == id);
+    let own = s.catalog.iter().flat_map(|c| c.products.iter());
+    own.map(|p| (p.id.clone(), p.tokens_per_day))
+        .chain(
+            Catalog::builtin()
+                .products
+                .iter()
+                .map(|p| (p.id.clone(), p.tokens_per_day)),
+        )
+        .filter(|(id, _)| !listed(id))
+        .collect()
+}
+
+/// Lists a plug-in on a usage (once, never the host itself).
+pub fn add_plugin(u: &mut Usage, id: &str) {
+    if id.is_empty() || id == u.product || u.plugins.iter().flatten().any(|p| p == id) {
+        return;
+    }
+    u.plugins.get_or_insert_with(Vec::new).push(id.to_string());
+}
+
+/// Removes plug-in `n`; the last one removed leaves no `plugins` field at all.
+pub fn remove_plugin(u: &mut Usage, n: usize) {
+    if let Some(v) = &mut u.plugins {
+        if n < v.len() {
+            v.remove(n);
+        }
+        if v.is_empty() {
+            u.plugins = None;
+        }
+    }
+}
+
 /// An id not yet used by any user: `base`, else `base-2`, `base-3`, …
 pub fn free_user_id(s: &Scenario, base: &str) -> String {
     let base = if base.trim().is_empty() { "user" } else { base };
@@ -291,5 +424,109 @@ mod tests {
         assert!(u.weekly.is_none());
         set_kind(&mut u, PatternKind::Sessions, &p);
         assert_eq!(u.sessions.as_ref().unwrap()[0].start, "2027-01-01T09:00");
+    }
+
+    fn session(start: &str, end: &str) -> Session {
+        Session {
+            start: start.into(),
+            end: end.into(),
+            inactive: None,
+        }
+    }
+
+    #[test]
+    fn idle_stretches_are_added_inside_their_session_and_removed_cleanly() {
+        let mut s = session("2027-01-04T09:00", "2027-01-04T17:00");
+        add_stretch(&mut s);
+        add_stretch(&mut s);
+        let v = s.inactive.clone().unwrap();
+        assert_eq!(v[0], ["2027-01-04T13:00", "2027-01-04T14:00"]);
+        assert_eq!(v[1], ["2027-01-04T14:00", "2027-01-04T15:00"]);
+        // Cut at the session's end; seconds never written.
+        let mut short = session("2027-01-04T09:00", "2027-01-04T09:21");
+        add_stretch(&mut short);
+        assert_eq!(
+            short.inactive.as_ref().unwrap()[0],
+            ["2027-01-04T09:10", "2027-01-04T09:21"]
+        );
+        set_stretch(&mut s, 1, true, "2027-01-04T16:30:00");
+        assert_eq!(s.inactive.as_ref().unwrap()[1][1], "2027-01-04T16:30");
+        remove_stretch(&mut s, 0);
+        remove_stretch(&mut s, 5);
+        assert_eq!(s.inactive.as_ref().unwrap().len(), 1);
+        remove_stretch(&mut s, 0);
+        assert_eq!(s.inactive, None, "no empty list left in the JSON");
+        // A session that does not read yet: the stretch copies it for the user to fix.
+        let mut bad = session("", "2027-01-04T17:00");
+        add_stretch(&mut bad);
+        assert_eq!(bad.inactive.unwrap()[0], ["", "2027-01-04T17:00"]);
+    }
+
+    #[test]
+    fn stretch_issues_name_the_end_at_fault() {
+        let s = session("2027-01-04T09:00", "2027-01-04T17:00");
+        let check = |a: &str, b: &str| stretch_issue(&s, &[a.to_string(), b.to_string()]);
+        assert_eq!(check("2027-01-04T12:00", "2027-01-04T13:00"), None);
+        assert_eq!(check("2027-01-04T09:00", "2027-01-04T17:00"), None);
+        assert_eq!(
+            check("2027-01-04 12:00", "2027-01-04T13:00"),
+            Some((false, StretchIssue::Format))
+        );
+        assert_eq!(
+            check("2027-01-04T12:00", ""),
+            Some((true, StretchIssue::Format))
+        );
+        assert_eq!(
+            check("2027-01-04T12:00", "2027-01-04T12:00"),
+            Some((true, StretchIssue::Order))
+        );
+        assert_eq!(
+            check("2027-01-04T08:00", "2027-01-04T10:00"),
+            Some((false, StretchIssue::Outside))
+        );
+        assert_eq!(
+            check("2027-01-04T17:00", "2027-01-04T18:00"),
+            Some((false, StretchIssue::Outside))
+        );
+        assert_eq!(
+            check("2027-01-04T16:00", "2027-01-04T17:01"),
+            Some((true, StretchIssue::Outside))
+        );
+    }
+
+    #[test]
+    fn plugins_are_any_other_product_once() {
+        let mut s = starter("UTC", "EUR", ["Ana", "Ben", "Chloé"]);
+        s.catalog = Some(crate::engine::scenario::CustomCatalog {
+            products: vec![crate::engine::scenario::CustomProduct {
+                id: "myplugin".into(),
+                name: Some("A plug-in".into()),
+                tokens_per_day: 2,
+            }],
+            services: Vec::new(),
+        });
+        let mut u = s.users[1].usage[0].clone();
+        let all = plugin_choices(&s, &u);
+        assert_eq!(
+            all[0],
+            ("myplugin".to_string(), 2),
+            "the scenario's own first"
+        );
+        assert!(!all.iter().any(|(id, _)| id == "autocad"), "never the host");
+        assert!(all.contains(&("recap-pro".to_string(), 1)));
+        add_plugin(&mut u, "myplugin");
+        add_plugin(&mut u, "myplugin");
+        add_plugin(&mut u, "autocad");
+        add_plugin(&mut u, "");
+        add_plugin(&mut u, "recap-pro");
+        assert_eq!(u.plugins.as_deref().unwrap(), ["myplugin", "recap-pro"]);
+        assert_eq!(plugin_choices(&s, &u).len(), all.len() - 2);
+        // The engine charges each plug-in its own rate on the host's days (36 × (2 + 1)).
+        let before = simulate(&s).unwrap().totals.by_user[1];
+        s.users[1].usage[0] = u.clone();
+        assert_eq!(simulate(&s).unwrap().totals.by_user[1], before + 36 * 3);
+        remove_plugin(&mut u, 0);
+        remove_plugin(&mut u, 0);
+        assert_eq!(u.plugins, None, "no empty list left in the JSON");
     }
 }
