@@ -10,8 +10,12 @@ use crate::engine::scenario::{ResultEvent, Scenario, Subscription, Usage};
 use crate::engine::time::{add_days, add_months, format_date, parse_date};
 use crate::ui::i18n::{t, Lang};
 use crate::ui::state::{edit, Action, Ctx};
-use crate::ui::templates::{self, kind_of, set_hours, set_kind, PatternKind, Template, TEMPLATES};
-use crate::ui::widgets::{check, select_field, CheckProps, NumField, SelectProps, TextField};
+use crate::ui::templates::{
+    self, kind_of, set_hours, set_kind, PatternKind, StretchIssue, Template, TEMPLATES,
+};
+use crate::ui::widgets::{
+    check, error_at, field_id, select_field, CheckProps, NumField, SelectProps, TextField,
+};
 
 /// An edit of one list inside a user.
 type ListEdit<T> = std::rc::Rc<dyn Fn(&mut Vec<T>)>;
@@ -411,6 +415,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
                 }
             </fieldset>
             { check(CheckProps { id: AttrValue::from(format!("idle-{ui}-{k}")), label: AttrValue::from(t(l, "usage.idle")), checked: u.idle_detection.unwrap_or(true), onchange: { let upd = upd.clone(); Callback::from(move |c: bool| upd(std::rc::Rc::new(move |x: &mut Usage| x.idle_detection = if c { None } else { Some(false) }))) }, class: "" }) }
+            <Plugins user={ui} index={k} />
         </article>
     }
 }
@@ -491,15 +496,40 @@ pub fn calendar(p: &CalendarProps) -> Html {
     }
 }
 
+/// A date-time field of an idle stretch: the field's own check (named in words) and the
+/// engine's located refusal when it points here.
+fn stretch_field(
+    ctx: &Ctx,
+    label: String,
+    value: &str,
+    path: String,
+    local: Option<String>,
+    oninput: Callback<String>,
+) -> Html {
+    let id = field_id(&path);
+    let engine = error_at(ctx, &path);
+    let bad = local.is_some() || engine.is_some();
+    html! {
+        <div class={classes!("field", bad.then_some("invalid"))}>
+            <label for={id.clone()}>{ label }</label>
+            <input id={id.clone()} type="datetime-local" value={value.to_string()} data-path={path}
+                aria-invalid={bad.then_some("true")} aria-describedby={bad.then(|| format!("{id}-err"))} autocomplete="off"
+                oninput={Callback::from(move |e: InputEvent| oninput.emit(e.target_unchecked_into::<HtmlInputElement>().value()))} />
+            if bad {
+                <div id={format!("{id}-err")}>
+                    if let Some(m) = local { <p class="field-error">{ m }</p> }
+                    if let Some(m) = engine { <p class="field-error mono">{ m }</p> }
+                </div>
+            }
+        </div>
+    }
+}
+
 fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
     let l = ctx.lang;
-    let list = ctx
-        .scenario
-        .users
-        .get(ui)
-        .and_then(|u| u.usage.get(k))
-        .and_then(|u| u.sessions.clone())
-        .unwrap_or_default();
+    let usage = ctx.scenario.users.get(ui).and_then(|u| u.usage.get(k));
+    let idle_on = usage.is_some_and(|u| u.idle_detection.unwrap_or(true));
+    let list = usage.and_then(|u| u.sessions.clone()).unwrap_or_default();
     let at = format!("users[{ui}].usage[{k}].sessions");
     let upd = {
         let ctx = ctx.clone();
@@ -534,23 +564,182 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
             }))
         })
     };
+    let kept: usize = list
+        .iter()
+        .map(|x| x.inactive.as_ref().map_or(0, Vec::len))
+        .sum();
+    let turn_on = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| {
+            edit(&ctx, move |s| {
+                if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                    x.idle_detection = None;
+                }
+            })
+        })
+    };
     html! {
         <fieldset class="sessions">
             <legend>{ t(l, "pattern.sessions") }</legend>
+            if !idle_on {
+                <p class="hint idle-off" id={format!("idle-off-{ui}-{k}")}>
+                    { if kept == 0 { t(l, "idle.off.none").to_string() } else { t(l, "idle.off").replace("{n}", &kept.to_string()) } }{ " " }
+                    <button type="button" class="link" onclick={turn_on}>{ t(l, "idle.turn_on") }</button>
+                </p>
+            }
             { for list.iter().enumerate().map(|(j, x)| {
-                let us = upd.clone(); let ue = upd.clone(); let ur = upd.clone();
+                let us = upd.clone(); let ue = upd.clone(); let ur = upd.clone(); let ua = upd.clone();
+                let stretches = x.inactive.clone().unwrap_or_default();
+                let legend_id = format!("idle-h-{ui}-{k}-{j}");
                 html! {
-                    <div class="row session">
-                        <TextField kind="datetime-local" label={t(l, "session.start")} value={x.start.clone()} path={format!("{at}[{j}].start")}
-                            oninput={Callback::from(move |v: String| us(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.start = v.get(..16).unwrap_or(&v).to_string(); })))} />
-                        <TextField kind="datetime-local" label={t(l, "session.end")} value={x.end.clone()} path={format!("{at}[{j}].end")}
-                            oninput={Callback::from(move |v: String| ue(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.end = v.get(..16).unwrap_or(&v).to_string(); })))} />
-                        <button type="button" class="link danger" aria-label={format!("{} {}", t(l, "session.remove"), j + 1)}
-                            onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "session.remove") }</button>
+                    <div class="session-block">
+                        <div class="row session">
+                            <TextField kind="datetime-local" label={t(l, "session.start")} value={x.start.clone()} path={format!("{at}[{j}].start")}
+                                oninput={Callback::from(move |v: String| us(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.start = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                            <TextField kind="datetime-local" label={t(l, "session.end")} value={x.end.clone()} path={format!("{at}[{j}].end")}
+                                oninput={Callback::from(move |v: String| ue(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.end = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                            <button type="button" class="link danger" aria-label={format!("{} {}", t(l, "session.remove"), j + 1)}
+                                onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "session.remove") }</button>
+                        </div>
+                        if idle_on {
+                            <div class="idle" role="group" aria-labelledby={legend_id.clone()}>
+                                <p class="idle-h" id={legend_id}>{ t(l, "idle.title").replace("{n}", &(j + 1).to_string()) }</p>
+                                { for stretches.iter().enumerate().map(|(n, st)| {
+                                    let issue = templates::stretch_issue(x, st);
+                                    let name = t(l, "idle.stretch").replace("{n}", &(n + 1).to_string());
+                                    let message = |end: bool| issue.filter(|(e, _)| *e == end).map(|(_, what)| {
+                                        let field = format!("{name} ({})", t(l, if end { "idle.to" } else { "idle.from" }));
+                                        match what {
+                                            StretchIssue::Format => t(l, "idle.err.format"),
+                                            StretchIssue::Order => t(l, "idle.err.order"),
+                                            StretchIssue::Outside => t(l, "idle.err.outside"),
+                                        }
+                                        .replace("{field}", &field)
+                                        .replace("{start}", &x.start.replace('T', " "))
+                                        .replace("{end}", &x.end.replace('T', " "))
+                                    });
+                                    let (uf, ut, ux) = (upd.clone(), upd.clone(), upd.clone());
+                                    let p = format!("{at}[{j}].inactive[{n}]");
+                                    html! {
+                                        <div class="row stretch">
+                                            { stretch_field(ctx, format!("{name}: {}", t(l, "idle.from")), &st[0], format!("{p}[0]"), message(false),
+                                                Callback::from(move |v: String| uf(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::set_stretch(x, n, false, &v) })))) }
+                                            { stretch_field(ctx, format!("{name}: {}", t(l, "idle.to")), &st[1], format!("{p}[1]"), message(true),
+                                                Callback::from(move |v: String| ut(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::set_stretch(x, n, true, &v) })))) }
+                                            <button type="button" class="link danger" aria-label={t(l, "idle.remove").replace("{n}", &(n + 1).to_string())}
+                                                onclick={Callback::from(move |_| ux(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::remove_stretch(x, n) })))}>{ t(l, "usage.remove") }</button>
+                                        </div>
+                                    }
+                                }) }
+                                <p class="hint">{ t(l, "idle.hint") }</p>
+                                <button type="button" id={format!("add-idle-{ui}-{k}-{j}")}
+                                    onclick={Callback::from(move |_| ua(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::add_stretch(x) })))}>{ t(l, "idle.add") }</button>
+                            </div>
+                        }
                     </div>
                 }
             }) }
             <button type="button" onclick={add}>{ t(l, "session.add") }</button>
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PluginProps {
+    pub user: usize,
+    pub index: usize,
+}
+
+/// The plug-ins a usage loads at start-up (M5): each charged its own daily rate on the
+/// host's use. Choose one, then add it; each listed one can be removed.
+#[function_component(Plugins)]
+pub fn plugins(p: &PluginProps) -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let (ui, k) = (p.user, p.index);
+    let choice = use_state(String::new);
+    let s = ctx.scenario.clone();
+    let Some(u) = s.users.get(ui).and_then(|u| u.usage.get(k)) else {
+        return html! {};
+    };
+    let at = format!("users[{ui}].usage[{k}].plugins");
+    let listed = u.plugins.clone().unwrap_or_default();
+    let choices = templates::plugin_choices(&s, u);
+    let own = s.catalog.as_ref().map_or(0, |c| {
+        choices
+            .iter()
+            .filter(|(id, _)| c.products.iter().any(|p| p.id == *id))
+            .count()
+    });
+    let upd = {
+        let ctx = ctx.clone();
+        move |f: std::rc::Rc<dyn Fn(&mut Usage)>| {
+            edit(&ctx, move |s| {
+                if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                    f(x)
+                }
+            })
+        }
+    };
+    let add = {
+        let upd = upd.clone();
+        let choice = choice.clone();
+        Callback::from(move |_| {
+            let id = (*choice).clone();
+            if !id.is_empty() {
+                upd(std::rc::Rc::new(move |x: &mut Usage| {
+                    templates::add_plugin(x, &id)
+                }));
+                choice.set(String::new());
+            }
+        })
+    };
+    let rate =
+        |id: &str| daily_rate(&s, id).map(|r| t(l, "usage.rate").replace("{n}", &r.to_string()));
+    let option = |(id, r): &(String, u64)| {
+        html! {
+            <option value={id.clone()} selected={*choice == *id}>
+                { item_name(l, &s, id) }{ " — " }{ t(l, "usage.rate").replace("{n}", &r.to_string()) }
+            </option>
+        }
+    };
+    let select_id = format!("plugin-choice-{ui}-{k}");
+    html! {
+        <fieldset class="plugins">
+            <legend>{ t(l, "plugins.title") }</legend>
+            <p class="hint">{ t(l, "plugins.hint") }</p>
+            if !listed.is_empty() {
+                <ul class="plugin-list" role="list">
+                    { for listed.iter().enumerate().map(|(n, id)| {
+                        let path = format!("{at}[{n}]");
+                        let err = error_at(&ctx, &path);
+                        let name = item_name(l, &s, id);
+                        let ur = upd.clone();
+                        html! {
+                            <li id={field_id(&path)} tabindex="-1" data-plugin={id.clone()} class={classes!(err.is_some().then_some("invalid"))}>
+                                <span class="plugin-name">{ name.clone() }</span>
+                                if let Some(r) = rate(id) { <span class="rate">{ r }</span> }
+                                <button type="button" class="link danger" aria-label={t(l, "plugins.remove").replace("{name}", &name)}
+                                    onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |x: &mut Usage| templates::remove_plugin(x, n))))}>{ t(l, "usage.remove") }</button>
+                                if let Some(e) = err { <p class="field-error mono">{ e }</p> }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+            <div class="row">
+                <div class="field grow">
+                    <label for={select_id.clone()}>{ t(l, "plugins.choose") }</label>
+                    <select id={select_id} onchange={{ let choice = choice.clone(); Callback::from(move |e: Event| choice.set(e.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                        <option value="" selected={choice.is_empty()}>{ t(l, "plugins.pick") }</option>
+                        if own > 0 {
+                            <optgroup label={t(l, "plugins.own")}>{ for choices[..own].iter().map(option) }</optgroup>
+                        }
+                        <optgroup label={t(l, "plugins.builtin")}>{ for choices[own..].iter().map(option) }</optgroup>
+                    </select>
+                </div>
+                <button type="button" id={format!("add-plugin-{ui}-{k}")} onclick={add} disabled={choice.is_empty()}>{ t(l, "plugins.add") }</button>
+            </div>
         </fieldset>
     }
 }
