@@ -172,6 +172,168 @@ test('change a pattern and see the total change (weekly, monthly, calendar dates
   await done();
 });
 
+/** A screenshot of one element (the first match). */
+async function shotOf(page, selector, name) {
+  await page.locator(selector).first().screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+test('idle stretches in an explicit session: the engine\'s total, inline checks, idle detection, reload', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  const t0 = await tokens(page);
+  // Ben: AutoCAD 3 days a month (36 days × 7) becomes one explicit session, Fri 1 Jan 09:00–17:00.
+  await page.click('.users li:nth-child(2) button');
+  await page.selectOption('#kind-1-0', 'sessions');
+  const t1 = t0 - 35 * 7;
+  eq(await tokens(page), t1, 'one session: one AutoCAD day');
+  // Until Saturday 11:00: a second 24 h window opens at 09:00 with 2 h of use left.
+  const S = '#f-users-1--usage-0--sessions-0-';
+  await page.fill(`${S}-end`, '2027-01-02T11:00');
+  eq(await tokens(page), t1 + 7, 'a session over the window boundary costs a second day');
+  // A new stretch sits in the session's middle (Friday 22:00–23:00): idle inside the first
+  // window changes nothing, as the engine says.
+  await page.click('#add-idle-1-0-0');
+  const A = `${S}-inactive-0--0-`, B = `${S}-inactive-0--1-`;
+  eq(await page.inputValue(A), '2027-01-01T22:00', 'default stretch start');
+  eq(await page.inputValue(B), '2027-01-01T23:00', 'default stretch end');
+  eq(await tokens(page), t1 + 7, 'idle inside the first window: same total');
+  // Saturday 08:00 start, end still Friday 23:00: the field says so, and the engine's located message.
+  await page.fill(A, '2027-01-02T08:00');
+  await page.waitForSelector('#scenario-error');
+  assert(/^Idle stretch 1 \(until\): must be after/.test(await page.textContent(`${B}-err`)), `inline: ${await page.textContent(`${B}-err`)}`);
+  assert((await page.textContent('#error-message')).startsWith('users[1].usage[0].sessions[0].inactive[0][1]:'), 'the engine names the JSON path');
+  eq(await page.getAttribute(B, 'aria-invalid'), 'true', 'the field is marked');
+  await shotOf(page, 'fieldset.sessions', 'desktop-idle-stretch-error');
+  await page.click('#scenario-error button');
+  await page.waitForFunction((id) => document.activeElement.id === id, B.slice(1), { timeout: 3000 });
+  // Saturday 08:00–11:00 (3 h ≥ 15 min): idle from 08:15, so use ends before the second window.
+  await page.fill(B, '2027-01-02T11:00');
+  await page.waitForSelector('#scenario-error', { state: 'detached' });
+  eq(await tokens(page), t1, 'the idle stretch across the boundary saves the second day');
+  await shotOf(page, 'article.usage', 'desktop-idle-stretch');
+  // Past the session's end: said beside the field (the engine only counts the part inside).
+  await page.fill(B, '2027-01-02T12:00');
+  assert(/outside its session \(2027-01-01 09:00 to 2027-01-02 11:00\)/.test(await page.textContent(`${B}-err`)), 'outside the session');
+  eq(await tokens(page), t1, 'the engine counts only the part inside');
+  await page.fill(B, '2027-01-02T11:00');
+  eq(await page.$(`${B}-err`), null, 'fixed: no message');
+  // The CLI finds the same total for the exported scenario.
+  if (CLI) {
+    const exp = await download(page, '#export-json');
+    const out = JSON.parse(execFileSync(CLI, ['simulate', exp.file], { encoding: 'utf8' }));
+    eq(out.totals.tokens, t1, 'the CLI agrees');
+    eq(out.totals.by_user.ben, 7, 'Ben: one AutoCAD day');
+  }
+  // Idle detection off: the stretch counts as use and is hidden, with a way back.
+  await page.uncheck('#idle-1-0');
+  eq(await tokens(page), t1 + 7, 'idle detection off: the stretch is use');
+  eq(await page.$(A), null, 'stretches hidden while idle detection is off');
+  assert(/only count when idle detection is on/.test(await page.textContent('#idle-off-1-0')), 'explains why');
+  await page.click('#idle-off-1-0 button');
+  eq(await tokens(page), t1, 'turned on again');
+  await page.click('#undo');
+  eq(await tokens(page), t1 + 7, 'undo');
+  await page.click('#redo');
+  eq(await tokens(page), t1, 'redo');
+  // Nothing typed is lost on reload.
+  eq(JSON.stringify(JSON.parse(await stored(page)).users[1].usage[0].sessions),
+    JSON.stringify([{ start: '2027-01-01T09:00', end: '2027-01-02T11:00', inactive: [['2027-01-02T08:00', '2027-01-02T11:00']] }]), 'saved');
+  await page.reload();
+  await ready(page);
+  await page.click('.users li:nth-child(2) button');
+  eq(await page.inputValue(A), '2027-01-02T08:00', 'start kept');
+  eq(await page.inputValue(B), '2027-01-02T11:00', 'end kept');
+  eq(await tokens(page), t1, 'total kept');
+  // Removing the stretch leaves no empty list behind.
+  await page.click('[aria-label="Remove idle stretch 1"]');
+  eq(await tokens(page), t1 + 7, 'removed');
+  assert(!('inactive' in JSON.parse(await stored(page)).users[1].usage[0].sessions[0]), 'no empty inactive list');
+  await done();
+});
+
+/** One user on AutoCAD every Monday of 2027, and a plug-in of the scenario's own catalog. */
+const pluginTeam = (extra = {}) => ({
+  flexcalc: 1, currency: 'EUR', timezone: 'Europe/Paris', period: { start: '2027-01-01', months: 12 },
+  catalog: { products: [{ id: 'myplugin', name: 'A plug-in', tokens_per_day: 2 }] },
+  users: [{ id: 'ana', name: 'Ana', usage: [{ product: 'autocad', weekly: { days: ['mon'], from: '09:00', to: '17:00' }, ...extra }] }],
+});
+
+test('plug-ins: chosen and removed by keyboard, charged by the engine in the results table', async () => {
+  const { page, done } = await open();
+  await page.goto(base);
+  await ready(page);
+  await importJson(page, pluginTeam(), 'plugins.json');
+  await page.waitForFunction(() => document.querySelector('#sum-tokens .stat-value').dataset.value === String(52 * 7));
+  const options = await page.$$eval('#plugin-choice-0-0 option', (o) => o.map((x) => x.textContent.trim()));
+  eq(options[1], 'A plug-in — 2 tokens/day', 'the scenario\'s own product first, with its rate');
+  assert(options.includes('ReCap Pro — 1 tokens/day'), 'built-in products with their rates');
+  assert(!options.some((o) => o.startsWith('AutoCAD')), 'never the host');
+  // Keyboard: the select, then the button.
+  await page.focus('#plugin-choice-0-0');
+  await page.keyboard.press('ArrowDown');
+  eq(await page.inputValue('#plugin-choice-0-0'), 'myplugin', 'chosen by keyboard');
+  await page.keyboard.press('Tab');
+  eq(await page.evaluate(() => document.activeElement.id), 'add-plugin-0-0', 'the add button is next');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-plugin="myplugin"]');
+  eq(await tokens(page), 52 * 9, 'the plug-in burns its own 2 tokens on each of the 52 days');
+  assert((await page.textContent('[data-plugin="myplugin"]')).includes('2 tokens/day'), 'listed with its rate');
+  const heads = await page.$$eval('#user-table thead th', (h) => h.map((x) => x.textContent.trim()));
+  const col = heads.indexOf('A plug-in');
+  assert(col > 0, `a column for the plug-in: ${heads.join(' | ')}`);
+  const cell = await page.$eval(`#user-table tbody tr td:nth-child(${col + 1})`, (e) => e.textContent);
+  assert(/^104 \(52\)/.test(cell), `its tokens in the table: ${cell}`);
+  eq(JSON.parse(await stored(page)).users[0].usage[0].plugins.join(), 'myplugin', 'saved in the scenario');
+  await shotOf(page, 'fieldset.plugins', 'desktop-plugins');
+  // A second, built-in one; it leaves the list of choices.
+  await page.selectOption('#plugin-choice-0-0', 'recap-pro');
+  await page.click('#add-plugin-0-0');
+  eq(await tokens(page), 52 * 10, 'ReCap Pro adds 1 a day');
+  assert(!(await page.$$eval('#plugin-choice-0-0 option', (o) => o.map((x) => x.value))).includes('recap-pro'), 'not offered twice');
+  await page.focus('[aria-label="Remove plug-in A plug-in"]');
+  await page.keyboard.press('Enter');
+  eq(await tokens(page), 52 * 8, 'removed by keyboard');
+  assert(!(await page.$$eval('#user-table thead th', (h) => h.map((x) => x.textContent.trim()))).includes('A plug-in'), 'its column is gone');
+  // An unknown plug-in from a file: the engine's located message, beside the entry and in the box.
+  await importJson(page, pluginTeam({ plugins: ['nosuch'] }), 'bad-plugin.json');
+  await page.waitForSelector('#scenario-error');
+  assert((await page.textContent('#error-message')).startsWith('users[0].usage[0].plugins[0]:'), 'located');
+  assert((await page.textContent('#f-users-0--usage-0--plugins-0-')).includes('not a known product'), 'beside the entry');
+  await page.click('#scenario-error button');
+  await page.waitForFunction(() => document.activeElement.id === 'f-users-0--usage-0--plugins-0-', null, { timeout: 3000 });
+  await page.click('[aria-label="Remove plug-in nosuch"]');
+  await page.waitForSelector('#scenario-error', { state: 'detached' });
+  await done();
+});
+
+test('idle stretches and plug-ins at 390 px: labelled, no overflow', async () => {
+  const { page, done } = await open(PHONE);
+  await page.goto(base);
+  await ready(page);
+  await importJson(page, pluginTeam({
+    weekly: undefined, plugins: ['myplugin', 'recap-pro'],
+    sessions: [{ start: '2027-01-04T08:00', end: '2027-01-05T10:00', inactive: [['2027-01-05T07:00', '2027-01-05T10:00'], ['2027-01-04T12:00', '2027-01-04T13:00']] }],
+  }), 'phone.json');
+  // 26 h with the last 2 h 45 min idle: one day of AutoCAD and of each plug-in.
+  await page.waitForFunction(() => document.querySelector('#sum-tokens .stat-value').dataset.value === '10');
+  const unlabelled = await page.$$eval('article.usage input, article.usage select', (els) => els.filter((e) => {
+    const label = e.id && document.querySelector(`label[for="${e.id}"]`);
+    return !(label && label.textContent.trim()) && !e.closest('label');
+  }).map((e) => e.id));
+  eq(unlabelled.length, 0, `unlabelled: ${unlabelled.join(', ')}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `page wider than 390 px by ${overflow}`);
+  await page.focus('#add-idle-0-0-0');
+  assert(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle) !== 'none', 'visible focus');
+  await shotOf(page, 'article.usage', 'mobile-idle-plugins');
+  await page.selectOption('#lang', 'ja');
+  await page.waitForFunction(() => document.querySelector('#tab-0').textContent === 'チーム');
+  assert(!(await page.textContent('article.usage')).includes('??'), 'translated');
+  await shotOf(page, 'article.usage', 'mobile-idle-plugins-ja');
+  await done();
+});
+
 test('switch currency and language: Intl formats money and every label changes', async () => {
   const { page, done } = await open();
   await page.goto(base);
