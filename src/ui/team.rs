@@ -618,14 +618,19 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
                                         .replace("{start}", &x.start.replace('T', " "))
                                         .replace("{end}", &x.end.replace('T', " "))
                                     });
-                                    let (uf, ut, ux) = (upd.clone(), upd.clone(), upd.clone());
+                                    let ux = upd.clone();
                                     let p = format!("{at}[{j}].inactive[{n}]");
+                                    // One field per end; the same edit with the end it sets.
+                                    let field = |end: bool| {
+                                        let u = upd.clone();
+                                        let key = if end { "idle.to" } else { "idle.from" };
+                                        stretch_field(ctx, format!("{name}: {}", t(l, key)), &st[usize::from(end)], format!("{p}[{}]", usize::from(end)), message(end),
+                                            Callback::from(move |v: String| u(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::set_stretch(x, n, end, &v) }))))
+                                    };
                                     html! {
                                         <div class="row stretch">
-                                            { stretch_field(ctx, format!("{name}: {}", t(l, "idle.from")), &st[0], format!("{p}[0]"), message(false),
-                                                Callback::from(move |v: String| uf(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::set_stretch(x, n, false, &v) })))) }
-                                            { stretch_field(ctx, format!("{name}: {}", t(l, "idle.to")), &st[1], format!("{p}[1]"), message(true),
-                                                Callback::from(move |v: String| ut(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::set_stretch(x, n, true, &v) })))) }
+                                            { field(false) }
+                                            { field(true) }
                                             <button type="button" class="link danger" aria-label={t(l, "idle.remove").replace("{n}", &(n + 1).to_string())}
                                                 onclick={Callback::from(move |_| ux(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::remove_stretch(x, n) })))}>{ t(l, "usage.remove") }</button>
                                         </div>

@@ -1,12 +1,12 @@
 //! Ready-made usage patterns and team edits that keep ids unique. Pure functions over the
 //! scenario format, so they are tested natively.
 
-use jiff::civil::DateTime;
-use jiff::SignedDuration;
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
 
 use crate::engine::catalog::Catalog;
 use crate::engine::scenario::{Dates, Monthly, Period, Scenario, Session, Usage, User, Weekly};
-use crate::engine::time::{format_date, parse_datetime};
+use crate::engine::time::{format_date, instant, parse_datetime};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Template {
@@ -154,8 +154,12 @@ pub fn set_hours(u: &mut Usage, from: Option<String>, to: Option<String>) {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM`, the scenario's local date-time (seconds dropped).
-fn local(dt: DateTime) -> String {
+/// `YYYY-MM-DDTHH:MM` of a count of seconds read as local time (seconds dropped).
+fn local(secs: i64) -> String {
+    let Ok(ts) = Timestamp::from_second(secs) else {
+        return String::new();
+    };
+    let dt = Offset::UTC.to_datetime(ts);
     let mut s = format_date(dt.date());
     for (sep, v) in [('T', dt.hour()), (':', dt.minute())] {
         s.push(sep);
@@ -167,23 +171,26 @@ fn local(dt: DateTime) -> String {
     s
 }
 
+/// A local date-time as a count of seconds (the engine's instants, read in UTC), so
+/// stretches are placed with plain integer arithmetic.
+fn secs(s: &str) -> Option<i64> {
+    parse_datetime(s).map(|d| instant(&TimeZone::UTC, d))
+}
+
 /// Appends an idle stretch to a session: an hour (cut at the session's end) from the
 /// end of its last stretch, else from the session's middle. A session whose times do
 /// not read yet gets a stretch as long as itself, to be corrected by the user.
 pub fn add_stretch(s: &mut Session) {
-    let stretch = match (parse_datetime(&s.start), parse_datetime(&s.end)) {
+    let stretch = match (secs(&s.start), secs(&s.end)) {
         (Some(a), Some(b)) if b > a => {
             let last = s
                 .inactive
                 .as_ref()
                 .and_then(|v| v.last())
-                .and_then(|x| parse_datetime(&x[1]))
+                .and_then(|x| secs(&x[1]))
                 .filter(|t| *t >= a && *t < b);
-            let from = last.unwrap_or_else(|| a.checked_add(a.duration_until(b) / 2).unwrap_or(a));
-            let to = from
-                .checked_add(SignedDuration::from_hours(1))
-                .map_or(b, |t| t.min(b));
-            [local(from), local(to)]
+            let from = last.unwrap_or(a + (b - a) / 2);
+            [local(from), local((from + 3600).min(b))]
         }
         _ => [s.start.clone(), s.end.clone()],
     };
