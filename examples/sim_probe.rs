@@ -52,6 +52,24 @@ fn main() {
     if let Some(path) = std::env::var_os("SIM_PROBE_WRITE") {
         std::fs::write(path, scenario.to_json()).expect("writes the scenario");
     }
+    // `SIM_PROBE_STAGE=validate|expand|run` repeats one stage only (for `perf stat`).
+    if let Ok(stage) = std::env::var("SIM_PROBE_STAGE") {
+        let model = validate(&scenario).expect("valid");
+        let (ms, n) = least(runs, || match stage.as_str() {
+            "validate" => validate(&scenario).map_or(0, |m| m.users.len()),
+            "expand" => {
+                let mut tables = Tables::new(&model);
+                model
+                    .users
+                    .iter()
+                    .map(|u| use_by_product(&model, &mut tables, u).len())
+                    .sum()
+            }
+            _ => run(&model).charges.len(),
+        });
+        println!("{stage}: {ms:.1} ms ({n})");
+        return;
+    }
     let (v, model) = least(runs, || validate(&scenario).expect("valid"));
     let (x, n) = least(runs, || {
         let mut tables = Tables::new(&model);

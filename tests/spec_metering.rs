@@ -344,11 +344,14 @@ fn run_seconds(start: Ymdhms, end: Ymdhms, inactive: &[(Ymdhms, Ymdhms)]) -> Vec
     let scenario = Scenario::from_json(&s.to_string()).unwrap();
     let mut model = validate(&scenario).unwrap();
     let dt = |(y, mo, d, h, mi, se): Ymdhms| datetime(y, mo, d, h, mi, se, 0);
-    model.users[0].usages[0].pattern = PatternM::Sessions(vec![SessionM {
-        start: dt(start),
-        end: dt(end),
+    model.users[0].usages[0].pattern = PatternM::Sessions {
+        list: vec![SessionM {
+            start: dt(start),
+            end: dt(end),
+            inactive: 0..inactive.len(),
+        }],
         inactive: inactive.iter().map(|&(a, b)| (dt(a), dt(b))).collect(),
-    }]);
+    };
     let report = run(&model);
     report.charges.iter().map(|c| c.at - report.start).collect()
 }

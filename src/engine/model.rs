@@ -90,7 +90,12 @@ pub struct UsageM {
 
 #[derive(Debug, Clone)]
 pub enum PatternM {
-    Sessions(Vec<SessionM>),
+    /// The sessions, and all their inactive stretches in one list (each session holds
+    /// its range of it), so that expanding reads memory in order.
+    Sessions {
+        list: Vec<SessionM>,
+        inactive: Vec<(DateTime, DateTime)>,
+    },
     /// `days[0]` is Monday.
     Weekly {
         days: [bool; 7],
@@ -113,7 +118,8 @@ pub enum PatternM {
 pub struct SessionM {
     pub start: DateTime,
     pub end: DateTime,
-    pub inactive: Vec<(DateTime, DateTime)>,
+    /// This session's stretches in the pattern's `inactive` list.
+    pub inactive: std::ops::Range<usize>,
 }
 
 #[derive(Debug, Clone)]

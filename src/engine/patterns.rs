@@ -6,7 +6,7 @@
 
 use jiff::civil::{Date, DateTime, Time};
 
-use crate::engine::intervals::{clip, subtract, union, Span};
+use crate::engine::intervals::{clip, union_in_place, Span};
 use crate::engine::model::{Model, PatternM, SessionM, UsageM};
 use crate::engine::time::{add_days, DayTable, Instant};
 
@@ -45,30 +45,49 @@ impl Expander<'_> {
         self.days.instant(dt.date(), dt.time())
     }
 
-    fn push_session(&self, out: &mut Vec<Span>, s: &SessionM, idle_detection: bool) {
+    /// One session minus its idle time (M2), cut to the period; `holes` is a buffer.
+    fn push_session(
+        &self,
+        out: &mut Vec<Span>,
+        s: &SessionM,
+        inactive: &[(DateTime, DateTime)],
+        idle_detection: bool,
+        holes: &mut Vec<Span>,
+    ) {
         let (a, b) = (self.at(s.start), self.at(s.end));
         if a >= b {
             return;
         }
-        let idle = if idle_detection && !s.inactive.is_empty() {
-            let stretches = union(
-                s.inactive
-                    .iter()
-                    .map(|&(x, y)| (self.at(x), self.at(y)))
-                    .collect(),
-            );
-            stretches
-                .into_iter()
-                .filter(|&(x, y)| y - x >= IDLE_AFTER)
-                .map(|(x, y)| (x + IDLE_AFTER, y))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        for part in subtract(&[(a, b)], &idle) {
-            if let Some(c) = clip(part, self.model.start, self.model.end) {
+        holes.clear();
+        if idle_detection && !s.inactive.is_empty() {
+            let stretches = &inactive[s.inactive.clone()];
+            holes.extend(stretches.iter().map(|&(x, y)| (self.at(x), self.at(y))));
+            union_in_place(holes);
+            holes.retain(|&(x, y)| y - x >= IDLE_AFTER);
+            for h in holes.iter_mut() {
+                h.0 += IDLE_AFTER;
+            }
+        }
+        let mut push = |x, y| {
+            if let Some(c) = clip((x, y), self.model.start, self.model.end) {
                 out.push(c);
             }
+        };
+        let mut from = a;
+        for &(ha, hb) in holes.iter() {
+            if hb <= from {
+                continue;
+            }
+            if ha >= b {
+                break;
+            }
+            if ha > from {
+                push(from, ha);
+            }
+            from = hb;
+        }
+        if from < b {
+            push(from, b);
         }
     }
 
@@ -76,10 +95,11 @@ impl Expander<'_> {
     pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) {
         let m = self.model;
         match &u.pattern {
-            PatternM::Sessions(list) => {
+            PatternM::Sessions { list, inactive } => {
+                let mut holes = Vec::new();
                 for s in list {
                     if self.keeps(u, s.start.date()) {
-                        self.push_session(out, s, u.idle_detection);
+                        self.push_session(out, s, inactive, u.idle_detection, &mut holes);
                     }
                 }
             }
@@ -95,7 +115,8 @@ impl Expander<'_> {
             }
             PatternM::Monthly { days, from, to } => {
                 let (a, b) = self.period_range();
-                let dates = (a..b).map(|i| (i, self.days.date(i)));
+                let wd0 = m.start_date.weekday().to_monday_zero_offset() as usize;
+                let dates = (a..b).map(|i| (i, self.days.date(i), ((wd0 + i - a) % 7) as u8));
                 for i in monthly_spread(dates, *days, |d| self.keeps(u, d)) {
                     self.push_day(out, i, *from, *to);
                 }
@@ -115,9 +136,10 @@ impl Expander<'_> {
 
 /// The `monthly` spread: in each calendar month, W = its working days (Mon–Fri) among
 /// `dates` that `keep` accepts; all of W when n ≥ |W|, else W[⌊(2i+1)|W| / 2n⌋] for
-/// i = 0 … n−1. `dates` come in order, each with a key that is handed back.
+/// i = 0 … n−1. `dates` come in order, each with a key that is handed back and its
+/// weekday (Monday 0).
 pub fn monthly_spread<K: Copy>(
-    dates: impl Iterator<Item = (K, Date)>,
+    dates: impl Iterator<Item = (K, Date, u8)>,
     n: u32,
     keep: impl Fn(Date) -> bool,
 ) -> Vec<K> {
@@ -133,13 +155,13 @@ pub fn monthly_spread<K: Copy>(
         }
         w.clear();
     };
-    for (k, d) in dates {
+    for (k, d, wd) in dates {
         let this = (d.year(), d.month());
         if month != Some(this) {
             flush(&mut w, &mut out);
             month = Some(this);
         }
-        if d.weekday().to_monday_zero_offset() < 5 && keep(d) {
+        if wd < 5 && keep(d) {
             w.push(k);
         }
     }
@@ -169,7 +191,8 @@ mod tests {
             all.push(d);
             d = add_days(d, 1);
         }
-        monthly_spread(all.into_iter().map(|d| (d, d)), n, |_| true)
+        let wd = |d: Date| d.weekday().to_monday_zero_offset() as u8;
+        monthly_spread(all.into_iter().map(|d| (d, d, wd(d))), n, |_| true)
     }
 
     #[test]

@@ -118,12 +118,30 @@ pub fn format_date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// Days from 1970-01-01 to `d` in the proleptic Gregorian calendar (H. Hinnant's
+/// `days_from_civil`): plain arithmetic, where jiff's date difference is general and slow.
+pub fn epoch_day(d: Date) -> i64 {
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Local date-times → instants for the dates around a period, fast: a day with no offset
 /// transition maps by plain addition to its midnight; any other day asks jiff.
 #[derive(Debug, Clone)]
 pub struct DayTable {
     tz: TimeZone,
     first: Date,
+    first_day: i64,
     dates: Vec<Date>,
     /// Per date: local midnight, and whether the offset holds all day long.
     days: Vec<(Instant, bool)>,
@@ -156,6 +174,7 @@ impl DayTable {
         DayTable {
             tz: tz.clone(),
             first,
+            first_day: epoch_day(first),
             dates,
             days,
         }
@@ -163,7 +182,7 @@ impl DayTable {
 
     /// The position of `date` in the table, if it is covered.
     pub fn index(&self, date: Date) -> Option<usize> {
-        let idx = date.duration_since(self.first).as_secs().div_euclid(86_400);
+        let idx = epoch_day(date) - self.first_day;
         usize::try_from(idx).ok().filter(|&i| i < self.dates.len())
     }
 
@@ -191,6 +210,31 @@ impl DayTable {
         match self.index(date) {
             Some(i) => self.at(i, time),
             None => instant(&self.tz, date.to_datetime(time)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_day_agrees_with_jiff_across_the_accepted_years() {
+        let epoch = jiff::civil::date(1970, 1, 1);
+        // Every 97th day from 1900 to 9000, and every day around leap days and centuries.
+        let mut d = jiff::civil::date(1900, 1, 1);
+        while d.year() < 9000 {
+            let want = d.since(epoch).unwrap().get_days() as i64;
+            assert_eq!(epoch_day(d), want, "{d}");
+            d = add_days(d, 97);
+        }
+        for y in [1900, 2000, 2024, 2100, 8999] {
+            let mut d = jiff::civil::date(y, 2, 20);
+            for _ in 0..20 {
+                let want = d.since(epoch).unwrap().get_days() as i64;
+                assert_eq!(epoch_day(d), want, "{d}");
+                d = add_days(d, 1);
+            }
         }
     }
 }

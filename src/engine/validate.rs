@@ -1,6 +1,6 @@
 //! Scenario → Model: every value checked, every refusal located by its JSON path.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use jiff::civil::{Date, DateTime, Time};
@@ -110,9 +110,26 @@ fn unique<'a>(path: &str, seen: &mut HashSet<&'a str>, s: &'a str) -> Res<()> {
     Ok(())
 }
 
+/// `time_of_day` for the hot loops: the path is written only when the value is refused.
+fn time_of_day_at(path: impl FnOnce() -> String, s: &str) -> Res<Time> {
+    match time::parse_time(s) {
+        Some(t) => Ok(t),
+        None => time_of_day(&path(), s),
+    }
+}
+
+/// `weekday` for the hot loops: the path is written only when the value is refused.
+fn weekday_at(path: impl FnOnce() -> String, s: &str) -> Res<usize> {
+    match WEEKDAYS.iter().position(|d| *d == s) {
+        Some(i) => Ok(i),
+        None => weekday(&path(), s),
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
 fn weekday(path: &str, s: &str) -> Res<usize> {
-    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    DAYS.iter().position(|d| *d == s).ok_or_else(|| {
+    WEEKDAYS.iter().position(|d| *d == s).ok_or_else(|| {
         InputError::new(
             path,
             format!("{s:?} is not a weekday (expected one of mon, tue, wed, thu, fri, sat, sun)"),
@@ -311,8 +328,9 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
             });
         }
     }
-    let product_at = |path: &str, pid: &str| -> Res<usize> {
+    let product_at = |path: &dyn Fn() -> String, pid: &str| -> Res<usize> {
         products.iter().position(|p| p.id == pid).ok_or_else(|| {
+            let path = path();
             let hint = if services.iter().any(|q| q.id == pid) {
                 " (it is a per-result service: list it under \"results\")"
             } else {
@@ -336,7 +354,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
             }
             let mut covers = Vec::with_capacity(o.covers.len());
             for (j, p) in o.covers.iter().enumerate() {
-                let k = product_at(&format!("{at}.covers[{j}]"), p)?;
+                let k = product_at(&|| format!("{at}.covers[{j}]"), p)?;
                 if !covers.contains(&k) {
                     covers.push(k);
                 }
@@ -358,11 +376,20 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
 
     let mut users = Vec::with_capacity(s.users.len());
     let mut seen_users = HashSet::new();
+    let mut zones: HashMap<&str, TimeZone> = HashMap::new();
     for (ui, u) in s.users.iter().enumerate() {
         let at = format!("users[{ui}]");
         unique(&format!("{at}.id"), &mut seen_users, &u.id)?;
         let utz = match &u.timezone {
-            Some(name) => zone(&format!("{at}.timezone"), name)?,
+            // Users mostly share a few zones: each is looked up once.
+            Some(name) => match zones.get(name.as_str()) {
+                Some(z) => z.clone(),
+                None => {
+                    let z = zone(&format!("{at}.timezone"), name)?;
+                    zones.insert(name, z.clone());
+                    z
+                }
+            },
             None => tz.clone(),
         };
         let mut subscriptions = Vec::with_capacity(u.subscriptions.len());
@@ -392,7 +419,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         }
         let mut usages = Vec::with_capacity(u.usage.len());
         for (i, us) in u.usage.iter().enumerate() {
-            usages.push(usage(&format!("{at}.usage[{i}]"), us, &product_at)?);
+            usages.push(usage(&|| format!("{at}.usage[{i}]"), us, &product_at)?);
         }
         let mut results = Vec::with_capacity(u.results.len());
         for (i, r) in u.results.iter().enumerate() {
@@ -453,8 +480,12 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     })
 }
 
-fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> Res<UsageM> {
-    let product = product_at(&format!("{at}.product"), &u.product)?;
+/// Finds a product id; the first argument gives the JSON path, for a refusal only.
+type ProductAt<'a> = dyn Fn(&dyn Fn() -> String, &str) -> Res<usize> + 'a;
+
+/// One usage entry; `at` gives its JSON path, built only when a value is refused.
+fn usage(at: &dyn Fn() -> String, u: &Usage, product_at: &ProductAt) -> Res<UsageM> {
+    let product = product_at(&|| format!("{}.product", at()), &u.product)?;
     let given: Vec<&str> = [
         ("sessions", u.sessions.is_some()),
         ("weekly", u.weekly.is_some()),
@@ -472,14 +503,15 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
             given.join(" and ")
         };
         return err(
-            at,
+            at(),
             format!("a usage entry needs exactly one pattern of sessions, weekly, monthly or dates; it has {what}"),
         );
     }
     let pattern = if let Some(list) = &u.sessions {
         let mut out = Vec::with_capacity(list.len());
+        let mut inactive = Vec::new();
         for (i, s) in list.iter().enumerate() {
-            let sat = || format!("{at}.sessions[{i}]");
+            let sat = || format!("{}.sessions[{i}]", at());
             let start = datetime_at(|| format!("{}.start", sat()), &s.start)?;
             let end = datetime_at(|| format!("{}.end", sat()), &s.end)?;
             if end <= start {
@@ -488,7 +520,7 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
                     format!("{:?} is not after the start {:?}", s.end, s.start),
                 );
             }
-            let mut inactive = Vec::new();
+            let first = inactive.len();
             for (j, [a, b]) in s.inactive.iter().flatten().enumerate() {
                 let iat = || format!("{}.inactive[{j}]", sat());
                 let a = datetime_at(|| format!("{}[0]", iat()), a)?;
@@ -504,44 +536,47 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
             out.push(SessionM {
                 start,
                 end,
-                inactive,
+                inactive: first..inactive.len(),
             });
         }
-        PatternM::Sessions(out)
+        PatternM::Sessions {
+            list: out,
+            inactive,
+        }
     } else if let Some(w) = &u.weekly {
         let mut days = [false; 7];
         for (i, d) in w.days.iter().enumerate() {
-            days[weekday(&format!("{at}.weekly.days[{i}]"), d)?] = true;
+            days[weekday_at(|| format!("{}.weekly.days[{i}]", at()), d)?] = true;
         }
         PatternM::Weekly {
             days,
-            from: time_of_day(&format!("{at}.weekly.from"), &w.from)?,
-            to: time_of_day(&format!("{at}.weekly.to"), &w.to)?,
+            from: time_of_day_at(|| format!("{}.weekly.from", at()), &w.from)?,
+            to: time_of_day_at(|| format!("{}.weekly.to", at()), &w.to)?,
         }
     } else if let Some(m) = &u.monthly {
         if !(1..=31).contains(&m.days) {
             return err(
-                format!("{at}.monthly.days"),
+                format!("{}.monthly.days", at()),
                 format!("{} is outside 1 to 31 days", m.days),
             );
         }
         PatternM::Monthly {
             days: m.days,
-            from: time_of_day(&format!("{at}.monthly.from"), &m.from)?,
-            to: time_of_day(&format!("{at}.monthly.to"), &m.to)?,
+            from: time_of_day_at(|| format!("{}.monthly.from", at()), &m.from)?,
+            to: time_of_day_at(|| format!("{}.monthly.to", at()), &m.to)?,
         }
     } else if let Some(d) = &u.dates {
         let mut dates = Vec::with_capacity(d.dates.len());
         for (i, x) in d.dates.iter().enumerate() {
             dates.push(match time::parse_date(x) {
                 Some(d) => d,
-                None => date(&format!("{at}.dates.dates[{i}]"), x)?,
+                None => date(&format!("{}.dates.dates[{i}]", at()), x)?,
             });
         }
         PatternM::Dates {
             dates,
-            from: time_of_day(&format!("{at}.dates.from"), &d.from)?,
-            to: time_of_day(&format!("{at}.dates.to"), &d.to)?,
+            from: time_of_day_at(|| format!("{}.dates.from", at()), &d.from)?,
+            to: time_of_day_at(|| format!("{}.dates.to", at()), &d.to)?,
         }
     } else {
         unreachable!("exactly one pattern was checked above")
@@ -553,7 +588,7 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
             for (i, m) in list.iter().enumerate() {
                 if !(1..=12).contains(m) {
                     return err(
-                        format!("{at}.months[{i}]"),
+                        format!("{}.months[{i}]", at()),
                         format!("{m} is not a month (1 to 12)"),
                     );
                 }
@@ -566,16 +601,16 @@ fn usage(at: &str, u: &Usage, product_at: &dyn Fn(&str, &str) -> Res<usize>) -> 
     for (i, d) in u.except.iter().flatten().enumerate() {
         except.push(match time::parse_date(d) {
             Some(x) => x,
-            None => date(&format!("{at}.except[{i}]"), d)?,
+            None => date(&format!("{}.except[{i}]", at()), d)?,
         });
     }
     except.sort_unstable();
     let mut plugins = Vec::new();
     for (i, p) in u.plugins.iter().flatten().enumerate() {
-        let pat = format!("{at}.plugins[{i}]");
+        let pat = || format!("{}.plugins[{i}]", at());
         let k = product_at(&pat, p)?;
         if k == product {
-            return err(pat, format!("{p:?} is the host product itself"));
+            return err(pat(), format!("{p:?} is the host product itself"));
         }
         if !plugins.contains(&k) {
             plugins.push(k);
