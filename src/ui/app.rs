@@ -71,7 +71,7 @@ fn initial() -> State {
         None => None,
     };
     let mut scenario = loaded.scenario;
-    if let Some(link) = share::decode(&js::location_hash()) {
+    if let Some(link) = SHARED.with(|s| s.borrow_mut().take()) {
         js::clear_hash();
         match link {
             Ok(s) => {
@@ -193,9 +193,13 @@ pub fn app() -> Html {
         let state = state.clone();
         let share_link = share_link.clone();
         Callback::from(move |_| {
-            let link = format!("{}#{}", js::page_url(), share::encode(&state.scenario));
-            js::copy_text(&link);
-            share_link.set(Some(link));
+            let share_link = share_link.clone();
+            let done = Closure::once_into_js(move |data: String| {
+                let link = format!("{}#{}{data}", js::page_url(), share::PREFIX);
+                js::copy_text(&link);
+                share_link.set(Some(link));
+            });
+            js::share_pack(&state.scenario.to_json(), &done);
         })
     };
     let export_json = {
@@ -404,10 +408,31 @@ pub fn app() -> Html {
     }
 }
 
+thread_local! {
+    /// A shared link's scenario, unpacked by the browser before the app starts.
+    static SHARED: std::cell::RefCell<Option<Result<Scenario, LinkError>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 pub fn mount() {
     js::set_perf("wasm_start", js::now_ms());
     // A defect must not leave a blank page: say so, and point at the saved work.
     std::panic::set_hook(Box::new(|info| js::show_fatal(&info.to_string())));
+    let hash = js::location_hash();
+    match hash.strip_prefix(share::PREFIX) {
+        // The browser unpacks a shared link (asynchronously), then the app starts with it.
+        Some(data) => {
+            let done = Closure::once_into_js(move |json: Option<String>| {
+                SHARED.with(|s| *s.borrow_mut() = Some(share::read(json)));
+                start();
+            });
+            js::share_unpack(data, share::MAX_JSON as u32, &done);
+        }
+        None => start(),
+    }
+}
+
+fn start() {
     js::remove_boot();
     yew::Renderer::<App>::new().render();
 }

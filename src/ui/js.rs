@@ -53,6 +53,32 @@ export function copy_text(text) {
   try { if (navigator.clipboard) { navigator.clipboard.writeText(text).catch(() => {}); return true; } } catch (e) {}
   return false;
 }
+export function share_pack(text, cb) {
+  new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer().then((buf) => {
+    const bytes = new Uint8Array(buf);
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    cb(btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  });
+}
+export function share_unpack(data, max, cb) {
+  (async () => {
+    const b64 = data.trim().replace(/-/g, '+').replace(/_/g, '/');
+    if (/[^A-Za-z0-9+/]/.test(b64) || b64.length % 4 === 1) throw new Error('not base64url');
+    const bin = atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, '='));
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate')).getReader();
+    const parts = []; let n = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > max) { reader.cancel().catch(() => {}); throw new Error('too large'); }
+      parts.push(value);
+    }
+    return new TextDecoder('utf-8', { fatal: true }).decode(await new Blob(parts).arrayBuffer());
+  })().then((text) => cb(text), () => cb(undefined));
+}
 export function remove_boot() { const b = document.getElementById('boot'); if (b) b.remove(); }
 export function show_fatal(msg) {
   const d = document.createElement('div');
@@ -104,6 +130,11 @@ extern "C" {
     pub fn page_url() -> String;
     pub fn download(name: &str, mime: &str, text: &str);
     pub fn copy_text(text: &str) -> bool;
+    /// The zlib-compressed, base64url text of `text` (a share link's data), to `cb`.
+    pub fn share_pack(text: &str, cb: &JsValue);
+    /// Undoes `share_pack`: the text to `cb`, or `undefined` when the data is damaged or
+    /// unpacks to more than `max` bytes.
+    pub fn share_unpack(data: &str, max: u32, cb: &JsValue);
     pub fn remove_boot();
     pub fn show_fatal(msg: &str);
     pub fn is_typing() -> bool;

@@ -1,8 +1,16 @@
 //! Share links: the whole scenario, zlib-compressed and base64url-encoded, in the URL
 //! fragment (`#s=…`), so nothing is sent to a server. zlib's Adler-32 checksum and the
 //! scenario parser catch a tampered or truncated link.
+//!
+//! In the browser the packing and unpacking are the browser's own (`CompressionStream`
+//! and `DecompressionStream` in "deflate", that is zlib, format: `ui::js::share_pack` and
+//! `share_unpack`), which keeps a deflate implementation out of the wasm bundle; only
+//! [`read`] runs there. The native functions below write and read the same format with
+//! miniz_oxide: the tests' reference, and a link written by either opens in the other.
 
+#[cfg(not(target_arch = "wasm32"))]
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+#[cfg(not(target_arch = "wasm32"))]
 use base64::Engine;
 
 use crate::engine::scenario::Scenario;
@@ -18,6 +26,7 @@ pub enum LinkError {
     Invalid(String),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 pub fn encode(scenario: &Scenario) -> String {
     // The pretty form: the same serializer as exports (one copy in the bundle); zlib
     // takes the indentation away again.
@@ -27,18 +36,29 @@ pub fn encode(scenario: &Scenario) -> String {
 }
 
 /// Reads a fragment (without `#`); `None` when it holds no shared scenario.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn decode(fragment: &str) -> Option<Result<Scenario, LinkError>> {
     let data = fragment.strip_prefix(PREFIX)?;
     Some(decode_data(data))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn decode_data(data: &str) -> Result<Scenario, LinkError> {
     let packed = URL_SAFE_NO_PAD
         .decode(data.trim())
         .map_err(|_| LinkError::Damaged)?;
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, 16 << 20)
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_JSON)
         .map_err(|_| LinkError::Damaged)?;
-    let text = String::from_utf8(json).map_err(|_| LinkError::Damaged)?;
+    read(String::from_utf8(json).ok())
+}
+
+/// The most a link may unpack to (a guard against a small link that inflates hugely).
+pub const MAX_JSON: usize = 16 << 20;
+
+/// The scenario of an unpacked link: `None` when the link did not unpack (not base64,
+/// broken data or checksum, over [`MAX_JSON`], not UTF-8).
+pub fn read(json: Option<String>) -> Result<Scenario, LinkError> {
+    let text = json.ok_or(LinkError::Damaged)?;
     Scenario::from_json(&text).map_err(|e| LinkError::Invalid(e.to_string()))
 }
 
