@@ -113,7 +113,8 @@ const BUCKET: i64 = 7 * 86_400;
 impl Plan {
     pub fn new(meters: &Meters, start: Instant, end: Instant) -> Plan {
         let n = ((end - start).max(0) / BUCKET + 1) as usize;
-        let guess = meters.spans.len() / n + 16;
+        // About one charge per interval, unevenly spread over the weeks.
+        let guess = meters.spans.len() * 5 / 4 / n + 16;
         let mut buckets: Vec<Vec<u64>> = (0..n).map(|_| Vec::with_capacity(guess)).collect();
         for m in 0..meters.len() {
             let mut w = meters.window[m];

@@ -324,9 +324,10 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 let (mut j, w) = if diverged[m] {
                     meters.state(m)
                 } else {
-                    // A scan, not a binary search: meter after meter, it reads the arena
-                    // in memory order.
-                    let j = iv.iter().position(|&(_, e)| e > t).unwrap_or(iv.len());
+                    // Scanned back from the end, not binary searched: meter after meter,
+                    // it reads the arena in memory order, and no further than the sweep
+                    // below reads it again.
+                    let j = iv.len() - iv.iter().rev().take_while(|&&(_, e)| e > t).count();
                     (j, last_window[m])
                 };
                 while let Some(&(ia, ib)) = iv.get(j) {
@@ -344,6 +345,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 sweep_state.push((j, w));
             }
             sort_keys(&mut sweep, &mut sweep_scratch);
+            denials.reserve(sweep.len());
             sp = 0;
             lazy.clear();
             plan = Plan::none();
