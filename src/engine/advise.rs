@@ -852,10 +852,12 @@ fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Priced) -> Pl
 }
 
 fn round2(d: Decimal) -> f64 {
-    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        .to_string()
-        .parse()
-        .unwrap_or(0.0)
+    // Whole hundredths over 100.0 is the same correctly rounded f64 as parsing the decimal
+    // text, without shipping a float parser to the browser.
+    d.checked_mul(Decimal::from(100))
+        .map(|c| c.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+        .and_then(|c| rust_decimal::prelude::ToPrimitive::to_i64(&c))
+        .map_or(0.0, |c| c as f64 / 100.0)
 }
 
 /// B2 per user × product used: d* = (annual ÷ 12) ÷ (daily rate × unit price), with the

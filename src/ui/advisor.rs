@@ -219,7 +219,7 @@ fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
     let top = px(&top_money).max(1.0);
     let x = |d: f64| PAD_L + d / MAX_DAYS as f64 * (W - PAD_L - 8.0);
     let y = |v: f64| PAD_T + (1.0 - v / top) * (H - PAD_T - PAD_B);
-    let fx = |v: f64| format!("{v:.1}");
+    let fx = |v: f64| crate::ui::slim::fixed(v, 1);
     let flex_pts: String = line
         .iter()
         .map(|p| format!("{},{} ", fx(x(p.days_per_month as f64)), fx(y(px(&p.flex)))))
@@ -234,7 +234,7 @@ fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
         )
     });
     let sub_value = line.first().and_then(|p| p.subscription);
-    let two = |v: f64| format!("{v:.2}");
+    let two = |v: f64| crate::ui::slim::fixed(v, 2);
     let verdict = match b.verdict {
         "subscription" => "advisor.verdict.subscription",
         "even" => "advisor.verdict.even",

@@ -2,7 +2,9 @@
 //! the same results on what the UI hands them:
 //! - `str::to_lowercase` brings the whole Unicode case table (about 8 KB gzipped);
 //! - every `sort`/`sort_by_key` call site brings its own copy of std's sort (a few KB
-//!   each), where the UI only ever keeps a short list in order after one change.
+//!   each), where the UI only ever keeps a short list in order after one change;
+//! - float formatting (`{:.2}`) brings a float printer, where a chart only needs a number
+//!   with one or two decimals.
 
 /// Lower case for the product search: ASCII and Latin-1 letters, the letters product
 /// names and ids are written in; every other character is kept as typed. Same as
@@ -41,6 +43,16 @@ pub fn sort<T: Ord>(v: &mut [T]) {
             j -= 1;
         }
     }
+}
+
+/// `v` rounded to `places` decimals (half away from zero) and written with exactly that
+/// many, from integers.
+pub fn fixed(v: f64, places: u32) -> String {
+    let scale = 10u64.pow(places);
+    let t = (v * scale as f64).round() as i64;
+    let sign = if t < 0 { "-" } else { "" };
+    let a = t.unsigned_abs();
+    format!("{sign}{}.{:0w$}", a / scale, a % scale, w = places as usize)
 }
 
 #[cfg(test)]
@@ -82,6 +94,18 @@ mod tests {
             sort(&mut c);
             d.sort();
             assert_eq!(c, d);
+        }
+    }
+
+    #[test]
+    fn fixed_writes_rounded_decimals_like_float_formatting() {
+        assert_eq!(fixed(7.5149, 2), "7.51");
+        assert_eq!(fixed(0.04, 1), "0.0");
+        assert_eq!(fixed(-0.25, 1), "-0.3");
+        assert_eq!(fixed(-3.0, 2), "-3.00");
+        assert_eq!(fixed(240.0, 1), "240.0");
+        for v in [0.0, 1.25, 12.345, 99.999, 560.0, 3.14159] {
+            assert_eq!(fixed(v, 2), format!("{v:.2}"), "{v}");
         }
     }
 }
