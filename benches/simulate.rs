@@ -11,19 +11,21 @@
 //! Run: `bash scripts/bench.sh` (or `cargo bench --bench simulate`).
 //!
 //! Last measured (2026-11-23, seed 2027, criterion medians pinned to one core of a 2-core
-//! VM shared with other builds, load average 2-5; "cold" is the single run printed before
-//! timing). Engine of commit 6f08eeb, and the same with the speed patch handed to the lead
-//! (two-phase event pass, dry sweep, lazy JSON paths in validate; output byte-identical):
+//! VM, machine otherwise idle; "cold" is the single run printed before timing), at commit
+//! 316faf7 (meters in one arena, week-bucketed plan, fast paths; output byte-identical to
+//! the engine before it, checked on the 10,000-user report):
 //!
-//! | users  | use intervals | charges   | denials | parse  | validate+simulate | run      | patched v+s / run |
-//! |--------|---------------|-----------|---------|--------|-------------------|----------|-------------------|
-//! | 100    | 32,625        | 23,907    | 5,456   | 5.0 ms | 4.8 ms            | 3.2 ms   | 4.1 ms / 3.1 ms   |
-//! | 1,000  | 329,770       | 247,661   | 51,423  | 43 ms  | 65 ms             | 47 ms    | 39 ms / 31 ms     |
-//! | 10,000 | 3,300,533     | 2,412,086 | 588,573 | 421 ms | 1.39 s            | 1.18 s   | 462 ms / 435 ms   |
+//! | users  | use intervals | charges   | denials | parse   | validate+simulate | run       |
+//! |--------|---------------|-----------|---------|---------|-------------------|-----------|
+//! | 100    | 32,625        | 23,907    | 5,456   | 1.25 ms | 1.85 ms           | 1.44 ms   |
+//! | 1,000  | 329,770       | 247,661   | 51,423  | 12.4 ms | 27.5 ms           | 21.5 ms   |
+//! | 10,000 | 3,300,533     | 2,412,086 | 588,573 | 131 ms  | 290 ms            | 228 ms    |
 //!
-//! The 10,000-user year misses the 100 ms target: by 14x now, by 4.6x with the patch. In
-//! the current event pass most time goes to cache misses on each meter's next interval and
-//! on `users[u].meters[k]` (perf annotate: 39 % and 17 % of `run`), one per heap event.
+//! The 10,000-user year still misses the 100 ms target, by 2.9x (it was 467 ms before this
+//! round). Where the time goes (`cargo run --release --example sim_probe`, CPU time):
+//! validate about 56 ms, pattern expansion about 70 ms, and the rest of `run` (plan, sort,
+//! event pass) about 150 ms, of which a third is the kernel handing out fresh pages for the
+//! report's 2.4 million charges (77 MB), the interval arena (53 MB) and the plan (24 MB).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
