@@ -84,14 +84,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         let bound = [
             others.get(q).copied(),
             lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32)),
-            sweep.get(sp).map(|&k| {
-                (
-                    model.start + (k >> 32) as i64,
-                    DAILY,
-                    (k & 0xFFFF_FFFF) as u32,
-                    0u32,
-                )
-            }),
+            sweep.get(sp).map(|&k| event(model.start, k)),
         ]
         .into_iter()
         .flatten()
@@ -137,14 +130,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
             let bound = [
                 others.get(q).copied(),
                 lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32)),
-                plan.peek().map(|k| {
-                    (
-                        model.start + (k >> 32) as i64,
-                        DAILY,
-                        (k & 0xFFFF_FFFF) as u32,
-                        0u32,
-                    )
-                }),
+                plan.peek().map(|k| event(model.start, k)),
             ]
             .into_iter()
             .flatten()
@@ -178,24 +164,10 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
             plan.advance();
         }
         // The next event of each source, as (t, class, x, y) with meters compared by number.
-        let opt = plan.peek().map(|k| {
-            (
-                model.start + (k >> 32) as i64,
-                DAILY,
-                (k & 0xFFFF_FFFF) as u32,
-                0u32,
-            )
-        });
+        let opt = plan.peek().map(|k| event(model.start, k));
         let lz = lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32));
         let oth = others.get(q).copied();
-        let swp = sweep.get(sp).map(|&k| {
-            (
-                model.start + (k >> 32) as i64,
-                DAILY,
-                (k & 0xFFFF_FFFF) as u32,
-                0u32,
-            )
-        });
+        let swp = sweep.get(sp).map(|&k| event(model.start, k));
         let (source, (t, class, a, b)) = match [opt, lz, oth, swp]
             .into_iter()
             .enumerate()
@@ -394,6 +366,11 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         start: model.start,
         end: model.end,
     }
+}
+
+/// A plan or sweep key as an event in L6 order: `(t, class, meter, 0)`.
+fn event(start: Instant, k: u64) -> (Instant, u8, u32, u32) {
+    (start + (k >> 32) as i64, DAILY, (k & 0xFFFF_FFFF) as u32, 0)
 }
 
 /// A sweep is over: every meter stands where the sweep left it, back in the plan.
