@@ -98,7 +98,7 @@ mod tests {
     }
 
     #[test]
-    fn fixed_writes_rounded_decimals_like_float_formatting() {
+    fn fixed_rounds_ties_away_from_zero_and_otherwise_writes_what_float_formatting_does() {
         assert_eq!(fixed(7.5149, 2), "7.51");
         assert_eq!(fixed(0.04, 1), "0.0");
         assert_eq!(fixed(-0.25, 1), "-0.3");

@@ -297,8 +297,8 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     meters.state(m)
                 } else {
                     // Scanned back from the end, not binary searched: meter after meter,
-                    // it reads the arena in memory order, and no further than the sweep
-                    // below reads it again.
+                    // it reads the arena in memory order (the meter's later intervals
+                    // only), without a cache miss per probe.
                     let j = iv.len() - iv.iter().rev().take_while(|&&(_, e)| e > t).count();
                     (j, last_window[m])
                 };
