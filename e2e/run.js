@@ -267,7 +267,7 @@ test('plug-ins: chosen and removed by keyboard, charged by the engine in the res
   await page.waitForFunction(() => document.querySelector('#sum-tokens .stat-value').dataset.value === String(52 * 7));
   const options = await page.$$eval('#plugin-choice-0-0 option', (o) => o.map((x) => x.textContent.trim()));
   eq(options[1], 'A plug-in — 2 tokens/day', 'the scenario\'s own product first, with its rate');
-  assert(options.includes('ReCap Pro — 1 tokens/day'), 'built-in products with their rates');
+  assert(options.includes('ReCap Pro — 1 token/day'), 'built-in products with their rates');
   assert(!options.some((o) => o.startsWith('AutoCAD')), 'never the host');
   // Keyboard: the select, then the button.
   await page.focus('#plugin-choice-0-0');

@@ -44,6 +44,16 @@ impl Lang {
     }
 }
 
+/// A daily rate in words: "1 token/day", "7 tokens/day".
+pub fn rate(lang: Lang, n: u64) -> String {
+    let key = if n == 1 {
+        "usage.rate.one"
+    } else {
+        "usage.rate"
+    };
+    t(lang, key).replace("{n}", &n.to_string())
+}
+
 /// The string for `key` in `lang`; the key itself when missing (the tests forbid that).
 pub fn t(lang: Lang, key: &str) -> &'static str {
     static MAP: OnceLock<HashMap<&'static str, [&'static str; 3]>> = OnceLock::new();
@@ -141,6 +151,7 @@ pub const STRINGS: &[(&str, [&str; 3])] = &[
     ("user.products", ["Products and usage", "Produits et usage", "製品と利用パターン"]),
     ("user.noproducts", ["This user uses no product yet.", "Cet utilisateur n'utilise encore aucun produit.", "このユーザーはまだ製品を使っていません。"]),
     ("usage.rate", ["{n} tokens/day", "{n} jetons/jour", "1日 {n} トークン"]),
+    ("usage.rate.one", ["{n} token/day", "{n} jeton/jour", "1日 {n} トークン"]),
     ("usage.tokens_n", ["{n} tokens", "{n} jetons", "{n} トークン"]),
     ("usage.remove", ["Remove", "Retirer", "削除"]),
     ("usage.templates", ["Apply:", "Appliquer :", "適用:"]),
@@ -590,5 +601,13 @@ mod tests {
         assert_eq!(t(Lang::En, "no.such.key"), "??");
         assert_eq!(Lang::from_code("ja"), Some(Lang::Ja));
         assert_eq!(Lang::from_code("de"), None);
+    }
+
+    #[test]
+    fn a_rate_of_one_token_is_singular() {
+        assert_eq!(rate(Lang::En, 1), "1 token/day");
+        assert_eq!(rate(Lang::En, 7), "7 tokens/day");
+        assert_eq!(rate(Lang::Fr, 1), "1 jeton/jour");
+        assert_eq!(rate(Lang::Ja, 1), "1日 1 トークン");
     }
 }

@@ -369,7 +369,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
         <article class="usage" aria-label={item_name(l, &s, &u.product)}>
             <header>
                 <h5>{ item_name(l, &s, &u.product) }
-                    if let Some(r) = rate { <span class="rate">{ t(l, "usage.rate").replace("{n}", &r.to_string()) }</span> }
+                    if let Some(r) = rate { <span class="rate">{ crate::ui::i18n::rate(l, r) }</span> }
                 </h5>
                 <button type="button" class="link danger" onclick={remove} aria-label={format!("{} {}", t(l, "usage.remove"), item_name(l, &s, &u.product))}>{ t(l, "usage.remove") }</button>
             </header>
@@ -699,12 +699,11 @@ pub fn plugins(p: &PluginProps) -> Html {
             }
         })
     };
-    let rate =
-        |id: &str| daily_rate(&s, id).map(|r| t(l, "usage.rate").replace("{n}", &r.to_string()));
+    let rate = |id: &str| daily_rate(&s, id).map(|r| crate::ui::i18n::rate(l, r));
     let option = |(id, r): &(String, u64)| {
         html! {
             <option value={id.clone()} selected={*choice == *id}>
-                { item_name(l, &s, id) }{ " — " }{ t(l, "usage.rate").replace("{n}", &r.to_string()) }
+                { item_name(l, &s, id) }{ " — " }{ crate::ui::i18n::rate(l, *r) }
             </option>
         }
     };
@@ -797,7 +796,7 @@ pub fn product_picker(p: &PickerProps) -> Html {
         format!(
             "{} — {}",
             p.name.get(l.code()),
-            t(l, "usage.rate").replace("{n}", &p.tokens_per_day.to_string())
+            crate::ui::i18n::rate(l, p.tokens_per_day)
         )
     };
     html! {
@@ -825,7 +824,7 @@ pub fn product_picker(p: &PickerProps) -> Html {
                             }
                         }) }
                         { for ctx.scenario.catalog.iter().flat_map(|cat| cat.products.iter()).filter(|p| matches(&p.id)).map(|p| html! {
-                            <option value={p.id.clone()} selected={*choice == p.id}>{ format!("{} — {}", p.name.clone().unwrap_or_else(|| p.id.clone()), t(l, "usage.rate").replace("{n}", &p.tokens_per_day.to_string())) }</option>
+                            <option value={p.id.clone()} selected={*choice == p.id}>{ format!("{} — {}", p.name.clone().unwrap_or_else(|| p.id.clone()), crate::ui::i18n::rate(l, p.tokens_per_day)) }</option>
                         }) }
                     </select>
                 </div>
