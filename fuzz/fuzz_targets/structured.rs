@@ -11,6 +11,8 @@ use flexcalc::engine::scenario::*;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
+mod invariants;
+
 const ZONES: [&str; 12] = [
     "Europe/Paris",
     "America/New_York",
@@ -271,55 +273,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = report.to_json();
 
-    // Charges in time order; one user and product at least 24 h apart (M4).
-    let mut last: std::collections::HashMap<(u32, flexcalc::engine::report::Item), i64> =
-        Default::default();
-    let mut prev = i64::MIN;
-    for c in &report.charges {
-        assert!(c.at >= prev, "charges out of order");
-        prev = c.at;
-        assert!(
-            c.at >= report.start && c.at < report.end,
-            "charge outside the period"
-        );
-        if let flexcalc::engine::report::Item::Product(_) = c.item {
-            if let Some(t) = last.insert((c.user, c.item), c.at) {
-                assert!(c.at - t >= 86_400, "two charges {} s apart", c.at - t);
-            }
-        }
-    }
-    let total: u64 = report.charges.iter().map(|c| c.tokens).sum();
-    assert_eq!(total, report.totals.tokens);
-    assert_eq!(
-        report.totals.by_month.iter().map(|(_, v)| v).sum::<u64>(),
-        total,
-        "by_month adds up"
-    );
-    assert_eq!(
-        report.totals.by_user.iter().sum::<u64>(),
-        total,
-        "by_user adds up"
-    );
-    for d in &report.denials {
-        assert!(d.balance < d.charge.tokens, "denied with enough balance");
-    }
-    match &s.packs {
-        None => {
-            assert!(report.denials.is_empty(), "estimate mode denies nothing");
-            let order = report.order.as_ref().expect("estimate mode has an order");
-            assert!(order.tokens >= total, "order covers the total");
-        }
-        Some(packs) => {
-            for (p, r) in packs.iter().zip(&report.packs) {
-                assert_eq!(
-                    r.used + r.expired + r.remaining,
-                    p.tokens,
-                    "pack {} books",
-                    p.id
-                );
-            }
-            let used: u64 = report.packs.iter().map(|p| p.used).sum();
-            assert_eq!(used, total, "tokens charged = tokens drawn");
-        }
-    }
+    invariants::check(&s, &report);
 });
