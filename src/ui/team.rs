@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::engine::catalog::Catalog;
-use crate::engine::scenario::{ResultEvent, Scenario, Subscription, Usage};
+use crate::engine::scenario::{ResultEvent, Scenario, Session, Subscription, Usage};
 use crate::engine::time::{add_days, add_months, format_date, parse_date};
 use crate::ui::i18n::{t, Lang};
 use crate::ui::state::{edit, Action, Ctx};
@@ -19,6 +19,56 @@ use crate::ui::widgets::{
 
 /// An edit of one list inside a user.
 type ListEdit<T> = std::rc::Rc<dyn Fn(&mut Vec<T>)>;
+
+/// Edits the list `pick` finds in the scenario, each call one undoable change.
+fn list_editor<T: 'static>(
+    ctx: &Ctx,
+    pick: impl Fn(&mut Scenario) -> Option<&mut Vec<T>> + 'static,
+) -> impl Fn(ListEdit<T>) + Clone + 'static {
+    let ctx = ctx.clone();
+    let pick = std::rc::Rc::new(pick);
+    move |f: ListEdit<T>| {
+        let pick = pick.clone();
+        edit(&ctx, move |s| {
+            if let Some(v) = pick(s) {
+                f(v)
+            }
+        })
+    }
+}
+
+/// A callback that changes item `j` of a list with the value it is given.
+fn on_item<T: 'static, V: Clone + 'static>(
+    upd: impl Fn(ListEdit<T>) + 'static,
+    j: usize,
+    set: impl Fn(&mut T, V) + 'static,
+) -> Callback<V> {
+    let set = std::rc::Rc::new(set);
+    Callback::from(move |v: V| {
+        let set = set.clone();
+        upd(std::rc::Rc::new(move |list: &mut Vec<T>| {
+            if let Some(x) = list.get_mut(j) {
+                set(x, v.clone())
+            }
+        }))
+    })
+}
+
+/// A callback that removes item `j` of a list.
+fn on_remove<T: 'static>(upd: impl Fn(ListEdit<T>) + 'static, j: usize) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        upd(std::rc::Rc::new(move |list: &mut Vec<T>| {
+            if j < list.len() {
+                list.remove(j);
+            }
+        }))
+    })
+}
+
+/// A `datetime-local` value as the scenario writes it (`YYYY-MM-DDTHH:MM`, no seconds).
+fn minutes(v: &str) -> String {
+    v.get(..16).unwrap_or(v).to_string()
+}
 
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -531,21 +581,12 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
     let idle_on = usage.is_some_and(|u| u.idle_detection.unwrap_or(true));
     let list = usage.and_then(|u| u.sessions.clone()).unwrap_or_default();
     let at = format!("users[{ui}].usage[{k}].sessions");
-    let upd = {
-        let ctx = ctx.clone();
-        move |f: ListEdit<crate::engine::scenario::Session>| {
-            edit(&ctx, move |s| {
-                if let Some(x) = s
-                    .users
-                    .get_mut(ui)
-                    .and_then(|u| u.usage.get_mut(k))
-                    .and_then(|u| u.sessions.as_mut())
-                {
-                    f(x)
-                }
-            })
-        }
-    };
+    let upd = list_editor(ctx, move |s| {
+        s.users
+            .get_mut(ui)
+            .and_then(|u| u.usage.get_mut(k))
+            .and_then(|u| u.sessions.as_mut())
+    });
     let add = {
         let upd = upd.clone();
         let start = ctx.scenario.period.start.clone();
@@ -556,7 +597,7 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
                     .last()
                     .map(|x| x.start[..10].to_string())
                     .unwrap_or_else(|| start.clone());
-                v.push(crate::engine::scenario::Session {
+                v.push(Session {
                     start: format!("{day}T09:00"),
                     end: format!("{day}T17:00"),
                     inactive: None,
@@ -588,18 +629,17 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
                 </p>
             }
             { for list.iter().enumerate().map(|(j, x)| {
-                let us = upd.clone(); let ue = upd.clone(); let ur = upd.clone(); let ua = upd.clone();
                 let stretches = x.inactive.clone().unwrap_or_default();
                 let legend_id = format!("idle-h-{ui}-{k}-{j}");
                 html! {
                     <div class="session-block">
                         <div class="row session">
                             <TextField kind="datetime-local" label={t(l, "session.start")} value={x.start.clone()} path={format!("{at}[{j}].start")}
-                                oninput={Callback::from(move |v: String| us(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.start = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                                oninput={on_item(upd.clone(), j, |x: &mut Session, v: String| x.start = minutes(&v))} />
                             <TextField kind="datetime-local" label={t(l, "session.end")} value={x.end.clone()} path={format!("{at}[{j}].end")}
-                                oninput={Callback::from(move |v: String| ue(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.end = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                                oninput={on_item(upd.clone(), j, |x: &mut Session, v: String| x.end = minutes(&v))} />
                             <button type="button" class="link danger" aria-label={format!("{} {}", t(l, "session.remove"), j + 1)}
-                                onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "session.remove") }</button>
+                                onclick={on_remove(upd.clone(), j)}>{ t(l, "session.remove") }</button>
                         </div>
                         if idle_on {
                             <div class="idle" role="group" aria-labelledby={legend_id.clone()}>
@@ -618,27 +658,25 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
                                         .replace("{start}", &x.start.replace('T', " "))
                                         .replace("{end}", &x.end.replace('T', " "))
                                     });
-                                    let ux = upd.clone();
                                     let p = format!("{at}[{j}].inactive[{n}]");
                                     // One field per end; the same edit with the end it sets.
                                     let field = |end: bool| {
-                                        let u = upd.clone();
                                         let key = if end { "idle.to" } else { "idle.from" };
                                         stretch_field(ctx, format!("{name}: {}", t(l, key)), &st[usize::from(end)], format!("{p}[{}]", usize::from(end)), message(end),
-                                            Callback::from(move |v: String| u(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::set_stretch(x, n, end, &v) }))))
+                                            on_item(upd.clone(), j, move |x: &mut Session, v: String| templates::set_stretch(x, n, end, &v)))
                                     };
                                     html! {
                                         <div class="row stretch">
                                             { field(false) }
                                             { field(true) }
                                             <button type="button" class="link danger" aria-label={t(l, "idle.remove").replace("{n}", &(n + 1).to_string())}
-                                                onclick={Callback::from(move |_| ux(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::remove_stretch(x, n) })))}>{ t(l, "usage.remove") }</button>
+                                                onclick={on_item(upd.clone(), j, move |x: &mut Session, _: MouseEvent| templates::remove_stretch(x, n))}>{ t(l, "usage.remove") }</button>
                                         </div>
                                     }
                                 }) }
                                 <p class="hint">{ t(l, "idle.hint") }</p>
                                 <button type="button" id={format!("add-idle-{ui}-{k}-{j}")}
-                                    onclick={Callback::from(move |_| ua(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { templates::add_stretch(x) })))}>{ t(l, "idle.add") }</button>
+                                    onclick={on_item(upd.clone(), j, |x: &mut Session, _: MouseEvent| templates::add_stretch(x))}>{ t(l, "idle.add") }</button>
                             </div>
                         }
                     </div>
@@ -846,16 +884,9 @@ fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
     if s.offerings.is_empty() && subs.is_empty() {
         return html! { <><h4>{ t(l, "subs.title") }</h4><p class="hint">{ t(l, "subs.none") }</p></> };
     }
-    let upd = {
-        let ctx = ctx.clone();
-        move |f: ListEdit<Subscription>| {
-            edit(&ctx, move |s| {
-                if let Some(u) = s.users.get_mut(ui) {
-                    f(&mut u.subscriptions)
-                }
-            })
-        }
-    };
+    let upd = list_editor(ctx, move |s| {
+        s.users.get_mut(ui).map(|u| &mut u.subscriptions)
+    });
     let add = {
         let upd = upd.clone();
         let first = s
@@ -882,15 +913,14 @@ fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
         <fieldset class="subs">
             <legend>{ t(l, "subs.title") }</legend>
             { for subs.iter().enumerate().map(|(j, x)| {
-                let (uo, uf, ut, ur) = (upd.clone(), upd.clone(), upd.clone(), upd.clone());
                 html! {
                     <div class="row">
-                        { select_field(SelectProps { id: AttrValue::from(format!("sub-{ui}-{j}")), label: AttrValue::from(t(l, "subs.offering")), value: AttrValue::from(x.offering.clone()), options: s.offerings.iter().map(|o| (AttrValue::from(o.id.clone()), AttrValue::from(o.name.clone().unwrap_or_else(|| o.id.clone())))).collect::<Vec<_>>(), onchange: Callback::from(move |v: String| uo(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.offering = v.clone(); }))) }) }
+                        { select_field(SelectProps { id: AttrValue::from(format!("sub-{ui}-{j}")), label: AttrValue::from(t(l, "subs.offering")), value: AttrValue::from(x.offering.clone()), options: s.offerings.iter().map(|o| (AttrValue::from(o.id.clone()), AttrValue::from(o.name.clone().unwrap_or_else(|| o.id.clone())))).collect::<Vec<_>>(), onchange: on_item(upd.clone(), j, |x: &mut Subscription, v: String| x.offering = v) }) }
                         <TextField kind="date" label={t(l, "subs.from")} value={x.from.clone()} path={format!("{at}[{j}].from")}
-                            oninput={Callback::from(move |v: String| uf(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.from = v.clone(); })))} />
+                            oninput={on_item(upd.clone(), j, |x: &mut Subscription, v: String| x.from = v)} />
                         <TextField kind="date" label={t(l, "subs.to")} value={x.to.clone()} path={format!("{at}[{j}].to")}
-                            oninput={Callback::from(move |v: String| ut(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.to = v.clone(); })))} />
-                        <button type="button" class="link danger" onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "subs.remove") }</button>
+                            oninput={on_item(upd.clone(), j, |x: &mut Subscription, v: String| x.to = v)} />
+                        <button type="button" class="link danger" onclick={on_remove(upd.clone(), j)}>{ t(l, "subs.remove") }</button>
                     </div>
                 }
             }) }
@@ -909,16 +939,7 @@ fn results(ctx: &Ctx, ui: usize) -> Html {
         .unwrap_or_default();
     let at = format!("users[{ui}].results");
     let c = Catalog::builtin();
-    let upd = {
-        let ctx = ctx.clone();
-        move |f: ListEdit<ResultEvent>| {
-            edit(&ctx, move |s| {
-                if let Some(u) = s.users.get_mut(ui) {
-                    f(&mut u.results)
-                }
-            })
-        }
-    };
+    let upd = list_editor(ctx, move |s| s.users.get_mut(ui).map(|u| &mut u.results));
     let add = {
         let upd = upd.clone();
         let at = format!("{}T10:00", s.period.start);
@@ -937,15 +958,14 @@ fn results(ctx: &Ctx, ui: usize) -> Html {
         <fieldset class="results-ev">
             <legend>{ t(l, "results.title") }</legend>
             { for list.iter().enumerate().map(|(j, x)| {
-                let (us, ua, uq, ur) = (upd.clone(), upd.clone(), upd.clone(), upd.clone());
                 html! {
                     <div class="row">
-                        { select_field(SelectProps { id: AttrValue::from(format!("svc-{ui}-{j}")), label: AttrValue::from(t(l, "results.service")), value: AttrValue::from(x.service.clone()), options: c.services.iter().map(|sv| (AttrValue::from(sv.id.clone()), AttrValue::from(format!("{} — {} / {}", sv.name.get(l.code()), t(l, "usage.tokens_n").replace("{n}", &sv.tokens.to_string()), sv.unit.get(l.code()))))).collect::<Vec<_>>(), onchange: Callback::from(move |v: String| us(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.service = v.clone(); }))) }) }
+                        { select_field(SelectProps { id: AttrValue::from(format!("svc-{ui}-{j}")), label: AttrValue::from(t(l, "results.service")), value: AttrValue::from(x.service.clone()), options: c.services.iter().map(|sv| (AttrValue::from(sv.id.clone()), AttrValue::from(format!("{} — {} / {}", sv.name.get(l.code()), t(l, "usage.tokens_n").replace("{n}", &sv.tokens.to_string()), sv.unit.get(l.code()))))).collect::<Vec<_>>(), onchange: on_item(upd.clone(), j, |x: &mut ResultEvent, v: String| x.service = v) }) }
                         <TextField kind="datetime-local" label={t(l, "results.at")} value={x.at.clone()} path={format!("{at}[{j}].at")}
-                            oninput={Callback::from(move |v: String| ua(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.at = v.get(..16).unwrap_or(&v).to_string(); })))} />
+                            oninput={on_item(upd.clone(), j, |x: &mut ResultEvent, v: String| x.at = minutes(&v))} />
                         <NumField label={t(l, "results.quantity")} value={x.quantity} min={1} max={1_000_000} path={format!("{at}[{j}].quantity")} class="narrow"
-                            onchange={Callback::from(move |v: u64| uq(std::rc::Rc::new(move |s| if let Some(x) = s.get_mut(j) { x.quantity = v; })))} />
-                        <button type="button" class="link danger" onclick={Callback::from(move |_| ur(std::rc::Rc::new(move |s| if j < s.len() { s.remove(j); })))}>{ t(l, "results.remove") }</button>
+                            onchange={on_item(upd.clone(), j, |x: &mut ResultEvent, v: u64| x.quantity = v)} />
+                        <button type="button" class="link danger" onclick={on_remove(upd.clone(), j)}>{ t(l, "results.remove") }</button>
                     </div>
                 }
             }) }
