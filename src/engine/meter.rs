@@ -9,12 +9,33 @@ pub const WINDOW: i64 = 86_400;
 /// M4: a stretch of at most 5 minutes outside any window costs nothing.
 pub const GRACE: i64 = 300;
 
+/// No window open: the next charge is due at the start of the next use.
+pub const NO_WINDOW: Instant = Instant::MIN;
+
+/// M4 over sorted, merged use intervals: from interval `*next` on, with the open window
+/// ending at `window` (or `NO_WINDOW`), the instant the next charge is due, if any; `*next`
+/// moves to that charge's interval.
+#[inline]
+pub fn next_due(intervals: &[Span], next: &mut usize, window: Instant) -> Option<Instant> {
+    while let Some(&(a, b)) = intervals.get(*next) {
+        let t = if a < window { window } else { a };
+        if b - t > GRACE {
+            return Some(t);
+        }
+        *next += 1;
+    }
+    None
+}
+
+/// One user × product's meter for callers that charge every due instant (the advisor, the
+/// tests); the simulation keeps all meters in flat arrays (`simulate::meters`) with the
+/// same `next_due`.
 #[derive(Debug, Clone)]
 pub struct Meter {
     /// Sorted, merged use intervals, subscriptions already taken out (M1, M3).
     intervals: Vec<Span>,
     next: usize,
-    window_end: Option<Instant>,
+    window_end: Instant,
 }
 
 impl Meter {
@@ -22,47 +43,17 @@ impl Meter {
         Meter {
             intervals,
             next: 0,
-            window_end: None,
+            window_end: NO_WINDOW,
         }
     }
 
     /// The instant the next charge is due, if any is left.
     pub fn due(&mut self) -> Option<Instant> {
-        while let Some(&(a, b)) = self.intervals.get(self.next) {
-            let t = match self.window_end {
-                Some(w) if a < w => w,
-                _ => a,
-            };
-            if b - t > GRACE {
-                return Some(t);
-            }
-            self.next += 1;
-        }
-        None
+        next_due(&self.intervals, &mut self.next, self.window_end)
     }
 
     /// The charge due at `t` went through: a window opens at `t`.
     pub fn charged(&mut self, t: Instant) {
-        self.window_end = Some(t + WINDOW);
-    }
-
-    /// The charge due now was denied (M6): locked out for the rest of this interval.
-    pub fn denied(&mut self) {
-        self.next += 1;
-    }
-
-    /// Continues from interval `next` with the window of the last charge that went through.
-    pub fn resume(&mut self, next: usize, window_end: Option<Instant>) {
-        self.next = next;
-        self.window_end = window_end;
-    }
-
-    /// Where the meter stands: the next interval to look at and the open window's end.
-    pub fn state(&self) -> (usize, Option<Instant>) {
-        (self.next, self.window_end)
-    }
-
-    pub fn intervals(&self) -> &[Span] {
-        &self.intervals
+        self.window_end = t + WINDOW;
     }
 }

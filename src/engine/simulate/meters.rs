@@ -7,11 +7,9 @@
 //! order by plain integer comparison.
 
 use crate::engine::intervals::Span;
-use crate::engine::meter::{GRACE, WINDOW};
+pub use crate::engine::meter::NO_WINDOW;
+use crate::engine::meter::{next_due, GRACE, WINDOW};
 use crate::engine::time::Instant;
-
-/// No window open (a charge is due at the start of the next interval).
-pub const NO_WINDOW: Instant = Instant::MIN;
 
 #[derive(Default)]
 pub struct Meters {
@@ -57,20 +55,8 @@ impl Meters {
 
     /// The instant meter `m`'s next charge is due, if any is left (M4).
     pub fn due(&mut self, m: usize) -> Option<Instant> {
-        let (lo, hi) = (self.first[m], self.first[m + 1]);
-        let w = self.window[m];
-        let mut j = lo + self.next[m];
-        while j < hi {
-            let (a, b) = self.spans[j];
-            let t = if a < w { w } else { a };
-            if b - t > GRACE {
-                self.next[m] = j - lo;
-                return Some(t);
-            }
-            j += 1;
-        }
-        self.next[m] = hi - lo;
-        None
+        let spans = &self.spans[self.first[m]..self.first[m + 1]];
+        next_due(spans, &mut self.next[m], self.window[m])
     }
 
     /// The charge due at `t` went through: a window opens at `t`.
