@@ -50,7 +50,7 @@ fn use_intervals(scenario: &Scenario) -> usize {
         .users
         .iter()
         .map(|u| {
-            use_by_product(&model, &mut tables, u)
+            use_by_product(&mut tables, u)
                 .iter()
                 .map(|(_, s)| s.len())
                 .sum::<usize>()

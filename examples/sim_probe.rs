@@ -62,7 +62,7 @@ fn main() {
                 model
                     .users
                     .iter()
-                    .map(|u| use_by_product(&model, &mut tables, u).len())
+                    .map(|u| use_by_product(&mut tables, u).len())
                     .sum()
             }
             _ => run(&model).charges.len(),
@@ -76,7 +76,7 @@ fn main() {
         model
             .users
             .iter()
-            .map(|u| use_by_product(&model, &mut tables, u).len())
+            .map(|u| use_by_product(&mut tables, u).len())
             .sum::<usize>()
     });
     let (r, report) = least(runs, || run(&model));

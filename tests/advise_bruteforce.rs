@@ -31,10 +31,7 @@ const MAX_PLANS: u64 = 60_000;
 /// One user's options: (subscription money, subscriptions, tokens).
 fn user_options(model: &Model, u: usize, tables: &mut Tables) -> Vec<(Decimal, u32, u64)> {
     let user = &model.users[u];
-    let used: Vec<usize> = use_by_product(model, tables, user)
-        .iter()
-        .map(|x| x.0)
-        .collect();
+    let used: Vec<usize> = use_by_product(tables, user).iter().map(|x| x.0).collect();
     let relevant: Vec<usize> = (0..model.offerings.len())
         .filter(|&o| used.iter().any(|p| model.offerings[o].covers.contains(p)))
         .collect();
@@ -104,7 +101,7 @@ fn plan_count(model: &Model) -> u64 {
         .users
         .iter()
         .map(|user| {
-            let used: Vec<usize> = use_by_product(model, &mut tables, user)
+            let used: Vec<usize> = use_by_product(&mut tables, user)
                 .iter()
                 .map(|x| x.0)
                 .collect();

@@ -253,7 +253,7 @@ fn prepare(model: &Model) -> Result<Prepared, InputError> {
                 .map(|i| midnight(&user.tz, add_months(est.start_date, i as i64)))
                 .collect();
             let mut products = Vec::new();
-            for (p, spans) in use_by_product(&est, &mut tables, user) {
+            for (p, spans) in use_by_product(&mut tables, user) {
                 if spans.is_empty() {
                     continue;
                 }

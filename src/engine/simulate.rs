@@ -113,11 +113,7 @@ impl<'m> Tables<'m> {
 
 /// M1, M2, M5: use intervals per product of one user, before subscriptions; sorted by
 /// product id.
-pub fn use_by_product(
-    _model: &Model,
-    tables: &mut Tables,
-    user: &UserM,
-) -> Vec<(usize, Vec<Span>)> {
+pub fn use_by_product(tables: &mut Tables, user: &UserM) -> Vec<(usize, Vec<Span>)> {
     let mut out = Vec::new();
     tables.each_product(user, |p, spans| out.push((p, spans.to_vec())));
     out
