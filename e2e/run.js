@@ -513,6 +513,87 @@ test('bad input shows the engine\'s located message and the field, never a blank
   await done();
 });
 
+/** The zone files fetched (paths under tz/), in order. */
+function tzRequests(page) {
+  const seen = [];
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.startsWith('/tz/')) seen.push(p.slice(4));
+  });
+  return seen;
+}
+const settled = (page) => page.waitForFunction(() => !document.querySelector('#zones-loading') && !!document.querySelector('#summary'));
+
+test('time zones load on demand: team and user zones fetched once, kept on reload and in a share link', async () => {
+  const { page, done } = await open();
+  const fetched = tzRequests(page);
+  await page.goto(base);
+  await ready(page);
+  await tab(page, 2);
+  await page.fill('#f-timezone', 'America/New_York');
+  await settled(page);
+  assert(!(await page.$('#scenario-error')), 'New York is a zone');
+  // The engine's charges are in the team's zone: New York's offsets, winter and summer.
+  let csv = (await download(page, '#export-csv')).text;
+  assert(/-05:00/.test(csv) && /-04:00/.test(csv), `charges in New York time: ${csv.split('\n')[1]}`);
+  // A user's own zone: Tokyo.
+  await tab(page, 0);
+  await page.fill('#f-users-0--timezone', 'Asia/Tokyo');
+  await settled(page);
+  assert(!(await page.$('#scenario-error')), 'Tokyo is a zone');
+  csv = (await download(page, '#export-csv')).text;
+  assert(/\+09:00/.test(csv), 'a charge in Tokyo time');
+  eq(fetched.join(' '), 'index.txt America/New_York Asia/Tokyo', 'the index, then each zone once');
+  const t = await tokens(page);
+  assert(t > 0, 'tokens');
+  // Reload: the saved scenario's zones are fetched again before its answer.
+  await page.reload();
+  await ready(page);
+  eq(await tokens(page), t, 'same total after a reload');
+  await page.click('#share');
+  const link = await page.inputValue('#share-url');
+  await done();
+  const b = await open();
+  const fetchedB = tzRequests(b.page);
+  await b.page.goto(link);
+  await ready(b.page);
+  eq(await tokens(b.page), t, 'same total from the share link');
+  eq(fetchedB.sort().join(' '), 'America/New_York Asia/Tokyo index.txt', 'the link\'s zones fetched');
+  assert(!(await b.page.$('#scenario-error')), 'no refusal');
+  await b.done();
+});
+
+test('an unknown zone, or one whose data cannot be fetched, gets the engine\'s located message', async () => {
+  const { page, errors, done } = await open();
+  // Tokyo is in the index, but its file is missing on this server.
+  await page.route('**/tz/Asia/Tokyo', (r) => r.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
+  const fetched = tzRequests(page);
+  await page.goto(base);
+  await ready(page);
+  await tab(page, 2);
+  await page.fill('#f-timezone', 'Mars/Olympus');
+  await page.waitForSelector('#scenario-error');
+  let msg = await page.textContent('#error-message');
+  assert(msg.startsWith('timezone:') && msg.includes('"Mars/Olympus" is not an IANA time zone'), `located message: ${msg}`);
+  assert(!fetched.includes('Mars/Olympus'), 'a name the index does not list is never fetched');
+  await page.fill('#f-timezone', 'Asia/Tokyo');
+  await page.waitForFunction(() => (document.querySelector('#error-message') || {}).textContent?.includes('Asia/Tokyo'));
+  msg = await page.textContent('#error-message');
+  assert(msg.startsWith('timezone:') && msg.includes('"Asia/Tokyo" is not an IANA time zone'), `located message: ${msg}`);
+  eq(await page.getAttribute('#f-timezone', 'aria-invalid'), 'true', 'the field is marked');
+  assert(await page.isVisible('#summary'), 'the last results stay visible');
+  // Any case, as the CLI reads it.
+  await page.fill('#f-timezone', 'europe/PARIS');
+  await page.waitForSelector('#scenario-error', { state: 'detached' });
+  await settled(page);
+  eq(fetched.join(' '), 'index.txt Asia/Tokyo Europe/Paris', 'fetched');
+  // The browser reports the missing file: expected here, and nothing else.
+  const rest = errors.filter((e) => !/status of 404/.test(e));
+  errors.length = 0;
+  errors.push(...rest);
+  await done();
+});
+
 test('packs: run-out date, denied user-days, suggested order, balance marks', async () => {
   const { page, done } = await open();
   await page.goto(base);

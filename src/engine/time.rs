@@ -54,8 +54,48 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
     Some(d.to_datetime(t))
 }
 
+/// The IANA zone `name` (ASCII case ignored, as the tz database does): a zone registered
+/// with `register_time_zone`, else the bundled database (native builds) or, in the
+/// browser, UTC alone: the web app registers every other zone a scenario names, fetched
+/// as one TZif file each, before it validates the scenario.
 pub fn time_zone(name: &str) -> Option<TimeZone> {
+    let registered = REGISTERED.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|tz| tz.iana_name().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .cloned()
+    });
+    registered.or_else(|| bundled_time_zone(name))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn bundled_time_zone(name: &str) -> Option<TimeZone> {
     TimeZone::get(name).ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn bundled_time_zone(name: &str) -> Option<TimeZone> {
+    name.eq_ignore_ascii_case("UTC").then_some(TimeZone::UTC)
+}
+
+thread_local! {
+    /// Zones registered at run time (this thread's, like everything the engine computes).
+    static REGISTERED: std::cell::RefCell<Vec<TimeZone>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Makes `name` resolve to the zone of the TZif data `tzif` (RFC 8536, as the tz database
+/// compiles it) for `time_zone` on this thread. False, and nothing registered, when the
+/// data does not read as TZif.
+pub fn register_time_zone(name: &str, tzif: &[u8]) -> bool {
+    let Ok(tz) = TimeZone::tzif(name, tzif) else {
+        return false;
+    };
+    REGISTERED.with(|r| {
+        let mut r = r.borrow_mut();
+        r.retain(|z| !z.iana_name().is_some_and(|n| n.eq_ignore_ascii_case(name)));
+        r.push(tz);
+    });
+    true
 }
 
 /// The instant of a local date-time in `tz` (gap: forward by the gap; fold: earlier).

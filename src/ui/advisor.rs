@@ -31,7 +31,10 @@ const MAX_DAYS: u32 = 31;
 pub fn advisor_tab() -> Html {
     let ctx = use_context::<Ctx>().expect("state");
     let l = ctx.lang;
-    let advice = use_memo(ctx.scenario.clone(), |s| advise(s));
+    // Not while the scenario's time zones load: the engine would refuse them meanwhile.
+    let advice = use_memo((ctx.scenario.clone(), ctx.loading), |(s, loading)| {
+        (!loading).then(|| advise(s))
+    });
     let chosen = use_state(|| 0usize);
     let s = &ctx.scenario;
     if s.offerings.is_empty() {
@@ -48,8 +51,16 @@ pub fn advisor_tab() -> Html {
         };
     }
     let a: &Advice = match advice.as_ref() {
-        Ok(a) => a,
-        Err(e) => {
+        Some(Ok(a)) => a,
+        None => {
+            return html! {
+                <section class="advisor" aria-labelledby="advisor-h" aria-busy="true">
+                    <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
+                    <p class="hint" role="status">{ t(l, "results.loading_zones") }</p>
+                </section>
+            };
+        }
+        Some(Err(e)) => {
             return html! {
                 <section class="advisor" aria-labelledby="advisor-h">
                     <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>

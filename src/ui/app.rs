@@ -32,8 +32,9 @@ fn starter(lang: Lang) -> Scenario {
         Lang::Fr => "EUR",
         Lang::En => "GBP",
     };
+    // The browser's own zone (its data is fetched like any other zone's; see `zones`).
     let zone = js::browser_zone();
-    let zone = if crate::engine::time::time_zone(&zone).is_some() {
+    let zone = if crate::ui::zones::plausible(&zone) {
         zone
     } else {
         "UTC".to_string()
@@ -128,6 +129,18 @@ pub fn app() -> Html {
     }
     {
         use_effect_with(l, move |l| js::set_doc_lang(l.code(), t(*l, "app.title")));
+    }
+    {
+        // Time zones the scenario names that the engine does not have yet: fetched, then
+        // the scenario is answered (Action::ZonesLoaded). Again after each arrival, for
+        // what a later edit named meanwhile.
+        let s = state.scenario.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with((state.rev, state.loading, state.zones_seen), move |k| {
+            if k.1 {
+                crate::ui::zones::load(&s, move || dispatcher.dispatch(Action::ZonesLoaded));
+            }
+        });
     }
     let share_link = use_state(|| None::<String>);
     // The zone list (hundreds of options) waits until the first screen is up.

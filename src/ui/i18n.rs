@@ -307,6 +307,7 @@ pub const STRINGS: &[(&str, [&str; 3])] = &[
     ("offering.remove", ["Remove", "Retirer", "削除"]),
     ("offerings.add", ["Add offering", "Ajouter une offre", "製品を追加"]),
     ("results.heading", ["Results", "Résultats", "結果"]),
+    ("results.loading_zones", ["Loading time-zone data…", "Chargement des fuseaux horaires…", "タイムゾーンのデータを読み込み中…"]),
     ("error.title", ["The scenario cannot be computed:", "Le scénario ne peut pas être calculé :", "シナリオを計算できません:"]),
     ("error.goto", ["Go to the field", "Aller au champ", "該当欄へ移動"]),
     ("error.stale", ["The figures below are from the last valid scenario.", "Les chiffres ci-dessous viennent du dernier scénario valide.", "以下は最後に有効だったシナリオの数値です。"]),

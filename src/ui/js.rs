@@ -79,6 +79,12 @@ export function share_unpack(data, max, cb) {
     return new TextDecoder('utf-8', { fatal: true }).decode(await new Blob(parts).arrayBuffer());
   })().then((text) => cb(text), () => cb(undefined));
 }
+export function fetch_text(path, cb) {
+  fetch(path).then((r) => (r.ok ? r.text() : undefined)).then((t) => cb(t), () => cb(undefined));
+}
+export function fetch_bytes(path, cb) {
+  fetch(path).then((r) => (r.ok ? r.arrayBuffer() : undefined)).then((b) => cb(b ? new Uint8Array(b) : undefined), () => cb(undefined));
+}
 export function remove_boot() { const b = document.getElementById('boot'); if (b) b.remove(); }
 export function show_fatal(msg) {
   const d = document.createElement('div');
@@ -135,6 +141,11 @@ extern "C" {
     /// Undoes `share_pack`: the text to `cb`, or `undefined` when the data is damaged or
     /// unpacks to more than `max` bytes.
     pub fn share_unpack(data: &str, max: u32, cb: &JsValue);
+    /// A file of the page's origin (a path relative to the page) as text to `cb`, or
+    /// `undefined` when it cannot be had (HTTP error, network failure).
+    pub fn fetch_text(path: &str, cb: &JsValue);
+    /// The same as bytes (a `Uint8Array`).
+    pub fn fetch_bytes(path: &str, cb: &JsValue);
     pub fn remove_boot();
     pub fn show_fatal(msg: &str);
     pub fn is_typing() -> bool;

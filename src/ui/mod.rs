@@ -8,6 +8,7 @@ pub mod slim;
 pub mod state;
 pub mod storage;
 pub mod templates;
+pub mod zones;
 
 #[cfg(target_arch = "wasm32")]
 pub mod advisor;

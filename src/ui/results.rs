@@ -19,7 +19,7 @@ use crate::ui::widgets::field_id;
 pub fn results_pane() -> Html {
     let ctx = use_context::<Ctx>().expect("state");
     let l = ctx.lang;
-    let error = ctx.outcome.as_ref().err().cloned();
+    let error = ctx.refusal().cloned();
     let shown = ctx.shown().cloned();
     {
         // The performance figures: the time from the edit's input event to this render.
@@ -32,6 +32,9 @@ pub fn results_pane() -> Html {
         <section class="results" aria-labelledby="results-h" id="results">
             <h2 id="results-h">{ t(l, "results.heading") }</h2>
             { print_header(&ctx) }
+            if ctx.loading {
+                <p class="hint loading" role="status" id="zones-loading">{ t(l, "results.loading_zones") }</p>
+            }
             if let Some(e) = &error {
                 <div class="error-box" role="alert" id="scenario-error">
                     <p><strong>{ t(l, "error.title") }</strong></p>
@@ -44,7 +47,7 @@ pub fn results_pane() -> Html {
                 </div>
             }
             if let Some(props) = shown.map(|o| Props { outcome: Wrap(o), lang: l, scenario: ctx.scenario.clone() }) {
-                <div class={classes!("results-body", error.is_some().then_some("stale"))}>
+                <div class={classes!("results-body", (error.is_some() || ctx.loading).then_some("stale"))} aria-busy={ctx.loading.to_string()}>
                     { summary(&props) }
                     { month_chart(&props) }
                     { balance_chart(&props) }

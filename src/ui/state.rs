@@ -15,6 +15,7 @@ use crate::engine::scenario::{Scenario, Subscription};
 use crate::engine::simulate::run;
 use crate::engine::validate::validate;
 use crate::ui::i18n::Lang;
+use crate::ui::zones;
 
 /// The engine's answer for one scenario.
 pub struct Outcome {
@@ -38,6 +39,17 @@ fn record(name: &str, ms: f64) {
     crate::ui::js::set_perf(name, ms);
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (name, ms);
+}
+
+/// The engine's answer, or `None` while a zone the scenario names is being fetched
+/// (the browser only: see `zones`).
+fn answer(s: &Scenario) -> Option<Result<Rc<Outcome>, InputError>> {
+    (!zones::waiting(s)).then(|| compute(s).map(Rc::new))
+}
+
+/// Stands for the answer while zones load: never shown (`State::loading` is checked first).
+fn not_yet() -> InputError {
+    InputError::new("", "time zones loading")
 }
 
 pub fn compute(s: &Scenario) -> Result<Outcome, InputError> {
@@ -117,6 +129,8 @@ pub enum Action {
     /// Back to the scenario before the last change, and forward again.
     Undo,
     Redo,
+    /// Time-zone data came in (or was found missing): answer the scenario if it waited.
+    ZonesLoaded,
 }
 
 /// How many changes Undo can take back.
@@ -128,8 +142,16 @@ pub struct State {
     pub selected: usize,
     pub tab: Tab,
     pub banner: Option<Banner>,
-    /// The engine's answer, or its located refusal.
+    /// The engine's answer, or its located refusal (a placeholder while `loading`).
     pub outcome: Result<Rc<Outcome>, InputError>,
+    /// The scenario names time zones still being fetched: no answer yet.
+    pub loading: bool,
+    /// Bumped each time zone data comes in while the scenario still waits (the app then
+    /// fetches what is left).
+    pub zones_seen: u32,
+    /// A new scenario (preset, import, link) waits for its zones: `last_good` is still the
+    /// replaced one's, shown dimmed until the answer, then dropped if the answer is a refusal.
+    replaced: bool,
     /// The last answer that succeeded, shown dimmed while the scenario is refused.
     pub last_good: Option<Rc<Outcome>>,
     /// Bumped by every scenario change (autosave watches it).
@@ -141,8 +163,13 @@ pub struct State {
 
 impl State {
     pub fn new(scenario: Scenario, lang: Lang, banner: Option<Banner>) -> State {
-        let outcome = compute(&scenario).map(Rc::new);
+        let answer = answer(&scenario);
+        let loading = answer.is_none();
+        let outcome = answer.unwrap_or_else(|| Err(not_yet()));
         State {
+            loading,
+            zones_seen: 0,
+            replaced: false,
             last_good: outcome.as_ref().ok().cloned(),
             scenario: Rc::new(scenario),
             lang,
@@ -156,18 +183,29 @@ impl State {
         }
     }
 
-    /// What to show: the current answer, or the last good one (stale) with the refusal.
+    /// What to show: the current answer, or the last good one (stale) with the refusal
+    /// or while zones load.
     pub fn shown(&self) -> Option<&Rc<Outcome>> {
         self.outcome.as_ref().ok().or(self.last_good.as_ref())
     }
 
+    /// The engine's refusal of the scenario (none while zones load).
+    pub fn refusal(&self) -> Option<&InputError> {
+        match &self.outcome {
+            Err(e) if !self.loading => Some(e),
+            _ => None,
+        }
+    }
+
     fn with_scenario(&self, scenario: Scenario) -> State {
-        let outcome = compute(&scenario).map(Rc::new);
-        let last_good = outcome
-            .as_ref()
-            .ok()
-            .cloned()
-            .or_else(|| self.last_good.clone());
+        let answer = answer(&scenario);
+        let loading = answer.is_none();
+        let outcome = answer.unwrap_or_else(|| Err(not_yet()));
+        let last_good = match &outcome {
+            Ok(o) => Some(o.clone()),
+            Err(_) if self.replaced && !loading => None,
+            Err(_) => self.last_good.clone(),
+        };
         let selected = self.selected.min(scenario.users.len().saturating_sub(1));
         State {
             scenario: Rc::new(scenario),
@@ -176,6 +214,9 @@ impl State {
             tab: self.tab,
             banner: self.banner.clone(),
             outcome,
+            loading,
+            zones_seen: self.zones_seen,
+            replaced: self.replaced && loading,
             last_good,
             rev: self.rev + 1,
             past: self.past.clone(),
@@ -204,6 +245,9 @@ impl State {
             tab: self.tab,
             banner: self.banner.clone(),
             outcome: self.outcome.clone(),
+            loading: self.loading,
+            zones_seen: self.zones_seen,
+            replaced: self.replaced,
             last_good: self.last_good.clone(),
             rev: self.rev,
             past: self.past.clone(),
@@ -254,7 +298,11 @@ impl Reducible for State {
                 let mut next = self.changed(*s);
                 next.selected = 0;
                 next.banner = banner;
-                next.last_good = next.outcome.as_ref().ok().cloned();
+                if next.loading {
+                    next.replaced = true;
+                } else {
+                    next.last_good = next.outcome.as_ref().ok().cloned();
+                }
                 Rc::new(next)
             }
             Action::SetLang(lang) => {
@@ -271,6 +319,16 @@ impl Reducible for State {
             Action::SetTab(t) => {
                 let mut next = self.copy();
                 next.tab = t;
+                Rc::new(next)
+            }
+            Action::ZonesLoaded => {
+                if !self.loading {
+                    return self;
+                }
+                let mut next = self.with_scenario((*self.scenario).clone());
+                next.scenario = self.scenario.clone();
+                next.rev = self.rev;
+                next.zones_seen = self.zones_seen.wrapping_add(1);
                 Rc::new(next)
             }
             Action::Banner(b) => {
@@ -305,6 +363,8 @@ impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.scenario, &other.scenario)
             && self.rev == other.rev
+            && self.loading == other.loading
+            && self.zones_seen == other.zones_seen
             && self.lang == other.lang
             && self.selected == other.selected
             && self.tab == other.tab

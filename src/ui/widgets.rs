@@ -10,8 +10,8 @@ use crate::ui::state::Ctx;
 
 /// The engine's located refusal, when it points at `path`.
 pub fn error_at(ctx: &Ctx, path: &str) -> Option<String> {
-    match &ctx.outcome {
-        Err(e) if !path.is_empty() && e.path == path => Some(e.message.clone()),
+    match ctx.refusal() {
+        Some(e) if !path.is_empty() && e.path == path => Some(e.message.clone()),
         _ => None,
     }
 }
