@@ -3,7 +3,7 @@
 # building dist/ first when it is missing or older than the sources. Prints the address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f dist/index.html ] || [ -n "$(find src www rates Cargo.toml Cargo.lock Trunk.toml -newer dist/index.html 2>/dev/null | head -1)" ]; then
+if [ ! -f dist/index.html ] || [ -n "$(find src www rates examples/tz_export.rs Cargo.toml Cargo.lock Trunk.toml -newer dist/index.html 2>/dev/null | head -1)" ]; then
   bash scripts/setup-web.sh
   export PATH="$PWD/node_modules/.bin:$PATH"
   echo "serve-web: building the release bundle (trunk, offline)"
