@@ -54,17 +54,37 @@ pub fn rate(lang: Lang, n: u64) -> String {
     t(lang, key).replace("{n}", &n.to_string())
 }
 
-/// The string for `key` in `lang`; the key itself when missing (the tests forbid that).
+/// The string for `key` in `lang`; "??" when missing (the tests forbid that).
 pub fn t(lang: Lang, key: &str) -> &'static str {
     static MAP: OnceLock<HashMap<&'static str, [&'static str; 3]>> = OnceLock::new();
-    let map = MAP.get_or_init(|| STRINGS.iter().map(|(k, v)| (*k, *v)).collect());
+    let map = MAP.get_or_init(|| entries().collect());
     match map.get(key) {
         Some(v) => v[lang as usize],
         None => "??",
     }
 }
 
-pub const STRINGS: &[(&str, [&str; 3])] = &[
+/// Every key with its English, French and Japanese strings, read from `TEXT`.
+pub fn entries() -> impl Iterator<Item = (&'static str, [&'static str; 3])> {
+    TEXT.split_terminator(RECORD).map(|r| {
+        let mut f = r.split(FIELD);
+        let mut next = || f.next().unwrap_or("");
+        (next(), [next(), next(), next()])
+    })
+}
+
+const FIELD: char = '\u{1f}';
+const RECORD: char = '\u{1e}';
+
+/// The table below as one string, `key FIELD en FIELD fr FIELD ja RECORD` per entry: a
+/// table of string slices would cost 32 bytes of pointers and lengths per entry in the wasm.
+macro_rules! strings {
+    ($(($k:literal, [$en:literal, $fr:literal, $ja:literal $(,)?])),* $(,)?) => {
+        concat!($($k, '\u{1f}', $en, '\u{1f}', $fr, '\u{1f}', $ja, '\u{1e}'),*)
+    };
+}
+
+const TEXT: &str = strings![
     ("app.title", ["Flex token estimator", "Estimateur de jetons Flex", "Flex トークン見積もりツール"]),
     ("app.tagline", [
         "Model your team's Autodesk Flex use and see tokens and cost, live.",
@@ -529,9 +549,14 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_translated() {
+        // No string holds a separator: every entry reads back as four fields.
+        for r in TEXT.split_terminator(RECORD) {
+            assert_eq!(r.split(FIELD).count(), 4, "{r}");
+        }
+        assert!(entries().count() > 300);
         let mut seen = std::collections::HashSet::new();
-        for (k, v) in STRINGS {
-            assert!(seen.insert(*k), "duplicate key {k}");
+        for (k, v) in entries() {
+            assert!(seen.insert(k), "duplicate key {k}");
             for s in v {
                 assert!(!s.trim().is_empty(), "{k} has an empty translation");
             }
@@ -570,7 +595,7 @@ mod tests {
                     continue;
                 }
                 let key = rest.1.split('"').next().unwrap_or("");
-                if !key.is_empty() && !STRINGS.iter().any(|(k, _)| *k == key) {
+                if !key.is_empty() && !entries().any(|(k, _)| k == key) {
                     missing.push(format!("{}: {key}", path.display()));
                 }
             }
@@ -587,7 +612,7 @@ mod tests {
                         0
                     })
                     .unwrap_or("");
-                if key.contains('.') && !STRINGS.iter().any(|(k, _)| *k == key) {
+                if key.contains('.') && !entries().any(|(k, _)| k == key) {
                     missing.push(format!("{}: {key}", path.display()));
                 }
             }
