@@ -14,7 +14,10 @@ pub fn union(mut spans: Vec<Span>) -> Vec<Span> {
 pub fn union_in_place(spans: &mut Vec<Span>) {
     spans.retain(|&(a, b)| a < b);
     if !spans.is_sorted() {
-        spans.sort_unstable();
+        // Stable for its run detection: a product's spans are a few sorted runs (one per
+        // usage entry), merged in linear time; equal spans are identical, so the order is
+        // the same as an unstable sort's.
+        spans.sort();
     }
     let mut n = 0usize;
     for i in 0..spans.len() {

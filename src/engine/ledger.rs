@@ -83,6 +83,39 @@ impl<'a> Ledger<'a> {
         lost
     }
 
+    /// How many tokens the next draws may take, one after another, with nothing but the
+    /// counts changing: all from one pack (the first in draw order with tokens), the
+    /// balance staying at `keep` or more, and no L4 threshold crossed. For a run of draws
+    /// booked at once with [`Ledger::take`].
+    pub fn room(&self, keep: u64) -> (usize, u64) {
+        let Some(&i) = self.draw_order.iter().find(|&&i| {
+            let s = &self.state[i];
+            s.active && self.packs[i].tokens > s.used + s.expired
+        }) else {
+            return (0, 0);
+        };
+        let s = &self.state[i];
+        let mut room =
+            (self.packs[i].tokens - s.used - s.expired).min(self.balance.saturating_sub(keep));
+        let threshold = self.low_percent * self.active_size;
+        if self.balance * 100 >= threshold {
+            // The balance may fall to ⌈threshold / 100⌉ without an alert.
+            room = room.min(self.balance - threshold.div_ceil(100));
+        }
+        (i, room)
+    }
+
+    /// Books draws of `tokens` in all from pack `i`, the first of them at `first`: what
+    /// [`Ledger::draw`] would have done draw by draw, within [`Ledger::room`].
+    pub fn take(&mut self, i: usize, tokens: u64, first: Instant) {
+        if tokens > 0 {
+            let s = &mut self.state[i];
+            s.used += tokens;
+            s.first_draw.get_or_insert(first);
+            self.balance -= tokens;
+        }
+    }
+
     /// M6 + L2 + L4: draws `tokens` at `t`, or denies when the usable balance is short.
     pub fn draw(&mut self, t: Instant, tokens: u64) -> Draw {
         if self.balance < tokens {
@@ -113,5 +146,70 @@ impl<'a> Ledger<'a> {
         let threshold = self.low_percent * self.active_size;
         let alert = before * 100 >= threshold && self.balance * 100 < threshold;
         Draw::Charged { alert }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(id: &str, expires: Instant, tokens: u64) -> PackM {
+        let d = jiff::civil::date(2027, 1, 1);
+        PackM {
+            id: id.into(),
+            purchased: d,
+            usable_from: 0,
+            expires_date: d,
+            expires,
+            return_deadline: 0,
+            tokens,
+        }
+    }
+
+    /// Draws of `rate` booked in runs (`room`, `take`) leave the ledger as draw-by-draw
+    /// does, and a run never holds a draw that alerts or spills into a second pack.
+    #[test]
+    fn runs_within_room_match_single_draws() {
+        let packs = [pack("a", 100, 13), pack("b", 200, 40), pack("c", 300, 7)];
+        for rate in [1u64, 3, 5, 7] {
+            for keep in [0u64, 1, rate] {
+                let mut one = Ledger::new(&packs, 25);
+                let mut runs = Ledger::new(&packs, 25);
+                for i in 0..3 {
+                    one.purchase(i);
+                    runs.purchase(i);
+                }
+                let (mut lane, mut room) = runs.room(keep);
+                let (mut run, mut from) = (0, 0);
+                for t in 1.. {
+                    if one.balance < rate + keep {
+                        break;
+                    }
+                    let before = one.state.iter().map(|s| s.used).collect::<Vec<_>>();
+                    let alert = matches!(one.draw(t, rate), Draw::Charged { alert: true });
+                    if rate <= room {
+                        let moved: Vec<usize> =
+                            (0..3).filter(|&i| one.state[i].used != before[i]).collect();
+                        assert_eq!(moved, [lane], "rate {rate}, t {t}: one pack");
+                        assert!(!alert, "rate {rate}, t {t}: no alert inside a run");
+                        if run == 0 {
+                            from = t;
+                        }
+                        room -= rate;
+                        run += rate;
+                    } else {
+                        runs.take(lane, run, from);
+                        run = 0;
+                        runs.draw(t, rate);
+                        (lane, room) = runs.room(keep);
+                    }
+                }
+                runs.take(lane, run, from);
+                assert_eq!(runs.balance, one.balance, "rate {rate}, keep {keep}");
+                for (a, b) in runs.state.iter().zip(&one.state) {
+                    assert_eq!((a.used, a.first_draw), (b.used, b.first_draw));
+                }
+            }
+        }
     }
 }

@@ -106,11 +106,19 @@ impl Expander<'_> {
             PatternM::Weekly { days, from, to } => {
                 let (a, b) = self.period_range();
                 let mut wd = m.start_date.weekday().to_monday_zero_offset() as usize;
+                // `except` is sorted: walked beside the dates rather than searched per date.
+                let mut ex = u.except.iter().peekable();
                 for i in a..b {
-                    if days[wd] && self.keeps(u, self.days.date(i)) {
-                        self.push_day(out, i, *from, *to);
+                    if days[wd] {
+                        let d = self.days.date(i);
+                        while ex.next_if(|&&x| x < d).is_some() {}
+                        let kept = u.months.is_none_or(|ms| ms[d.month() as usize])
+                            && ex.peek() != Some(&&d);
+                        if kept {
+                            self.push_day(out, i, *from, *to);
+                        }
                     }
-                    wd = (wd + 1) % 7;
+                    wd = if wd == 6 { 0 } else { wd + 1 };
                 }
             }
             PatternM::Monthly { days, from, to } => {

@@ -9,13 +9,33 @@
 use crate::engine::intervals::Span;
 pub use crate::engine::meter::NO_WINDOW;
 use crate::engine::meter::{next_due, GRACE, WINDOW};
+use crate::engine::report::{Charge, Item};
 use crate::engine::time::Instant;
+
+/// Who a meter charges, for what, and how much: read together for every charge, so kept
+/// together (one cache line instead of three).
+#[derive(Clone, Copy, Default)]
+pub struct Info {
+    pub rate: u64,
+    pub user: u32,
+    pub product: u32,
+}
+
+impl Info {
+    #[inline]
+    pub fn charge(&self, at: Instant) -> Charge {
+        Charge {
+            user: self.user,
+            item: Item::Product(self.product),
+            at,
+            tokens: self.rate,
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct Meters {
-    pub user: Vec<u32>,
-    pub product: Vec<u32>,
-    pub rate: Vec<u64>,
+    pub info: Vec<Info>,
     /// Meter `m`'s intervals are `spans[first[m]..first[m + 1]]`.
     first: Vec<usize>,
     spans: Vec<Span>,
@@ -35,14 +55,16 @@ impl Meters {
     }
 
     pub fn len(&self) -> usize {
-        self.user.len()
+        self.info.len()
     }
 
     /// Adds a meter with its sorted, merged intervals (subscriptions taken out).
     pub fn push(&mut self, user: u32, product: u32, rate: u64, spans: &[Span]) {
-        self.user.push(user);
-        self.product.push(product);
-        self.rate.push(rate);
+        self.info.push(Info {
+            rate,
+            user,
+            product,
+        });
         self.spans.extend_from_slice(spans);
         self.first.push(self.spans.len());
         self.next.push(0);
@@ -157,6 +179,21 @@ impl Plan {
         }
     }
 
+    /// The keys left in the bucket being read (empty once the plan is done).
+    #[inline]
+    pub fn rest(&mut self) -> &[u64] {
+        if self.peek().is_none() {
+            return &[];
+        }
+        &self.buckets[self.b][self.p..]
+    }
+
+    /// Passes `n` keys of [`Plan::rest`].
+    #[inline]
+    pub fn skip(&mut self, n: usize) {
+        self.p += n;
+    }
+
     /// How many keys the plan holds (read ones included).
     pub fn len(&self) -> usize {
         self.buckets.iter().map(Vec::len).sum()
@@ -168,39 +205,57 @@ impl Plan {
 }
 
 /// Sorts plan keys appended meter by meter (so, for one instant, in meter order): a stable
-/// LSD radix sort on the time part alone.
+/// LSD radix sort on the time part alone, its digit counts all taken in one read.
 pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
-    if keys.len() < 2 || keys.is_sorted() {
+    let n = keys.len();
+    if n < 2 {
         return;
     }
-    let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| {
-        (lo.min(k >> 32), hi.max(k >> 32))
-    });
+    let (mut lo, mut hi, mut sorted) = (u64::MAX, 0, true);
+    let mut prev = 0;
+    for &k in keys.iter() {
+        lo = lo.min(k >> 32);
+        hi = hi.max(k >> 32);
+        sorted &= prev <= k;
+        prev = k;
+    }
+    if sorted {
+        return;
+    }
     let base = lo << 32;
     let bits = 64 - (hi - lo).leading_zeros();
-    let passes = bits.div_ceil(12).max(1);
-    let digit = bits.div_ceil(passes);
-    let buckets = 1usize << digit;
-    let mask = (buckets - 1) as u64;
+    let passes = bits.div_ceil(12).max(1) as usize;
+    let digit = bits.div_ceil(passes as u32);
+    let width = 1usize << digit;
+    let mask = (width - 1) as u64;
+    let mut counts = vec![0usize; width * passes];
+    for &k in keys.iter() {
+        let x = (k - base) >> 32;
+        for (p, c) in counts.chunks_exact_mut(width).enumerate() {
+            c[((x >> (p as u32 * digit)) & mask) as usize] += 1;
+        }
+    }
     let mut from = std::mem::take(keys);
     let mut to = std::mem::take(scratch);
-    to.clear();
-    to.resize(from.len(), 0);
-    let mut counts = vec![0usize; buckets];
-    for pass in 0..passes {
-        let shift = 32 + pass * digit;
-        counts.fill(0);
-        for &k in &from {
-            counts[(((k - base) >> shift) & mask) as usize] += 1;
+    // Every slot is written by the first scatter: no need to clear what is there.
+    if to.len() < n {
+        to.resize(n, 0);
+    }
+    to.truncate(n);
+    for (p, c) in counts.chunks_exact_mut(width).enumerate() {
+        if c.contains(&n) {
+            // One digit value for all keys: this pass would not move anything.
+            continue;
         }
         let mut sum = 0;
-        for c in counts.iter_mut() {
-            let n = *c;
-            *c = sum;
-            sum += n;
+        for x in c.iter_mut() {
+            let k = *x;
+            *x = sum;
+            sum += k;
         }
+        let shift = 32 + p as u32 * digit;
         for &k in &from {
-            let slot = &mut counts[(((k - base) >> shift) & mask) as usize];
+            let slot = &mut c[(((k - base) >> shift) & mask) as usize];
             to[*slot] = k;
             *slot += 1;
         }

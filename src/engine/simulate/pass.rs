@@ -55,7 +55,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
 
     let nm = meters.len();
     let mut plan = Plan::new(&meters, model.start, model.end);
-    let min_rate = meters.rate.iter().copied().min().unwrap_or(u64::MAX);
+    let min_rate = meters.info.iter().map(|i| i.rate).min().unwrap_or(u64::MAX);
     // A sweep (see below): its denials, and where each meter stands when it ends.
     let mut sweep: Vec<u64> = Vec::new();
     let mut sp = 0usize;
@@ -89,40 +89,69 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         .into_iter()
         .flatten()
         .min();
-        while let Some(k) = plan.peek() {
-            let m = (k & 0xFFFF_FFFF) as u32;
-            let t = model.start + (k >> 32) as i64;
-            if bound.is_some_and(|b| (t, DAILY, m, 0u32) >= b) {
+        // Keys from `stop` on come at or after the bound.
+        let stop = bound.map_or(u64::MAX, |b| key_bound(model.start, b));
+        // Draws go in runs booked at once (`room`, `take`); the ledger is up to date
+        // whenever the run is booked, before anything else reads it.
+        let (mut lane, mut room) = ledger.as_ref().map_or((0, u64::MAX), |l| l.room(min_rate));
+        let (mut run, mut run_from) = (0u64, 0);
+        'fast: loop {
+            let keys = plan.rest();
+            if keys.is_empty() {
                 break;
             }
-            let m = m as usize;
-            if diverged[m] {
-                plan.advance();
-                continue;
+            let mut n = 0;
+            for &k in keys {
+                if k >= stop {
+                    plan.skip(n);
+                    break 'fast;
+                }
+                let m = (k & 0xFFFF_FFFF) as usize;
+                if diverged[m] {
+                    n += 1;
+                    continue;
+                }
+                let t = model.start + (k >> 32) as i64;
+                let info = meters.info[m];
+                let tokens = info.rate;
+                let mut alert = false;
+                if tokens <= room {
+                    if run == 0 {
+                        run_from = t;
+                    }
+                    room -= tokens;
+                    run += tokens;
+                } else {
+                    // Past the run (ledger is Some: without one, room is unbounded).
+                    let Some(l) = ledger.as_mut() else {
+                        unreachable!("no ledger, no limit")
+                    };
+                    l.take(lane, run, run_from);
+                    run = 0;
+                    if l.balance < tokens + min_rate {
+                        plan.skip(n);
+                        break 'fast;
+                    }
+                    match l.draw(t, tokens) {
+                        Draw::Charged { alert: a } => alert = a,
+                        Draw::Denied { .. } => unreachable!("the balance covers the charge"),
+                    }
+                    (lane, room) = l.room(min_rate);
+                }
+                n += 1;
+                let charge = info.charge(t);
+                tally.add(&charge);
+                charges.push(charge);
+                if alert {
+                    let balance = ledger.as_ref().map_or(0, |l| l.balance);
+                    alerts.push(Alert { at: t, balance });
+                }
+                last_window[m] = t + WINDOW;
             }
-            let tokens = meters.rate[m];
-            let alert = match ledger.as_mut() {
-                None => false,
-                Some(l) if l.balance >= tokens + min_rate => match l.draw(t, tokens) {
-                    Draw::Charged { alert } => alert,
-                    Draw::Denied { .. } => unreachable!("the balance covers the charge"),
-                },
-                Some(_) => break,
-            };
-            plan.advance();
-            let charge = Charge {
-                user: meters.user[m],
-                item: Item::Product(meters.product[m]),
-                at: t,
-                tokens,
-            };
-            tally.add(&charge);
-            charges.push(charge);
-            if alert {
-                let balance = ledger.as_ref().map_or(0, |l| l.balance);
-                alerts.push(Alert { at: t, balance });
-            }
-            last_window[m] = t + WINDOW;
+            plan.skip(n);
+        }
+        if let Some(l) = ledger.as_mut() {
+            l.take(lane, run, run_from);
         }
         // Fast path of a sweep (see below): its charges are denied, all but the last, whose
         // general handling ends the sweep.
@@ -144,12 +173,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 }
                 sp += 1;
                 let m = m as usize;
-                let charge = Charge {
-                    user: meters.user[m],
-                    item: Item::Product(meters.product[m]),
-                    at: t,
-                    tokens: meters.rate[m],
-                };
+                let charge = meters.info[m].charge(t);
                 debug_assert!(l.balance < charge.tokens);
                 denials.push(Denial {
                     charge,
@@ -205,27 +229,18 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 }
             }
             _ => 'charge: {
-                let (user, item, tokens) = if class == DAILY {
-                    let m = a as usize;
-                    (
-                        meters.user[m],
-                        Item::Product(meters.product[m]),
-                        meters.rate[m],
-                    )
+                let charge = if class == DAILY {
+                    meters.info[a as usize].charge(t)
                 } else {
                     let r = &model.users[ui].results[b as usize];
-                    (
-                        a,
-                        Item::Service(r.service as u32),
-                        model.services[r.service].tokens * r.quantity,
-                    )
+                    Charge {
+                        user: a,
+                        item: Item::Service(r.service as u32),
+                        at: t,
+                        tokens: model.services[r.service].tokens * r.quantity,
+                    }
                 };
-                let charge = Charge {
-                    user,
-                    item,
-                    at: t,
-                    tokens,
-                };
+                let tokens = charge.tokens;
                 let outcome = match ledger.as_mut() {
                     Some(l) => l.draw(t, tokens),
                     None => Draw::Charged { alert: false },
@@ -365,6 +380,19 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         order,
         start: model.start,
         end: model.end,
+    }
+}
+
+/// The least plan key whose event `(t, DAILY, meter, 0)` comes at or after `b` in L6 order.
+fn key_bound(start: Instant, (t, class, x, _): (Instant, u8, u32, u32)) -> u64 {
+    if t < start {
+        return 0;
+    }
+    let d = (t - start) as u64;
+    match class.cmp(&DAILY) {
+        std::cmp::Ordering::Less => d << 32,
+        std::cmp::Ordering::Equal => d << 32 | u64::from(x),
+        std::cmp::Ordering::Greater => (d + 1) << 32,
     }
 }
 
