@@ -817,6 +817,7 @@ test('demo presets open in one click', async () => {
   for (const id of ids) {
     await page.selectOption('#preset', id);
     await page.waitForSelector('#banner.info');
+    await settled(page);
     assert(await page.$('#scenario-error') === null, `preset ${id} computes`);
     assert(await tokens(page) > 0, `preset ${id} has tokens`);
     await shot(page, `desktop-preset-${id}`);

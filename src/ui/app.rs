@@ -184,21 +184,28 @@ pub fn app() -> Html {
                 return;
             }
             if let Some(p) = presets::find(&v) {
-                match Scenario::from_json(p.json) {
-                    Ok(s) => state.dispatch(Action::Replace(
-                        Box::new(s),
-                        Some(Banner::new(
-                            BannerKind::Info,
-                            "banner.preset",
-                            t(state.lang, p.key),
+                let (state, title) = (state.clone(), t(state.lang, p.key));
+                let done = Closure::once_into_js(move |text: Option<String>| {
+                    let Some(text) = text else {
+                        return state.dispatch(Action::Banner(Some(Banner::new(
+                            BannerKind::Error,
+                            "banner.preset_failed",
+                            title,
+                        ))));
+                    };
+                    match Scenario::from_json(&text) {
+                        Ok(s) => state.dispatch(Action::Replace(
+                            Box::new(s),
+                            Some(Banner::new(BannerKind::Info, "banner.preset", title)),
                         )),
-                    )),
-                    Err(e) => state.dispatch(Action::Banner(Some(Banner::new(
-                        BannerKind::Error,
-                        "banner.import_bad",
-                        e.to_string(),
-                    )))),
-                }
+                        Err(e) => state.dispatch(Action::Banner(Some(Banner::new(
+                            BannerKind::Error,
+                            "banner.import_bad",
+                            e.to_string(),
+                        )))),
+                    }
+                });
+                js::fetch_text(&p.path(), &done);
             }
         })
     };

@@ -143,6 +143,7 @@ const TEXT: &str = strings![
     ("banner.new", ["Started a new team.", "Nouvelle équipe créée.", "新しいチームを作成しました。"]),
     ("banner.preset", ["Opened the example", "Exemple ouvert", "サンプルを開きました"]),
     ("banner.imported", ["Imported the scenario.", "Scénario importé.", "シナリオを読み込みました。"]),
+    ("banner.preset_failed", ["The example could not be loaded; try again", "L'exemple n'a pas pu être chargé ; réessayez", "サンプルを読み込めませんでした。もう一度お試しください"]),
     ("banner.import_bad", ["That file is not a scenario this page can read", "Ce fichier n'est pas un scénario lisible", "このファイルは読み込めるシナリオではありません"]),
     ("tabs", ["Scenario editor", "Éditeur de scénario", "シナリオ編集"]),
     ("tab.team", ["Team", "Équipe", "チーム"]),
