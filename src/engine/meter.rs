@@ -17,7 +17,17 @@ pub const NO_WINDOW: Instant = Instant::MIN;
 /// moves to that charge's interval.
 #[inline]
 pub fn next_due(intervals: &[Span], next: &mut usize, window: Instant) -> Option<Instant> {
-    while let Some(&(a, b)) = intervals.get(*next) {
+    next_due_in(|i| intervals.get(i).copied(), next, window)
+}
+
+/// [`next_due`] over intervals read by position (`None` past the last).
+#[inline]
+pub fn next_due_in(
+    interval: impl Fn(usize) -> Option<Span>,
+    next: &mut usize,
+    window: Instant,
+) -> Option<Instant> {
+    while let Some((a, b)) = interval(*next) {
         let t = if a < window { window } else { a };
         if b - t > GRACE {
             return Some(t);

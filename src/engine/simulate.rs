@@ -147,7 +147,7 @@ pub fn run(model: &Model) -> Report {
 /// Simulates with each user's subscriptions replaced (the advisor's plans, B3).
 pub fn run_with_subscriptions(model: &Model, subs: &[&[SubscriptionM]]) -> Report {
     let mut tables = Tables::new(model);
-    let mut meters = Meters::new();
+    let mut meters = Meters::new(model.start);
     let mut used_products: Vec<bool> = vec![false; model.products.len()];
     let mut cut: Vec<Span> = Vec::new();
     for (ui, user) in model.users.iter().enumerate() {

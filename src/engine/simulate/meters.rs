@@ -8,7 +8,7 @@
 
 use crate::engine::intervals::Span;
 pub use crate::engine::meter::NO_WINDOW;
-use crate::engine::meter::{next_due, GRACE, WINDOW};
+use crate::engine::meter::{next_due_in, GRACE, WINDOW};
 use crate::engine::report::{Charge, Item};
 use crate::engine::time::Instant;
 
@@ -36,9 +36,12 @@ impl Info {
 #[derive(Default)]
 pub struct Meters {
     pub info: Vec<Info>,
-    /// Meter `m`'s intervals are `spans[first[m]..first[m + 1]]`.
+    /// Meter `m`'s intervals are `spans[first[m]..first[m + 1]]`, in seconds from `origin`
+    /// (the period's start: every interval is cut to the period, at most 36 months): half
+    /// the memory of instants, for the arena of a big team is the largest thing built.
     first: Vec<usize>,
-    spans: Vec<Span>,
+    spans: Vec<(u32, u32)>,
+    origin: Instant,
     /// Where each meter stands: its next interval (relative to `first[m]`) and the end of
     /// its open window. Planned meters stand at the end of the last plan; meters that left
     /// the plan (denied once) at their next due charge.
@@ -47,9 +50,10 @@ pub struct Meters {
 }
 
 impl Meters {
-    pub fn new() -> Meters {
+    pub fn new(origin: Instant) -> Meters {
         Meters {
             first: vec![0],
+            origin,
             ..Meters::default()
         }
     }
@@ -65,20 +69,37 @@ impl Meters {
             user,
             product,
         });
-        self.spans.extend_from_slice(spans);
+        let o = self.origin;
+        self.spans.extend(spans.iter().map(|&(a, b)| {
+            debug_assert!(a >= o && b - o <= i64::from(u32::MAX));
+            ((a - o) as u32, (b - o) as u32)
+        }));
         self.first.push(self.spans.len());
         self.next.push(0);
         self.window.push(NO_WINDOW);
     }
 
-    pub fn intervals(&self, m: usize) -> &[Span] {
+    /// Meter `m`'s intervals, each read as instants with [`Meters::at`].
+    pub fn intervals(&self, m: usize) -> &[(u32, u32)] {
         &self.spans[self.first[m]..self.first[m + 1]]
+    }
+
+    /// An interval of [`Meters::intervals`] as instants.
+    #[inline]
+    pub fn at(&self, (a, b): (u32, u32)) -> Span {
+        (self.origin + i64::from(a), self.origin + i64::from(b))
     }
 
     /// The instant meter `m`'s next charge is due, if any is left (M4).
     pub fn due(&mut self, m: usize) -> Option<Instant> {
         let spans = &self.spans[self.first[m]..self.first[m + 1]];
-        next_due(spans, &mut self.next[m], self.window[m])
+        let o = self.origin;
+        let at = |i: usize| {
+            spans
+                .get(i)
+                .map(|&(a, b)| (o + i64::from(a), o + i64::from(b)))
+        };
+        next_due_in(at, &mut self.next[m], self.window[m])
     }
 
     /// The charge due at `t` went through: a window opens at `t`.
@@ -127,7 +148,8 @@ impl Plan {
         for m in 0..meters.len() {
             let mut w = meters.window[m];
             let lo = meters.first[m] + meters.next[m];
-            for &(a, b) in &meters.spans[lo..meters.first[m + 1]] {
+            for &s in &meters.spans[lo..meters.first[m + 1]] {
+                let (a, b) = meters.at(s);
                 let mut t = if a < w { w } else { a };
                 while b - t > GRACE {
                     let d = t - start;

@@ -273,7 +273,9 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 if source == 0 {
                     // First denial of this meter: its later optimistic charges no longer hold.
                     diverged[m] = true;
-                    let j = meters.intervals(m).partition_point(|&(_, e)| e <= t);
+                    let j = meters
+                        .intervals(m)
+                        .partition_point(|&s| meters.at(s).1 <= t);
                     meters.resume(m, j, last_window[m]);
                 }
                 if ok {
@@ -314,10 +316,12 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     // Scanned back from the end, not binary searched: meter after meter,
                     // it reads the arena in memory order (the meter's later intervals
                     // only), without a cache miss per probe.
-                    let j = iv.len() - iv.iter().rev().take_while(|&&(_, e)| e > t).count();
+                    let after = iv.iter().rev().take_while(|&&s| meters.at(s).1 > t);
+                    let j = iv.len() - after.count();
                     (j, last_window[m])
                 };
-                while let Some(&(ia, ib)) = iv.get(j) {
+                while let Some(&s) = iv.get(j) {
+                    let (ia, ib) = meters.at(s);
                     let due = if ia < w { w } else { ia };
                     // A due before now was met already: a charge would have moved the
                     // window past it, so it was denied (by an earlier sweep).
