@@ -9,7 +9,7 @@ use crate::engine::insights::charges_csv;
 use crate::engine::scenario::Scenario;
 use crate::ui::advisor::AdvisorTab;
 use crate::ui::assumptions::assumptions_tab;
-use crate::ui::i18n::{t, Lang, LANGS};
+use crate::ui::i18n::{self, t, Lang, LANGS};
 use crate::ui::js;
 use crate::ui::packs::PacksTab;
 use crate::ui::presets::{self, PRESETS};
@@ -44,15 +44,36 @@ fn starter(lang: Lang) -> Scenario {
     s
 }
 
+/// The language to start in: the one last chosen, else the browser's, else English.
+fn start_lang() -> Lang {
+    js::storage_get(storage::LANG_KEY)
+        .and_then(|c| Lang::from_code(&c))
+        .or_else(|| Lang::from_code(&js::browser_lang()))
+        .unwrap_or(Lang::En)
+}
+
+/// Runs `then` once the strings of `lang` are in: at once for English or a language
+/// already fetched, else after fetching `i18n/CODE.txt` (if that fails, the page stays
+/// readable in English).
+fn with_lang(lang: Lang, then: impl FnOnce() + 'static) {
+    if i18n::loaded(lang) {
+        return then();
+    }
+    let done = Closure::once_into_js(move |text: Option<String>| {
+        if let Some(text) = text {
+            i18n::install(lang, text);
+        }
+        then();
+    });
+    js::fetch_text(&format!("i18n/{}.txt", lang.code()), &done);
+}
+
 /// The state on start: a shared link wins, then the autosave, then a starter team.
 fn initial() -> State {
     let raw = js::storage_get(storage::KEY);
     let legacy = js::storage_get(storage::LEGACY_KEY);
     let loaded = storage::load(raw.as_deref(), legacy.as_deref());
-    let lang = js::storage_get(storage::LANG_KEY)
-        .and_then(|c| Lang::from_code(&c))
-        .or_else(|| Lang::from_code(&js::browser_lang()))
-        .unwrap_or(Lang::En);
+    let lang = start_lang();
     let mut banner = match &loaded.notice {
         Some(Notice::Migrated) => {
             js::storage_remove(storage::LEGACY_KEY);
@@ -159,7 +180,8 @@ pub fn app() -> Html {
             if let Some(l) =
                 Lang::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value())
             {
-                state.dispatch(Action::SetLang(l));
+                let state = state.clone();
+                with_lang(l, move || state.dispatch(Action::SetLang(l)));
             }
         })
     };
@@ -438,6 +460,12 @@ pub fn mount() {
     js::set_perf("wasm_start", js::now_ms());
     // A defect must not leave a blank page: say so, and point at the saved work.
     std::panic::set_hook(Box::new(|info| js::show_fatal(&info.to_string())));
+    // The first screen waits for its language's strings (English needs none).
+    with_lang(start_lang(), boot);
+}
+
+/// Starts the app, after unpacking a shared link if the address holds one.
+fn boot() {
     let hash = js::location_hash();
     match hash.strip_prefix(share::PREFIX) {
         // The browser unpacks a shared link (asynchronously), then the app starts with it.
