@@ -232,6 +232,7 @@ impl DayTable {
     }
 
     /// The position of `date` in the table, if it is covered.
+    #[inline]
     pub fn index(&self, date: Date) -> Option<usize> {
         let idx = epoch_day(date) - self.first_day;
         usize::try_from(idx).ok().filter(|&i| i < self.dates.len())
@@ -242,6 +243,7 @@ impl DayTable {
     }
 
     /// The instant of `time` on the table's `i`-th date (or the day after the table).
+    #[inline]
     pub fn at(&self, i: usize, time: Time) -> Instant {
         match self.days.get(i) {
             Some(&(m0, true)) => {
@@ -249,14 +251,20 @@ impl DayTable {
                     + i64::from(time.minute()) * 60
                     + i64::from(time.second())
             }
-            Some(_) => instant(&self.tz, self.dates[i].to_datetime(time)),
-            None => {
-                let d = add_days(self.first, i as i64);
-                instant(&self.tz, d.to_datetime(time))
-            }
+            _ => self.at_by_zone(i, time),
         }
     }
 
+    /// [`DayTable::at`] on a day whose offset changes, or past the table: through the zone.
+    #[cold]
+    fn at_by_zone(&self, i: usize, time: Time) -> Instant {
+        match self.dates.get(i) {
+            Some(&d) => instant(&self.tz, d.to_datetime(time)),
+            None => instant(&self.tz, add_days(self.first, i as i64).to_datetime(time)),
+        }
+    }
+
+    #[inline]
     pub fn instant(&self, date: Date, time: Time) -> Instant {
         match self.index(date) {
             Some(i) => self.at(i, time),
