@@ -36,3 +36,10 @@ if [ -f "$TZ/index.txt" ]; then
 else
   echo "time zones: $TZ/index.txt is missing (the web app would refuse every zone but UTC)"
 fi
+# The other data fetched when first needed: the French and Japanese strings, the demo presets.
+for d in i18n presets; do
+  [ -d "$DIST/$d" ] || continue
+  line=""
+  for f in "$DIST/$d"/*; do line+=" ${f##*/} $(stat -c %s "$f") B raw / $(gzip -9 -c "$f" | wc -c) B gz;"; done
+  echo "$d/, fetched when chosen (not in the bundle):${line%;}"
+done

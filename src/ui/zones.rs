@@ -122,7 +122,8 @@ mod web {
                 match text {
                     Some(t) => INDEX
                         .with(|i| *i.borrow_mut() = Some(t.lines().map(str::to_string).collect())),
-                    // No index: the names asked for are refused (a later edit tries again).
+                    // No index: the names asked for are refused for this page's life (a name
+                    // not asked for yet tries the index again).
                     None => need.iter().for_each(|n| fail(n)),
                 }
                 done();
