@@ -487,6 +487,52 @@ mod tests {
     }
 
     #[test]
+    fn a_scenario_waits_for_its_zones_then_is_answered() {
+        use crate::ui::zones::pretend_fetching;
+        let mut tokyo = starter("Asia/Tokyo", "JPY", ["X", "Y", "Z"]);
+        tokyo.users[0].timezone = Some("Mars/Olympus".into());
+        // Tokyo's data is being fetched: no answer, no refusal, nothing to show yet.
+        pretend_fetching(&["Asia/Tokyo"]);
+        let s0 = Rc::new(State::new(tokyo.clone(), Lang::En, None));
+        assert!(s0.loading);
+        assert!(s0.refusal().is_none() && s0.shown().is_none());
+        // An edit meanwhile still waits; undo history works as usual.
+        let s1 = s0.reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            s.currency = "EUR".into()
+        })));
+        assert!(s1.loading && s1.past.len() == 1);
+        // The data is in: the answer is the engine's (here its located refusal of Mars).
+        pretend_fetching(&[]);
+        let s2 = s1.clone().reduce(Action::ZonesLoaded);
+        assert!(!s2.loading);
+        assert_eq!(s2.rev, s1.rev, "not a change of the scenario");
+        assert!(Rc::ptr_eq(&s2.scenario, &s1.scenario));
+        assert_eq!(
+            s2.refusal().map(|e| e.path.as_str()),
+            Some("users[0].timezone")
+        );
+        // A new scenario that waits keeps showing the last answer (dimmed) until its own.
+        let good = s2.reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
+            s.users[0].timezone = None
+        })));
+        assert!(good.outcome.is_ok());
+        pretend_fetching(&["Asia/Tokyo"]);
+        let s3 = good.clone().reduce(Action::Replace(Box::new(tokyo), None));
+        assert!(s3.loading);
+        assert!(Rc::ptr_eq(
+            s3.shown().unwrap(),
+            good.outcome.as_ref().unwrap()
+        ));
+        // Its answer is a refusal: the replaced scenario's figures are no longer shown.
+        pretend_fetching(&[]);
+        let s4 = s3.reduce(Action::ZonesLoaded);
+        assert!(s4.refusal().is_some() && s4.shown().is_none());
+        // Nothing waits: ZonesLoaded changes nothing.
+        let s5 = s4.clone().reduce(Action::ZonesLoaded);
+        assert!(Rc::ptr_eq(&s4, &s5));
+    }
+
+    #[test]
     fn replace_resets_selection_and_sets_the_banner() {
         let s0 = state().reduce(Action::Select(2));
         assert_eq!(s0.selected, 2);
