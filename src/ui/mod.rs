@@ -2,6 +2,7 @@
 //! what the engine answers: it never computes tokens or money itself.
 
 pub mod i18n;
+pub mod names;
 pub mod presets;
 pub mod share;
 pub mod slim;

@@ -9,6 +9,8 @@ use crate::engine::catalog::Catalog;
 use crate::engine::scenario::{ResultEvent, Scenario, Session, Subscription, Usage};
 use crate::engine::time::{add_days, add_months, format_date, parse_date};
 use crate::ui::i18n::{t, Lang};
+pub use crate::ui::names::item_name;
+use crate::ui::names::product_names;
 use crate::ui::state::{edit, Action, Ctx};
 use crate::ui::templates::{
     self, kind_of, set_hours, set_kind, PatternKind, StretchIssue, Template, TEMPLATES,
@@ -72,26 +74,6 @@ fn minutes(v: &str) -> String {
 
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// A product's or service's name in the UI language, as the seeds spell it.
-pub fn item_name(lang: Lang, s: &Scenario, id: &str) -> String {
-    let c = Catalog::builtin();
-    if let Some(p) = c.product(id) {
-        return p.name.get(lang.code()).to_string();
-    }
-    if let Some(sv) = c.service(id) {
-        return sv.name.get(lang.code()).to_string();
-    }
-    if let Some(cat) = &s.catalog {
-        if let Some(p) = cat.products.iter().find(|p| p.id == id) {
-            return p.name.clone().unwrap_or_else(|| id.to_string());
-        }
-        if let Some(p) = cat.services.iter().find(|p| p.id == id) {
-            return p.name.clone().unwrap_or_else(|| id.to_string());
-        }
-    }
-    id.to_string()
-}
-
 pub fn daily_rate(s: &Scenario, id: &str) -> Option<u64> {
     Catalog::builtin()
         .product(id)
@@ -152,7 +134,7 @@ pub fn team_tab() -> Html {
                 <ul class="users" role="list">
                     { for s.users.iter().enumerate().map(|(i, u)| html! {
                         <UserItem key={i} index={i} id={u.id.clone()} name={u.name.clone().unwrap_or_else(|| u.id.clone())}
-                            products={u.usage.iter().map(|x| item_name(l, &s, &x.product)).collect::<Vec<_>>().join(", ")}
+                            products={product_names(l, &s, u)}
                             tokens={tokens_of(i)} selected={i == ctx.selected} lang={l} dispatcher={ctx.dispatcher()} />
                     }) }
                 </ul>
