@@ -9,6 +9,7 @@
 mod frontier;
 mod search;
 mod sensitivity;
+pub mod sort;
 mod tokens;
 
 use std::collections::BTreeMap;
@@ -479,7 +480,7 @@ fn solve(p: &Prepared, facts: &[UserFacts]) -> Solved {
         }
     }
     for subs in &mut plan_subs {
-        subs.sort_by_key(|(s, _)| (s.offering, s.from));
+        sort::sort_by_key(subs, |(s, _)| (s.offering, s.from));
     }
     Solved {
         plan: p.priced(plan_subs),
@@ -651,7 +652,7 @@ fn all_subscription_plan(model: &Model, facts: &[UserFacts], annual: &[i128]) ->
                     left &= !cover_of(o);
                     set.push(o);
                 }
-                set.sort_unstable();
+                sort::sort(&mut set);
                 set
             }
         })
@@ -725,19 +726,23 @@ fn current_as_plan(
                 e.0 |= touched_months(model, s);
                 e.1 |= term == "annual";
             }
-            by.into_iter()
-                .filter(|(_, (mask, _))| *mask != 0)
-                .map(|(o, (mask, any_annual))| {
-                    let a = annual[o] * i128::from(years(model));
-                    let term = match monthly[o] {
-                        Some(mo) if !any_annual && mo * i128::from(mask.count_ones()) < a => {
-                            Term::Monthly(mask)
-                        }
-                        _ => Term::Annual,
-                    };
-                    (o, term)
-                })
-                .collect()
+            // Inserted one by one, not collected: a map's `collect` sorts its entries
+            // (they come in key order already), with a sort of its own in the bundle.
+            let mut plan = BTreeMap::new();
+            for (o, (mask, any_annual)) in by {
+                if mask == 0 {
+                    continue;
+                }
+                let a = annual[o] * i128::from(years(model));
+                let term = match monthly[o] {
+                    Some(mo) if !any_annual && mo * i128::from(mask.count_ones()) < a => {
+                        Term::Monthly(mask)
+                    }
+                    _ => Term::Annual,
+                };
+                plan.insert(o, term);
+            }
+            plan
         })
         .collect()
 }
@@ -804,7 +809,7 @@ fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Priced) -> Pl
             .filter(|(_, &t)| t > 0)
             .map(|(x, _)| model.products[x.product].id.clone())
             .collect();
-        flex_products.sort();
+        sort::sort(&mut flex_products);
         let user_tokens = facts[ui].results + tokens.iter().sum::<u64>();
         total_tokens += user_tokens;
         let mut own = Vec::with_capacity(list.len());

@@ -190,7 +190,7 @@ impl Catalog {
         let mut ids: Vec<&str> = self.products.iter().map(|p| p.id.as_str()).collect();
         ids.extend(self.services.iter().map(|s| s.id.as_str()));
         let mut sorted = ids.clone();
-        sorted.sort_unstable();
+        crate::engine::advise::sort::sort(&mut sorted);
         for w in sorted.windows(2) {
             if w[0] == w[1] {
                 problems.push(format!("id {:?} appears twice", w[0]));

@@ -291,7 +291,7 @@ impl Insights {
                     }),
                 }
             }
-            purchases.sort_by_key(|x| x.date);
+            crate::engine::advise::sort::sort_by_key(&mut purchases, |x| x.date);
             for x in &mut purchases {
                 x.unit_price = unit_price(book, x.tokens);
                 x.total = order_total(book, x.tokens);
@@ -384,7 +384,7 @@ impl Insights {
                 });
             }
         }
-        marks.sort_by_key(|k| (k.day, k.kind as u8));
+        crate::engine::advise::sort::sort_by_key(&mut marks, |k| (k.day, k.kind as u8));
 
         let expired_tokens = report.expirations.iter().map(|e| e.tokens).sum();
         let unused_tokens = match &model.packs {
@@ -547,7 +547,7 @@ fn user_table(model: &Model, report: &Report) -> UserTable {
             &report.services[j - report.products.len()]
         }
     };
-    cols.sort_by(|&a, &b| id_of(a).cmp(id_of(b)));
+    crate::engine::advise::sort::sort_by(&mut cols, |&a, &b| id_of(a).cmp(id_of(b)));
     let rows: Vec<UserRow> = model
         .users
         .iter()

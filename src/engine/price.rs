@@ -141,7 +141,7 @@ impl Packs {
     pub fn new(b: &PriceBook) -> Packs {
         let unit = b.packs.iter().fold(0, |g, &p| gcd(g, p)).max(1);
         let mut sizes: Vec<u64> = b.packs.iter().map(|p| p / unit).collect();
-        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        crate::engine::advise::sort::sort_by(&mut sizes, |a, b| b.cmp(a));
         sizes.dedup();
         let l = sizes[0];
         // With more than l units, every split has at least l packs, among which some
@@ -214,7 +214,7 @@ impl Packs {
             out.push(s * self.unit);
             r -= s;
         }
-        out.sort_unstable_by(|a, b| b.cmp(a));
+        crate::engine::advise::sort::sort_by(&mut out, |a, b| b.cmp(a));
         out
     }
 }

@@ -604,7 +604,7 @@ fn usage(at: &dyn Fn() -> String, u: &Usage, product_at: &ProductAt) -> Res<Usag
             None => date(&format!("{}.except[{i}]", at()), d)?,
         });
     }
-    except.sort_unstable();
+    crate::engine::advise::sort::sort(&mut except);
     let mut plugins = Vec::new();
     for (i, p) in u.plugins.iter().flatten().enumerate() {
         let pat = || format!("{}.plugins[{i}]", at());

@@ -324,10 +324,12 @@ impl Group {
                     }
                 }
             }
-            states = next
-                .into_iter()
-                .map(|(key, mut cands)| (key, self.settle(&mut cands, month)))
-                .collect();
+            // Inserted one by one, not collected: a map's `collect` sorts its entries
+            // (they come in key order already), with a sort of its own in the bundle.
+            states = BTreeMap::new();
+            for (key, mut cands) in next {
+                states.insert(key, self.settle(&mut cands, month));
+            }
         }
         let mut out = Vec::new();
         for (key, nodes) in states {

@@ -314,7 +314,7 @@ impl Problem<'_, '_> {
                 ev.push((ds / i128::from(dt), dt, w[1].0 - w[0].0));
             }
         }
-        ev.sort_unstable();
+        super::sort::sort(&mut ev);
         Some(ev)
     }
 
@@ -440,7 +440,7 @@ impl Problem<'_, '_> {
             };
             rows.push((gq.checked_add(value.div_euclid(FINE))?, q, mu, value));
         }
-        rows.sort_unstable();
+        super::sort::sort(&mut rows);
         let lower = rows.first().map_or(i128::MAX, |r| r.0);
         // Starting plans from the most promising quantities.
         for &(bound, q, mu, _) in rows.iter().take(STARTS) {
@@ -525,7 +525,7 @@ impl Problem<'_, '_> {
                 moves.push((ds, dt, g, j));
             }
         }
-        moves.sort_by(|a, b| {
+        super::sort::sort_by(&mut moves, |a, b| {
             (b.0.saturating_mul(i128::from(a.1)))
                 .cmp(&a.0.saturating_mul(i128::from(b.1)))
                 .then(a.2.cmp(&b.2))
@@ -640,7 +640,7 @@ impl Problem<'_, '_> {
                 None => i128::MIN,
             }
         };
-        order.sort_by_key(|&i| tier_lb(&bounds[i]));
+        super::sort::sort_by_key(&mut order, |&i| tier_lb(&bounds[i]));
         // (Bounds per quantity bring better starting plans of their own.)
         let tier_starts = if self.by_quantity { 0 } else { 3 };
         for &i in order.iter().take(tier_starts) {
@@ -775,7 +775,7 @@ impl Problem<'_, '_> {
                 .map(|x| x.0 .1);
             ts.clone().max().unwrap_or(0) - ts.min().unwrap_or(0)
         };
-        open.sort_by_key(|&g| (width(g), g));
+        super::sort::sort_by_key(&mut open, |&g| (width(g), g));
         stats.open_groups = open.len();
         stats.open_options = open
             .iter()

@@ -273,7 +273,7 @@ impl Sensitivity {
     /// Gathers steps computed in any order (one per percentage; 0 % among them for
     /// `same_as_baseline`) and finds the flips between neighbouring steps.
     pub fn new(mut steps: Vec<Step>) -> Sensitivity {
-        steps.sort_by_key(|s| s.percent);
+        super::sort::sort_by_key(&mut steps, |s| s.percent);
         steps.dedup_by_key(|s| s.percent);
         if let Some(base) = steps.iter().position(|s| s.percent == 0) {
             let base = steps[base].coverage.clone();
@@ -315,7 +315,7 @@ pub fn sensitivity_model(model: &Model, percents: &[i32]) -> Result<Sensitivity,
     let sweep = Sweep::from_model(model)?;
     let mut ps = percents.to_vec();
     ps.push(0);
-    ps.sort_unstable();
+    super::sort::sort(&mut ps);
     ps.dedup();
     Ok(Sensitivity::new(
         ps.iter().map(|&p| sweep.step(p)).collect(),
