@@ -203,8 +203,26 @@ impl Scenario {
     }
 }
 
-/// Deserializes any JSON document, locating errors by JSON path.
+/// Deserializes any JSON document, locating errors by JSON path. The same answer either
+/// way (tests/json_paths.rs): the browser app finds the path after the fact
+/// (`read_json_located`), which keeps serde_path_to_error's code out of the wasm bundle;
+/// the CLI tracks it while reading (`read_json_tracked`).
+#[cfg(target_arch = "wasm32")]
 pub fn read_json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, InputError> {
+    read_json_located(text)
+}
+
+/// Deserializes any JSON document, locating errors by JSON path. The same answer either
+/// way (tests/json_paths.rs): the CLI tracks the path while reading (`read_json_tracked`);
+/// the browser app finds it after the fact (`read_json_located`), which keeps
+/// serde_path_to_error's code out of the wasm bundle.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, InputError> {
+    read_json_tracked(text)
+}
+
+/// `read_json` with serde_path_to_error tracking the JSON path while reading.
+pub fn read_json_tracked<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, InputError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -213,6 +231,214 @@ pub fn read_json<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, InputErr
     })?;
     de.end().map_err(|e| located(String::new(), &e))?;
     Ok(value)
+}
+
+/// `read_json` with serde_json alone: on a refusal, the path is read off the text before
+/// the error's line and column (`path_at`).
+pub fn read_json_located<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, InputError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(&mut de).map_err(|e| located(path_at(text, &e), &e))?;
+    de.end().map_err(|e| located(String::new(), &e))?;
+    Ok(value)
+}
+
+/// What a JSON object or array has read so far (`path_at`).
+#[derive(Clone, Copy, PartialEq)]
+enum Read {
+    /// After `{`, `[` or `,`: the next key or element is to come.
+    Next,
+    /// Inside a key's string.
+    InKey,
+    /// A key, no colon yet.
+    Key,
+    /// A key and its colon.
+    Colon,
+    /// A value begun (a string, a word, or a nested object or array still open).
+    Value,
+    /// A value complete.
+    Done,
+}
+
+struct Level {
+    array: bool,
+    index: usize,
+    key: Option<String>,
+    read: Read,
+}
+
+/// The JSON path serde_path_to_error gives for serde_json's error `e` on `text`, found from
+/// the error's position: the objects and arrays open there, the key or element being read,
+/// and which step of serde_json's reading raised the error (its message says), which tells
+/// whether the error belongs to the value, its container or (`?`) a key not read yet.
+fn path_at(text: &str, e: &serde_json::Error) -> String {
+    let words = e.to_string();
+    let words = words.rfind(" at line ").map_or(&words[..], |i| &words[..i]);
+    let has = |s: &str| words.starts_with(s);
+    let bytes = text.as_bytes();
+    // serde_json's column counts bytes from the line's start.
+    let mut offset = 0;
+    for _ in 1..e.line() {
+        offset += bytes[offset..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+    }
+    let mut offset = (offset + e.column()).min(bytes.len());
+    // These errors are raised on a byte serde_json looked at without reading it, or (an
+    // ident) read as part of a word: stop before it (at the end of the text, there is none).
+    let peeked = [
+        "expected ident",
+        "expected value",
+        "invalid number",
+        "expected `,` or `]`",
+        "expected `,` or `}`",
+        "expected `:`",
+        "trailing comma",
+        "trailing characters",
+        "key must be a string",
+    ];
+    if peeked.iter().any(|p| has(p)) && offset > 0 && e.column() > 0 {
+        offset -= 1;
+    }
+    // An unknown or repeated key is refused once the object's end was looked for: a `}`
+    // straight after the key was read with it.
+    if (has("unknown field") || has("duplicate field")) && offset > 0 && bytes[offset - 1] == b'}' {
+        offset -= 1;
+    }
+    let mut stack: Vec<Level> = Vec::new();
+    let mut i = 0;
+    while i < offset {
+        let b = bytes[i];
+        i += 1;
+        let Some(top) = stack.last_mut() else {
+            if b == b'{' || b == b'[' {
+                stack.push(Level {
+                    array: b == b'[',
+                    index: 0,
+                    key: None,
+                    read: Read::Next,
+                });
+            } else if b == b'"' {
+                i = string_end(bytes, i, offset).0;
+            }
+            continue;
+        };
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                // A word ends at white space (strings and nested values are read whole).
+                if top.read == Read::Value {
+                    top.read = Read::Done;
+                }
+            }
+            b'{' | b'[' => {
+                top.read = Read::Value;
+                stack.push(Level {
+                    array: b == b'[',
+                    index: 0,
+                    key: None,
+                    read: Read::Next,
+                });
+            }
+            b'}' | b']' => {
+                stack.pop();
+                if let Some(t) = stack.last_mut() {
+                    t.read = Read::Done;
+                }
+            }
+            b',' => {
+                if top.array {
+                    top.index += 1;
+                } else {
+                    top.key = None;
+                }
+                top.read = Read::Next;
+            }
+            b':' => {
+                if top.read == Read::Key {
+                    top.read = Read::Colon;
+                }
+            }
+            b'"' => {
+                let (end, closed) = string_end(bytes, i, offset);
+                if !top.array && top.read == Read::Next {
+                    if closed {
+                        top.key = Some(unescape(&text[i..end - 1]));
+                        top.read = Read::Key;
+                    } else {
+                        top.read = Read::InKey;
+                    }
+                } else {
+                    top.read = if closed { Read::Done } else { Read::Value };
+                }
+                i = end;
+            }
+            _ => top.read = Read::Value,
+        }
+    }
+    let mut path = String::new();
+    let n = stack.len();
+    for (d, l) in stack.iter().enumerate() {
+        let last = d + 1 == n;
+        if l.array {
+            let skip = last
+                && (has("EOF while parsing a list")
+                    || has("trailing comma")
+                    || has("expected `,` or `]`")
+                    || has("trailing characters")
+                    || l.read == Read::Next && has("EOF while parsing a value"));
+            if !skip {
+                path.push_str(&format!("[{}]", l.index));
+            }
+            continue;
+        }
+        let key = match l.read {
+            _ if !last => l.key.as_deref(),
+            Read::Next | Read::InKey => None,
+            Read::Key if has("unknown field") => l.key.as_deref(),
+            Read::Key => continue,
+            // After a value (a number may still look open): the next key's turn.
+            Read::Value | Read::Done
+                if has("expected `,` or `}`") || has("EOF while parsing an object") =>
+            {
+                None
+            }
+            Read::Colon | Read::Value | Read::Done => l.key.as_deref(),
+        };
+        if !path.is_empty() {
+            path.push('.');
+        }
+        // A key not read (yet) is written `?`, as serde_path_to_error does.
+        path.push_str(key.unwrap_or("?"));
+    }
+    path
+}
+
+/// The end of the string whose content starts at `i` (just after its quote), not looking
+/// past `limit`: the position after its closing quote and true, or `limit` and false.
+fn string_end(bytes: &[u8], mut i: usize, limit: usize) -> (usize, bool) {
+    while i < limit {
+        match bytes[i] {
+            b'"' => return (i + 1, true),
+            // An escape; serde_json reads `\u` and the next four bytes before checking them.
+            b'\\' => {
+                i += if bytes.get(i + 1) == Some(&b'u') {
+                    6
+                } else {
+                    2
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    (limit, false)
+}
+
+/// A key's JSON escapes decoded, as serde_json reads it.
+fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    serde_json::from_str(&format!("\"{s}\"")).unwrap_or_default()
 }
 
 fn located(path: String, e: &serde_json::Error) -> InputError {
