@@ -260,7 +260,7 @@ fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
     };
     html! {
         <figure class="chart break-even" id="break-even">
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="break-even-desc" preserveAspectRatio="none">
+            <svg viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img" aria-labelledby="break-even-desc" preserveAspectRatio="none">
                 <desc id="break-even-desc">{ desc.clone() }</desc>
                 { for [Decimal::ZERO, top_money].iter().map(|v| html! {
                     <g class="gridline"><line x1={fx(PAD_L)} x2={fx(W)} y1={fx(y(px(v)))} y2={fx(y(px(v)))} />
