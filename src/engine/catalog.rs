@@ -94,6 +94,7 @@ pub struct Industry {
     pub workflows: Vec<Workflow>,
 }
 
+#[cfg(test)]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProductsFile {
@@ -101,6 +102,7 @@ struct ProductsFile {
     product: Vec<Product>,
 }
 
+#[cfg(test)]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServicesFile {
@@ -108,6 +110,7 @@ struct ServicesFile {
     service: Vec<Service>,
 }
 
+#[cfg(test)]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PricesFile {
@@ -116,6 +119,7 @@ struct PricesFile {
     book: Vec<PriceBook>,
 }
 
+#[cfg(test)]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GroupsFile {
@@ -137,39 +141,326 @@ pub struct Catalog {
     pub groups_source: Source,
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> T {
-    // The files are compiled in and checked by the tests: a failure here is a build defect.
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("rates/{file} is malformed: {e}"))
+/// The rate files' JSON, read by a small reader of its own rather than through serde's
+/// derived code: the files are plain objects, arrays, strings, whole numbers and booleans,
+/// and serde's code for these types was about 9 KB gzipped of the web bundle. Unknown and
+/// missing fields are refused as `deny_unknown_fields` would (a test compares the result
+/// with serde's reading of the same files).
+enum J {
+    Str(String),
+    Num(u64),
+    Bool(bool),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn ws(&mut self) {
+        while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.b.get(self.i) == Some(&c)).then(|| self.i += 1)
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = std::str::from_utf8(self.b.get(self.i..self.i + 4)?).ok()?;
+        self.i += 4;
+        u32::from_str_radix(h, 16).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = Vec::new();
+        loop {
+            let c = *self.b.get(self.i)?;
+            self.i += 1;
+            match c {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => {
+                    let e = *self.b.get(self.i)?;
+                    self.i += 1;
+                    let ch = match e {
+                        b'"' | b'\\' | b'/' => e as char,
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let mut u = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&u) {
+                                (self.b.get(self.i..self.i + 2)? == b"\\u").then_some(())?;
+                                self.i += 2;
+                                u = 0x10000
+                                    + ((u - 0xD800) << 10)
+                                    + (self.hex4()?.checked_sub(0xDC00)?);
+                            }
+                            char::from_u32(u)?
+                        }
+                        _ => return None,
+                    };
+                    out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+                _ => out.push(c),
+            }
+        }
+    }
+
+    fn value(&mut self) -> Option<J> {
+        self.ws();
+        let c = *self.b.get(self.i)?;
+        Some(match c {
+            b'"' => J::Str(self.string()?),
+            b'[' => {
+                self.i += 1;
+                let mut v = Vec::new();
+                if self.eat(b']').is_none() {
+                    loop {
+                        v.push(self.value()?);
+                        if self.eat(b',').is_none() {
+                            self.eat(b']')?;
+                            break;
+                        }
+                    }
+                }
+                J::Arr(v)
+            }
+            b'{' => {
+                self.i += 1;
+                let mut v = Vec::new();
+                if self.eat(b'}').is_none() {
+                    loop {
+                        let k = self.string()?;
+                        self.eat(b':')?;
+                        v.push((k, self.value()?));
+                        if self.eat(b',').is_none() {
+                            self.eat(b'}')?;
+                            break;
+                        }
+                    }
+                }
+                J::Obj(v)
+            }
+            b't' | b'f' => {
+                let t = c == b't';
+                let word: &[u8] = if t { b"true" } else { b"false" };
+                (self.b.get(self.i..self.i + word.len())? == word).then_some(())?;
+                self.i += word.len();
+                J::Bool(t)
+            }
+            _ => {
+                let start = self.i;
+                while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+                    self.i += 1;
+                }
+                J::Num(
+                    std::str::from_utf8(&self.b[start..self.i])
+                        .ok()?
+                        .parse()
+                        .ok()?,
+                )
+            }
+        })
+    }
+}
+
+/// An object's fields, taken one by one; `end` refuses any left over.
+struct Fields(Vec<(String, J)>);
+
+impl J {
+    fn fields(self) -> Option<Fields> {
+        match self {
+            J::Obj(v) => Some(Fields(v)),
+            _ => None,
+        }
+    }
+    fn string(self) -> Option<String> {
+        match self {
+            J::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn num(self) -> Option<u64> {
+        match self {
+            J::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+    fn list<T>(self, f: impl Fn(J) -> Option<T>) -> Option<Vec<T>> {
+        let J::Arr(v) = self else { return None };
+        let mut out = Vec::with_capacity(v.len());
+        for j in v {
+            out.push(f(j)?);
+        }
+        Some(out)
+    }
+}
+
+impl Fields {
+    fn opt(&mut self, key: &str) -> Option<J> {
+        let i = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(i).1)
+    }
+    fn get(&mut self, key: &str) -> Option<J> {
+        self.opt(key)
+    }
+    fn end<T>(self, t: T) -> Option<T> {
+        self.0.is_empty().then_some(t)
+    }
+    fn string(&mut self, key: &str) -> Option<String> {
+        self.get(key)?.string()
+    }
+    fn num(&mut self, key: &str) -> Option<u64> {
+        self.get(key)?.num()
+    }
+    fn names(&mut self, key: &str) -> Option<Names> {
+        let mut f = self.get(key)?.fields()?;
+        let n = Names {
+            en: f.string("en")?,
+            fr: f.string("fr")?,
+            ja: f.string("ja")?,
+        };
+        f.end(n)
+    }
+    fn source(&mut self) -> Option<Source> {
+        let mut f = self.get("meta")?.fields()?;
+        let s = Source {
+            source: f.string("source")?,
+            as_of: f.string("as_of")?,
+        };
+        f.end(s)
+    }
+    fn strings(&mut self, key: &str) -> Option<Vec<String>> {
+        self.get(key)?.list(J::string)
+    }
+    fn nums(&mut self, key: &str) -> Option<Vec<u64>> {
+        self.get(key)?.list(J::num)
+    }
+}
+
+/// The fields of a whole rate file.
+fn file(text: &str) -> Option<Fields> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        i: 0,
+    };
+    let v = r.value()?;
+    r.ws();
+    (r.i == r.b.len()).then_some(())?;
+    v.fields()
+}
+
+fn product(j: J) -> Option<Product> {
+    let mut f = j.fields()?;
+    let p = Product {
+        id: f.string("id")?,
+        name: f.names("name")?,
+        tokens_per_day: f.num("tokens_per_day")?,
+        linux: match f.opt("linux") {
+            Some(J::Bool(b)) => b,
+            None => false,
+            Some(_) => return None,
+        },
+    };
+    f.end(p)
+}
+
+fn service(j: J) -> Option<Service> {
+    let mut f = j.fields()?;
+    let s = Service {
+        id: f.string("id")?,
+        name: f.names("name")?,
+        tokens: f.num("tokens")?,
+        unit: f.names("unit")?,
+    };
+    f.end(s)
+}
+
+fn book(j: J, packs: &[u64]) -> Option<PriceBook> {
+    let mut f = j.fields()?;
+    let tier = |j: J| {
+        let mut f = j.fields()?;
+        let t = Tier {
+            from: f.num("from")?,
+            price: f.string("price")?.parse().ok()?,
+        };
+        f.end(t)
+    };
+    let b = PriceBook {
+        currency: f.string("currency")?,
+        minor_units: u32::try_from(f.num("minor_units")?).ok()?,
+        tiers: f.get("tiers")?.list(tier)?,
+        // The built-in books carry the built-in pack sizes (over any list of their own).
+        packs: match f.opt("packs") {
+            Some(own) => own.list(J::num).map(|_| packs.to_vec())?,
+            None => packs.to_vec(),
+        },
+    };
+    f.end(b)
+}
+
+fn industry(j: J) -> Option<Industry> {
+    let mut f = j.fields()?;
+    let workflow = |j: J| {
+        let mut f = j.fields()?;
+        let w = Workflow {
+            id: f.string("id")?,
+            name: f.names("name")?,
+            products: f.strings("products")?,
+        };
+        f.end(w)
+    };
+    let i = Industry {
+        id: f.string("id")?,
+        name: f.names("name")?,
+        workflows: f.get("workflows")?.list(workflow)?,
+    };
+    f.end(i)
+}
+
+fn read() -> Option<Catalog> {
+    let mut p = file(PRODUCTS)?;
+    let (products_source, products) = (p.source()?, p.get("product")?.list(product)?);
+    p.end(())?;
+    let mut s = file(SERVICES)?;
+    let (services_source, services) = (s.source()?, s.get("service")?.list(service)?);
+    s.end(())?;
+    let mut pr = file(PRICES)?;
+    let prices_source = pr.source()?;
+    let packs = pr.nums("packs")?;
+    let books = pr.get("book")?.list(|j| book(j, &packs))?;
+    pr.end(())?;
+    let mut g = file(GROUPS)?;
+    let (groups_source, industries) = (g.source()?, g.get("industry")?.list(industry)?);
+    g.end(())?;
+    Some(Catalog {
+        products,
+        services,
+        books,
+        industries,
+        products_source,
+        services_source,
+        prices_source,
+        groups_source,
+    })
 }
 
 impl Catalog {
     /// The built-in catalog, parsed on first use.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| {
-            let p: ProductsFile = parse("products.toml", PRODUCTS);
-            let s: ServicesFile = parse("services.toml", SERVICES);
-            let pr: PricesFile = parse("prices.toml", PRICES);
-            let g: GroupsFile = parse("groups.toml", GROUPS);
-            let books = pr
-                .book
-                .into_iter()
-                .map(|mut b| {
-                    b.packs = pr.packs.clone();
-                    b
-                })
-                .collect();
-            Catalog {
-                products: p.product,
-                services: s.service,
-                books,
-                industries: g.industry,
-                products_source: p.meta,
-                services_source: s.meta,
-                prices_source: pr.meta,
-                groups_source: g.meta,
-            }
-        })
+        // The files are compiled in and checked by the tests: a failure here is a build
+        // defect.
+        CATALOG.get_or_init(|| read().expect("rates/*.toml are malformed"))
     }
 
     pub fn product(&self, id: &str) -> Option<&Product> {
@@ -224,5 +515,73 @@ impl Catalog {
             }
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde<T: for<'de> Deserialize<'de>>(text: &str) -> T {
+        serde_json::from_str(text).unwrap()
+    }
+
+    /// The catalog's own reader gives what serde's derived code gives on the same files.
+    #[test]
+    fn reader_matches_serde() {
+        let c = Catalog::builtin();
+        let p: ProductsFile = serde(PRODUCTS);
+        let s: ServicesFile = serde(SERVICES);
+        let pr: PricesFile = serde(PRICES);
+        let g: GroupsFile = serde(GROUPS);
+        assert_eq!(c.products, p.product);
+        assert_eq!(c.products_source, p.meta);
+        assert_eq!(c.services, s.service);
+        assert_eq!(c.services_source, s.meta);
+        let books: Vec<PriceBook> = pr
+            .book
+            .into_iter()
+            .map(|mut b| {
+                b.packs = pr.packs.clone();
+                b
+            })
+            .collect();
+        assert_eq!(c.books, books);
+        for (a, b) in c.books.iter().zip(&books) {
+            for (x, y) in a.tiers.iter().zip(&b.tiers) {
+                // Same value and same scale (the figures print alike).
+                assert_eq!(x.price.to_string(), y.price.to_string());
+            }
+        }
+        assert_eq!(c.prices_source, pr.meta);
+        assert_eq!(c.industries, g.industry);
+        assert_eq!(c.groups_source, g.meta);
+    }
+
+    #[test]
+    fn reader_refuses_what_serde_refuses() {
+        let ok = r#"{"meta":{"as_of":"2025","source":"s \"q\" \u00e9\ud83d\ude00 \\ \/ \n"},"product":[{"id":"a","name":{"en":"A","fr":"A","ja":"エー"},"tokens_per_day":7,"linux":true}]}"#;
+        let mut f = file(ok).unwrap();
+        let src = f.source().unwrap();
+        let p: ProductsFile = serde(ok);
+        assert_eq!(src, p.meta);
+        assert_eq!(f.get("product").unwrap().list(product).unwrap(), p.product);
+        for bad in [
+            // An unknown field, a missing one, a wrong type, a negative or fractional
+            // number, a cut or trailing text.
+            r#"{"id":"a","name":{"en":"A","fr":"A","ja":"A"},"tokens_per_day":7,"x":1}"#,
+            r#"{"id":"a","name":{"en":"A","fr":"A"},"tokens_per_day":7}"#,
+            r#"{"id":"a","name":{"en":"A","fr":"A","ja":"A"},"tokens_per_day":"7"}"#,
+            r#"{"id":"a","name":{"en":"A","fr":"A","ja":"A"},"tokens_per_day":-7}"#,
+            r#"{"id":"a","name":{"en":"A","fr":"A","ja":"A"},"tokens_per_day":7.5}"#,
+            r#"{"id":"a","name":{"en":"A","fr":"A","ja":"A"},"tokens_per_day":7"#,
+            r#"{"id":"a","name":{"en":"A","fr":"A","ja":"A"},"tokens_per_day":7} x"#,
+        ] {
+            assert!(serde_json::from_str::<Product>(bad).is_err(), "{bad}");
+            assert!(
+                file(bad).and_then(|f| product(J::Obj(f.0))).is_none(),
+                "{bad}"
+            );
+        }
     }
 }
