@@ -172,9 +172,12 @@ impl Reader<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let h = std::str::from_utf8(self.b.get(self.i..self.i + 4)?).ok()?;
-        self.i += 4;
-        u32::from_str_radix(h, 16).ok()
+        let mut u = 0;
+        for _ in 0..4 {
+            u = u * 16 + char::from(*self.b.get(self.i)?).to_digit(16)?;
+            self.i += 1;
+        }
+        Some(u)
     }
 
     fn string(&mut self) -> Option<String> {

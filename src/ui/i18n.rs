@@ -2,7 +2,6 @@
 //! in one table per language; a test checks that every key the code uses exists and is
 //! translated.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -68,10 +67,14 @@ const BUNDLED: [&str; 3] = [
     include_str!("../../www/i18n/ja.txt"),
 ];
 
-type Table = HashMap<&'static str, &'static str>;
+/// (key, text) by key, searched by halves: a sorted list rather than a hash map, whose
+/// code the bundle would carry for this table alone.
+type Table = Vec<(&'static str, &'static str)>;
 
 fn parse(text: &'static str) -> Table {
-    text.lines().filter_map(|l| l.split_once('\t')).collect()
+    let mut v: Table = text.lines().filter_map(|l| l.split_once('\t')).collect();
+    crate::engine::advise::sort::sort_by(&mut v, |a, b| a.0.cmp(b.0));
+    v
 }
 
 static TABLES: [OnceLock<Table>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
@@ -105,7 +108,8 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     let Some(map) = table(lang).or_else(|| table(Lang::En)) else {
         return "??";
     };
-    map.get(key).copied().unwrap_or("??")
+    map.binary_search_by(|e| e.0.cmp(key))
+        .map_or("??", |i| map[i].1)
 }
 
 /// Every key with its English, French and Japanese strings (native builds).
