@@ -166,31 +166,45 @@ impl Reader<'_> {
         }
     }
 
-    fn eat(&mut self, c: u8) -> Option<()> {
+    /// Whether the next byte (after blanks) is `c`, taken if so.
+    fn eat(&mut self, c: u8) -> bool {
         self.ws();
-        (self.b.get(self.i) == Some(&c)).then(|| self.i += 1)
+        let yes = self.b.get(self.i) == Some(&c);
+        self.i += usize::from(yes);
+        yes
     }
 
-    fn hex4(&mut self) -> Option<u32> {
+    fn expect(&mut self, c: u8) {
+        if !self.eat(c) {
+            malformed()
+        }
+    }
+
+    fn byte(&mut self) -> u8 {
+        let c = *self.b.get(self.i).unwrap_or_else(|| malformed());
+        self.i += 1;
+        c
+    }
+
+    fn hex4(&mut self) -> u32 {
         let mut u = 0;
         for _ in 0..4 {
-            u = u * 16 + char::from(*self.b.get(self.i)?).to_digit(16)?;
-            self.i += 1;
+            u = u * 16
+                + char::from(self.byte())
+                    .to_digit(16)
+                    .unwrap_or_else(|| malformed());
         }
-        Some(u)
+        u
     }
 
-    fn string(&mut self) -> Option<String> {
-        self.eat(b'"')?;
+    fn string(&mut self) -> String {
+        self.expect(b'"');
         let mut out = Vec::new();
         loop {
-            let c = *self.b.get(self.i)?;
-            self.i += 1;
-            match c {
-                b'"' => return String::from_utf8(out).ok(),
+            match self.byte() {
+                b'"' => return String::from_utf8(out).unwrap_or_else(|_| malformed()),
                 b'\\' => {
-                    let e = *self.b.get(self.i)?;
-                    self.i += 1;
+                    let e = self.byte();
                     let ch = match e {
                         b'"' | b'\\' | b'/' => e as char,
                         b'b' => '\u{8}',
@@ -199,38 +213,40 @@ impl Reader<'_> {
                         b'r' => '\r',
                         b't' => '\t',
                         b'u' => {
-                            let mut u = self.hex4()?;
+                            let mut u = self.hex4();
                             if (0xD800..0xDC00).contains(&u) {
-                                (self.b.get(self.i..self.i + 2)? == b"\\u").then_some(())?;
-                                self.i += 2;
-                                u = 0x10000
-                                    + ((u - 0xD800) << 10)
-                                    + (self.hex4()?.checked_sub(0xDC00)?);
+                                if (self.byte(), self.byte()) != (b'\\', b'u') {
+                                    malformed()
+                                }
+                                let low = self.hex4();
+                                if !(0xDC00..0xE000).contains(&low) {
+                                    malformed()
+                                }
+                                u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
                             }
-                            char::from_u32(u)?
+                            char::from_u32(u).unwrap_or_else(|| malformed())
                         }
-                        _ => return None,
+                        _ => malformed(),
                     };
                     out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
                 }
-                _ => out.push(c),
+                c => out.push(c),
             }
         }
     }
 
-    fn value(&mut self) -> Option<J> {
+    fn value(&mut self) -> J {
         self.ws();
-        let c = *self.b.get(self.i)?;
-        Some(match c {
-            b'"' => J::Str(self.string()?),
+        match *self.b.get(self.i).unwrap_or_else(|| malformed()) {
+            b'"' => J::Str(self.string()),
             b'[' => {
                 self.i += 1;
                 let mut v = Vec::new();
-                if self.eat(b']').is_none() {
+                if !self.eat(b']') {
                     loop {
-                        v.push(self.value()?);
-                        if self.eat(b',').is_none() {
-                            self.eat(b']')?;
+                        v.push(self.value());
+                        if !self.eat(b',') {
+                            self.expect(b']');
                             break;
                         }
                     }
@@ -240,23 +256,25 @@ impl Reader<'_> {
             b'{' => {
                 self.i += 1;
                 let mut v = Vec::new();
-                if self.eat(b'}').is_none() {
+                if !self.eat(b'}') {
                     loop {
-                        let k = self.string()?;
-                        self.eat(b':')?;
-                        v.push((k, self.value()?));
-                        if self.eat(b',').is_none() {
-                            self.eat(b'}')?;
+                        let k = self.string();
+                        self.expect(b':');
+                        v.push((k, self.value()));
+                        if !self.eat(b',') {
+                            self.expect(b'}');
                             break;
                         }
                     }
                 }
                 J::Obj(v)
             }
-            b't' | b'f' => {
+            c @ (b't' | b'f') => {
                 let t = c == b't';
                 let word: &[u8] = if t { b"true" } else { b"false" };
-                (self.b.get(self.i..self.i + word.len())? == word).then_some(())?;
+                if self.b.get(self.i..self.i + word.len()) != Some(word) {
+                    malformed()
+                }
                 self.i += word.len();
                 J::Bool(t)
             }
@@ -265,46 +283,53 @@ impl Reader<'_> {
                 while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
                     self.i += 1;
                 }
-                J::Num(
-                    std::str::from_utf8(&self.b[start..self.i])
-                        .ok()?
-                        .parse()
-                        .ok()?,
-                )
+                // Digits only (no sign, fraction or exponent), and within u64.
+                let digits =
+                    std::str::from_utf8(&self.b[start..self.i]).unwrap_or_else(|_| malformed());
+                J::Num(digits.parse().unwrap_or_else(|_| malformed()))
             }
-        })
+        }
     }
 }
 
 /// An object's fields, taken one by one; `end` refuses any left over.
 struct Fields(Vec<(String, J)>);
 
+/// The files are compiled in and checked by the tests: a failure to read them is a build
+/// defect. (Stopping at once, rather than handing `None` up, keeps the half-built records'
+/// clean-up code out of the bundle.)
+#[cold]
+#[inline(never)]
+fn malformed() -> ! {
+    panic!("rates/*.toml are malformed")
+}
+
 impl J {
-    fn fields(self) -> Option<Fields> {
+    fn fields(self) -> Fields {
         match self {
-            J::Obj(v) => Some(Fields(v)),
-            _ => None,
+            J::Obj(v) => Fields(v),
+            _ => malformed(),
         }
     }
-    fn string(self) -> Option<String> {
+    fn string(self) -> String {
         match self {
-            J::Str(s) => Some(s),
-            _ => None,
+            J::Str(s) => s,
+            _ => malformed(),
         }
     }
-    fn num(self) -> Option<u64> {
+    fn num(self) -> u64 {
         match self {
-            J::Num(n) => Some(n),
-            _ => None,
+            J::Num(n) => n,
+            _ => malformed(),
         }
     }
-    fn list<T>(self, f: impl Fn(J) -> Option<T>) -> Option<Vec<T>> {
-        let J::Arr(v) = self else { return None };
+    fn list<T>(self, f: impl Fn(J) -> T) -> Vec<T> {
+        let J::Arr(v) = self else { malformed() };
         let mut out = Vec::with_capacity(v.len());
         for j in v {
-            out.push(f(j)?);
+            out.push(f(j));
         }
-        Some(out)
+        out
     }
 }
 
@@ -313,139 +338,149 @@ impl Fields {
         let i = self.0.iter().position(|(k, _)| k == key)?;
         Some(self.0.remove(i).1)
     }
-    fn get(&mut self, key: &str) -> Option<J> {
-        self.opt(key)
+    fn get(&mut self, key: &str) -> J {
+        self.opt(key).unwrap_or_else(|| malformed())
     }
-    fn end<T>(self, t: T) -> Option<T> {
-        self.0.is_empty().then_some(t)
+    fn end(self) {
+        if !self.0.is_empty() {
+            malformed()
+        }
     }
-    fn string(&mut self, key: &str) -> Option<String> {
-        self.get(key)?.string()
+    fn string(&mut self, key: &str) -> String {
+        self.get(key).string()
     }
-    fn num(&mut self, key: &str) -> Option<u64> {
-        self.get(key)?.num()
+    fn num(&mut self, key: &str) -> u64 {
+        self.get(key).num()
     }
-    fn names(&mut self, key: &str) -> Option<Names> {
-        let mut f = self.get(key)?.fields()?;
+    fn names(&mut self, key: &str) -> Names {
+        let mut f = self.get(key).fields();
         let n = Names {
-            en: f.string("en")?,
-            fr: f.string("fr")?,
-            ja: f.string("ja")?,
+            en: f.string("en"),
+            fr: f.string("fr"),
+            ja: f.string("ja"),
         };
-        f.end(n)
+        f.end();
+        n
     }
-    fn source(&mut self) -> Option<Source> {
-        let mut f = self.get("meta")?.fields()?;
+    fn source(&mut self) -> Source {
+        let mut f = self.get("meta").fields();
         let s = Source {
-            source: f.string("source")?,
-            as_of: f.string("as_of")?,
+            source: f.string("source"),
+            as_of: f.string("as_of"),
         };
-        f.end(s)
-    }
-    fn strings(&mut self, key: &str) -> Option<Vec<String>> {
-        self.get(key)?.list(J::string)
-    }
-    fn nums(&mut self, key: &str) -> Option<Vec<u64>> {
-        self.get(key)?.list(J::num)
+        f.end();
+        s
     }
 }
 
 /// The fields of a whole rate file.
-fn file(text: &str) -> Option<Fields> {
+fn file(text: &str) -> Fields {
     let mut r = Reader {
         b: text.as_bytes(),
         i: 0,
     };
-    let v = r.value()?;
+    let v = r.value();
     r.ws();
-    (r.i == r.b.len()).then_some(())?;
+    if r.i != r.b.len() {
+        malformed()
+    }
     v.fields()
 }
 
-fn product(j: J) -> Option<Product> {
-    let mut f = j.fields()?;
+fn product(j: J) -> Product {
+    let mut f = j.fields();
     let p = Product {
-        id: f.string("id")?,
-        name: f.names("name")?,
-        tokens_per_day: f.num("tokens_per_day")?,
+        id: f.string("id"),
+        name: f.names("name"),
+        tokens_per_day: f.num("tokens_per_day"),
         linux: match f.opt("linux") {
             Some(J::Bool(b)) => b,
             None => false,
-            Some(_) => return None,
+            Some(_) => malformed(),
         },
     };
-    f.end(p)
+    f.end();
+    p
 }
 
-fn service(j: J) -> Option<Service> {
-    let mut f = j.fields()?;
+fn service(j: J) -> Service {
+    let mut f = j.fields();
     let s = Service {
-        id: f.string("id")?,
-        name: f.names("name")?,
-        tokens: f.num("tokens")?,
-        unit: f.names("unit")?,
+        id: f.string("id"),
+        name: f.names("name"),
+        tokens: f.num("tokens"),
+        unit: f.names("unit"),
     };
-    f.end(s)
+    f.end();
+    s
 }
 
-fn book(j: J, packs: &[u64]) -> Option<PriceBook> {
-    let mut f = j.fields()?;
-    let tier = |j: J| {
-        let mut f = j.fields()?;
-        let t = Tier {
-            from: f.num("from")?,
-            price: f.string("price")?.parse().ok()?,
-        };
-        f.end(t)
+fn tier(j: J) -> Tier {
+    let mut f = j.fields();
+    let t = Tier {
+        from: f.num("from"),
+        price: f.string("price").parse().unwrap_or_else(|_| malformed()),
     };
+    f.end();
+    t
+}
+
+fn book(j: J, packs: &[u64]) -> PriceBook {
+    let mut f = j.fields();
     let b = PriceBook {
-        currency: f.string("currency")?,
-        minor_units: u32::try_from(f.num("minor_units")?).ok()?,
-        tiers: f.get("tiers")?.list(tier)?,
+        currency: f.string("currency"),
+        minor_units: u32::try_from(f.num("minor_units")).unwrap_or_else(|_| malformed()),
+        tiers: f.get("tiers").list(tier),
         // The built-in books carry the built-in pack sizes (over any list of their own).
-        packs: match f.opt("packs") {
-            Some(own) => own.list(J::num).map(|_| packs.to_vec())?,
-            None => packs.to_vec(),
+        packs: {
+            if let Some(own) = f.opt("packs") {
+                own.list(J::num);
+            }
+            packs.to_vec()
         },
     };
-    f.end(b)
+    f.end();
+    b
 }
 
-fn industry(j: J) -> Option<Industry> {
-    let mut f = j.fields()?;
-    let workflow = |j: J| {
-        let mut f = j.fields()?;
-        let w = Workflow {
-            id: f.string("id")?,
-            name: f.names("name")?,
-            products: f.strings("products")?,
-        };
-        f.end(w)
+fn workflow(j: J) -> Workflow {
+    let mut f = j.fields();
+    let w = Workflow {
+        id: f.string("id"),
+        name: f.names("name"),
+        products: f.get("products").list(J::string),
     };
+    f.end();
+    w
+}
+
+fn industry(j: J) -> Industry {
+    let mut f = j.fields();
     let i = Industry {
-        id: f.string("id")?,
-        name: f.names("name")?,
-        workflows: f.get("workflows")?.list(workflow)?,
+        id: f.string("id"),
+        name: f.names("name"),
+        workflows: f.get("workflows").list(workflow),
     };
-    f.end(i)
+    f.end();
+    i
 }
 
-fn read() -> Option<Catalog> {
-    let mut p = file(PRODUCTS)?;
-    let (products_source, products) = (p.source()?, p.get("product")?.list(product)?);
-    p.end(())?;
-    let mut s = file(SERVICES)?;
-    let (services_source, services) = (s.source()?, s.get("service")?.list(service)?);
-    s.end(())?;
-    let mut pr = file(PRICES)?;
-    let prices_source = pr.source()?;
-    let packs = pr.nums("packs")?;
-    let books = pr.get("book")?.list(|j| book(j, &packs))?;
-    pr.end(())?;
-    let mut g = file(GROUPS)?;
-    let (groups_source, industries) = (g.source()?, g.get("industry")?.list(industry)?);
-    g.end(())?;
-    Some(Catalog {
+fn read() -> Catalog {
+    let mut p = file(PRODUCTS);
+    let (products_source, products) = (p.source(), p.get("product").list(product));
+    p.end();
+    let mut s = file(SERVICES);
+    let (services_source, services) = (s.source(), s.get("service").list(service));
+    s.end();
+    let mut pr = file(PRICES);
+    let prices_source = pr.source();
+    let packs = pr.get("packs").list(J::num);
+    let books = pr.get("book").list(|j| book(j, &packs));
+    pr.end();
+    let mut g = file(GROUPS);
+    let (groups_source, industries) = (g.source(), g.get("industry").list(industry));
+    g.end();
+    Catalog {
         products,
         services,
         books,
@@ -454,16 +489,14 @@ fn read() -> Option<Catalog> {
         services_source,
         prices_source,
         groups_source,
-    })
+    }
 }
 
 impl Catalog {
     /// The built-in catalog, parsed on first use.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        // The files are compiled in and checked by the tests: a failure here is a build
-        // defect.
-        CATALOG.get_or_init(|| read().expect("rates/*.toml are malformed"))
+        CATALOG.get_or_init(read)
     }
 
     pub fn product(&self, id: &str) -> Option<&Product> {
@@ -564,11 +597,11 @@ mod tests {
     #[test]
     fn reader_refuses_what_serde_refuses() {
         let ok = r#"{"meta":{"as_of":"2025","source":"s \"q\" \u00e9\ud83d\ude00 \\ \/ \n"},"product":[{"id":"a","name":{"en":"A","fr":"A","ja":"エー"},"tokens_per_day":7,"linux":true}]}"#;
-        let mut f = file(ok).unwrap();
-        let src = f.source().unwrap();
+        let mut f = file(ok);
+        let src = f.source();
         let p: ProductsFile = serde(ok);
         assert_eq!(src, p.meta);
-        assert_eq!(f.get("product").unwrap().list(product).unwrap(), p.product);
+        assert_eq!(f.get("product").list(product), p.product);
         for bad in [
             // An unknown field, a missing one, a wrong type, a negative or fractional
             // number, a cut or trailing text.
@@ -581,10 +614,8 @@ mod tests {
             r#"{"id":"a","name":{"en":"A","fr":"A","ja":"A"},"tokens_per_day":7} x"#,
         ] {
             assert!(serde_json::from_str::<Product>(bad).is_err(), "{bad}");
-            assert!(
-                file(bad).and_then(|f| product(J::Obj(f.0))).is_none(),
-                "{bad}"
-            );
+            let read = std::panic::catch_unwind(|| product(J::Obj(file(bad).0)));
+            assert!(read.is_err(), "{bad}");
         }
     }
 }
