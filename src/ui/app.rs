@@ -114,13 +114,8 @@ fn initial() -> State {
 }
 
 fn file_name(s: &Scenario, ext: &str, what: &str) -> String {
-    let base: String = s
-        .name
-        .clone()
-        .unwrap_or_else(|| "flexcalc".into())
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .collect();
+    // Letters and digits of the name, anything else '-' (as char::is_alphanumeric).
+    let base = js::file_base(s.name.as_deref().unwrap_or("flexcalc"));
     let base = base.trim_matches('-');
     format!(
         "{}{what}.{ext}",

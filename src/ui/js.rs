@@ -36,6 +36,9 @@ export function time_zones() {
 export function browser_zone() {
   try { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { return 'UTC'; }
 }
+// Letters and digits kept, anything else '-': Rust's char::is_alphanumeric (Alphabetic,
+// or a number: Nd, Nl, No), whose Unicode tables the bundle then need not carry.
+export function file_base(name) { return name.replace(/[^\p{Alphabetic}\p{N}]/gu, '-'); }
 export function browser_lang() { return (navigator.language || 'en').slice(0, 2); }
 export function storage_get(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
 export function storage_set(key, value) { try { localStorage.setItem(key, value); return true; } catch (e) { return false; } }
@@ -127,6 +130,7 @@ extern "C" {
     pub fn fmt_date(locale: &str, ymd: &str, style: &str) -> String;
     pub fn time_zones() -> String;
     pub fn browser_zone() -> String;
+    pub fn file_base(name: &str) -> String;
     pub fn browser_lang() -> String;
     pub fn storage_get(key: &str) -> Option<String>;
     pub fn storage_set(key: &str, value: &str) -> bool;
