@@ -12,25 +12,55 @@ pub fn union(mut spans: Vec<Span>) -> Vec<Span> {
 
 /// [`union`] in the vector it is given.
 pub fn union_in_place(spans: &mut Vec<Span>) {
-    spans.retain(|&(a, b)| a < b);
-    if !spans.is_sorted() {
-        // Stable for its run detection: a product's spans are a few sorted runs (one per
-        // usage entry), merged in linear time; equal spans are identical, so the order is
-        // the same as an unstable sort's.
-        spans.sort();
-    }
-    let mut n = 0usize;
-    for i in 0..spans.len() {
+    let n = union_len(spans);
+    spans.truncate(n);
+}
+
+/// [`union`] in the slice it is given: the union is left in `spans[..n]`; returns `n`.
+pub fn union_len(spans: &mut [Span]) -> usize {
+    // One pass while the spans come in order of start (one usage entry's days, the common
+    // case): the merged prefix `spans[..n]` is the union of `spans[..i]`.
+    let len = spans.len();
+    let (mut n, mut i) = (0usize, 0usize);
+    while i < len {
         let (a, b) = spans[i];
-        match n.checked_sub(1).map(|l| &mut spans[l]) {
+        if a < b {
+            match n.checked_sub(1) {
+                Some(l) if a < spans[l].0 => break,
+                Some(l) if a <= spans[l].1 => spans[l].1 = spans[l].1.max(b),
+                _ => {
+                    spans[n] = (a, b);
+                    n += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    if i == len {
+        return n;
+    }
+    // Out of order: the merged prefix and the rest, sorted and merged again.
+    spans.copy_within(i.., n);
+    let rest = &mut spans[..n + len - i];
+    // Stable for its run detection: a product's spans are a few sorted runs (one per
+    // usage entry), merged in linear time; equal spans are identical, so the order is
+    // the same as an unstable sort's.
+    rest.sort();
+    let mut n = 0usize;
+    for i in 0..rest.len() {
+        let (a, b) = rest[i];
+        if a >= b {
+            continue;
+        }
+        match n.checked_sub(1).map(|l| &mut rest[l]) {
             Some(last) if a <= last.1 => last.1 = last.1.max(b),
             _ => {
-                spans[n] = (a, b);
+                rest[n] = (a, b);
                 n += 1;
             }
         }
     }
-    spans.truncate(n);
+    n
 }
 
 /// `spans` minus `holes`; both sorted and merged. The result is sorted and merged.
@@ -88,6 +118,34 @@ mod tests {
             union(vec![(5, 7), (0, 2), (2, 3), (6, 9), (4, 4)]),
             vec![(0, 3), (5, 9)]
         );
+    }
+
+    #[test]
+    fn union_in_a_slice_handles_order_empties_and_late_disorder() {
+        let cases: Vec<Vec<Span>> = vec![
+            vec![],
+            vec![(3, 3)],
+            vec![(0, 2), (2, 5), (7, 9), (8, 8), (9, 12)],
+            vec![(0, 10), (5, 6), (3, 4), (20, 30)],
+            vec![(0, 2), (10, 12), (4, 6), (1, 5), (12, 12), (11, 20)],
+            vec![(5, 6), (1, 1), (0, 1), (6, 7)],
+        ];
+        for spans in cases {
+            // The reference: every covered unit point, regrouped.
+            let mut points: Vec<i64> = spans.iter().flat_map(|&(a, b)| a..b).collect();
+            points.sort();
+            points.dedup();
+            let mut want: Vec<Span> = Vec::new();
+            for x in points {
+                match want.last_mut() {
+                    Some(l) if l.1 == x => l.1 = x + 1,
+                    _ => want.push((x, x + 1)),
+                }
+            }
+            let mut got = spans.clone();
+            let n = union_len(&mut got);
+            assert_eq!(&got[..n], &want[..], "{spans:?}");
+        }
     }
 
     #[test]

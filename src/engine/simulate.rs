@@ -7,8 +7,8 @@ mod pass;
 use std::collections::HashMap;
 
 use crate::engine::error::InputError;
-use crate::engine::intervals::{subtract_into, union, union_in_place, Span};
-use crate::engine::model::{Model, SubscriptionM, UserM};
+use crate::engine::intervals::{subtract_into, union, union_in_place, union_len, Span};
+use crate::engine::model::{Model, SubscriptionM, UsageM, UserM};
 use crate::engine::patterns::{day_table, Expander};
 use crate::engine::report::Report;
 use crate::engine::scenario::Scenario;
@@ -99,14 +99,25 @@ impl<'m> Tables<'m> {
         self.products.sort_unstable();
         self.products.dedup();
         for &(_, p) in &self.products {
-            self.merged.clear();
-            for (u, &(a, b)) in user.usages.iter().zip(&self.ranges) {
-                if u.product == p || u.plugins.contains(&p) {
-                    self.merged.extend_from_slice(&self.spans[a..b]);
+            let uses = |u: &UsageM| u.product == p || u.plugins.contains(&p);
+            let mut sources = user.usages.iter().enumerate().filter(|(_, u)| uses(u));
+            let (Some((k, _)), None) = (sources.next(), sources.next()) else {
+                self.merged.clear();
+                for (u, &(a, b)) in user.usages.iter().zip(&self.ranges) {
+                    if uses(u) {
+                        self.merged.extend_from_slice(&self.spans[a..b]);
+                    }
                 }
-            }
-            union_in_place(&mut self.merged);
-            f(p, &self.merged);
+                union_in_place(&mut self.merged);
+                f(p, &self.merged);
+                continue;
+            };
+            // One usage entry feeds the product (the common case): merged where it lies,
+            // which leaves it valid for a plug-in that shares it (a union is idempotent).
+            let (a, b) = self.ranges[k];
+            let n = union_len(&mut self.spans[a..b]);
+            self.ranges[k] = (a, a + n);
+            f(p, &self.spans[a..a + n]);
         }
     }
 }
