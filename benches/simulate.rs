@@ -26,6 +26,23 @@
 //! validate about 56 ms, pattern expansion about 70 ms, and the rest of `run` (plan, sort,
 //! event pass) about 150 ms, of which a third is the kernel handing out fresh pages for the
 //! report's 2.4 million charges (77 MB), the interval arena (53 MB) and the plan (24 MB).
+//!
+//! Re-measured 2026-12-04 at commit 6047051 (a product fed by one usage entry merged in
+//! place, `intervals::union_len`; output byte-identical to 2c8a965 on the 10,000-, 1,000-
+//! and 100-user years, `examples/*.json` and `priscilla.json`). The VM was markedly slower
+//! that day even when idle (JSON parse 131 -> 246 ms for the same code), so these medians
+//! are not comparable with the table above; read them against each other only:
+//!
+//! | users  | parse    | validate+simulate | run       |
+//! |--------|----------|-------------------|-----------|
+//! | 100    | 2.13 ms  | 2.65 ms           | 3.13 ms   |
+//! | 1,000  | 31.0 ms  | 37.3 ms           | 28.5 ms   |
+//! | 10,000 | 246 ms   | 287 ms            | 265 ms    |
+//!
+//! Same day, `sim_probe` CPU time (least of 8, interleaved with 2c8a965's build): pattern
+//! expansion 83.8-86.5 -> 79.9-82.8 ms. Still open, in the expected order of gain: a
+//! 24-byte `Charge`, fresh-page faults (exact capacities allocated once), fusing expansion
+//! with the plan per user, compact session parsing in validate.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
