@@ -39,7 +39,7 @@
 //! | 1,000  | 31.0 ms  | 37.3 ms           | 28.5 ms   |
 //! | 10,000 | 246 ms   | 287 ms            | 265 ms    |
 //!
-//! Same day, `sim_probe` CPU time (least of 8, interleaved with 2c8a965's build): pattern
+//! Same day, `sim_probe` CPU time (least of 8, each run beside one of 2c8a965's binary): pattern
 //! expansion 83.8-86.5 -> 79.9-82.8 ms. Still open, in the expected order of gain: a
 //! 24-byte `Charge`, fresh-page faults (exact capacities allocated once), fusing expansion
 //! with the plan per user, compact session parsing in validate.
