@@ -10,48 +10,124 @@ use jiff::{Span, Timestamp};
 
 pub type Instant = i64;
 
-fn digits(s: &[u8]) -> Option<i32> {
+/// The value of ASCII digits `b[i]` for each `i` of `at` (most significant first), if
+/// every one is a digit.
+#[inline]
+fn digits_at(b: &[u8], at: &[usize]) -> Option<i32> {
     let mut v: i32 = 0;
-    for &c in s {
-        if !c.is_ascii_digit() {
+    for &i in at {
+        let c = b[i].wrapping_sub(b'0');
+        if c > 9 {
             return None;
         }
-        v = v * 10 + i32::from(c - b'0');
+        v = v * 10 + i32::from(c);
     }
     Some(v)
+}
+
+/// The date of `YYYY-MM-DD` at the start of `b` (length checked by the caller).
+#[inline]
+fn date_at(b: &[u8]) -> Option<Date> {
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y = digits_at(b, &[0, 1, 2, 3])?;
+    let m = digits_at(b, &[5, 6])?;
+    let d = digits_at(b, &[8, 9])?;
+    Date::new(y as i16, m as i8, d as i8).ok()
+}
+
+/// The time of `HH:MM` at `b[i..i + 5]` (length checked by the caller).
+#[inline]
+fn time_at(b: &[u8], i: usize) -> Option<Time> {
+    if b[i + 2] != b':' {
+        return None;
+    }
+    let h = digits_at(b, &[i, i + 1])?;
+    let m = digits_at(b, &[i + 3, i + 4])?;
+    Time::new(h as i8, m as i8, 0, 0).ok()
 }
 
 /// `YYYY-MM-DD`, a real calendar date.
 pub fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 {
         return None;
     }
-    let y = digits(&b[0..4])?;
-    let m = digits(&b[5..7])?;
-    let d = digits(&b[8..10])?;
-    Date::new(y as i16, m as i8, d as i8).ok()
+    date_at(b)
 }
 
 /// `HH:MM`, from 00:00 to 23:59.
 pub fn parse_time(s: &str) -> Option<Time> {
     let b = s.as_bytes();
-    if b.len() != 5 || b[2] != b':' {
+    if b.len() != 5 {
         return None;
     }
-    let h = digits(&b[0..2])?;
-    let m = digits(&b[3..5])?;
-    Time::new(h as i8, m as i8, 0, 0).ok()
+    time_at(b, 0)
 }
 
 /// `YYYY-MM-DDTHH:MM`.
 pub fn parse_datetime(s: &str) -> Option<DateTime> {
-    if s.len() != 16 || s.as_bytes()[10] != b'T' {
+    // Read in place (no sub-slices, no UTF-8 boundary checks): the scenario of a big team
+    // holds over a million of these.
+    let b = s.as_bytes();
+    if b.len() != 16 || b[10] != b'T' {
         return None;
     }
-    let d = parse_date(s.get(0..10)?)?;
-    let t = parse_time(s.get(11..16)?)?;
-    Some(d.to_datetime(t))
+    Some(date_at(b)?.to_datetime(time_at(b, 11)?))
+}
+
+/// [`parse_datetime`] for many values in a row: a big team's sessions and their inactive
+/// stretches mostly fall on the date read just before, and there are 1,440 times of day,
+/// so both are looked up rather than built again (jiff checks every field it is given).
+pub struct DateTimes {
+    /// The date part of the last value read, and its date.
+    last: Option<([u8; 10], Date)>,
+    /// `times[h * 60 + m]`, filled on first use.
+    times: Vec<Time>,
+}
+
+impl Default for DateTimes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DateTimes {
+    pub fn new() -> DateTimes {
+        DateTimes {
+            last: None,
+            times: Vec::new(),
+        }
+    }
+
+    /// Same as [`parse_datetime`].
+    pub fn read(&mut self, s: &str) -> Option<DateTime> {
+        let b = s.as_bytes();
+        if b.len() != 16 || b[10] != b'T' || b[13] != b':' {
+            return None;
+        }
+        let key: [u8; 10] = b[..10].try_into().ok()?;
+        let date = match self.last {
+            Some((k, d)) if k == key => d,
+            _ => {
+                let d = date_at(b)?;
+                self.last = Some((key, d));
+                d
+            }
+        };
+        let h = digits_at(b, &[11, 12])?;
+        let m = digits_at(b, &[14, 15])?;
+        if h > 23 || m > 59 {
+            return None;
+        }
+        if self.times.is_empty() {
+            self.times = (0..1440)
+                .map(|x| Time::new((x / 60) as i8, (x % 60) as i8, 0, 0).unwrap_or_default())
+                .collect();
+        }
+        Some(date.to_datetime(*self.times.get((h * 60 + m) as usize)?))
+    }
 }
 
 /// The IANA zone `name` (ASCII case ignored, as the tz database does): a zone registered
@@ -276,6 +352,57 @@ impl DayTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_datetime_reader_reads_as_parse_datetime() {
+        let mut r = DateTimes::new();
+        for s in [
+            "2027-01-04T08:00",
+            "2027-01-04T23:59",
+            "2027-01-04T24:00",
+            "2027-01-04T08:60",
+            "2027-01-04T8:00x",
+            "2027-01-04 08:00",
+            "2027-01-04T08-00",
+            "2027-02-29T08:00",
+            "2028-02-29T00:00",
+            "2028-02-29T00:00",
+            "2028-13-01T00:00",
+            "2028-02-29T0a:00",
+            "20a8-02-29T00:00",
+            "2027-01-04T08:00:00",
+            "2027-01-04T08:0/",
+            "2027-01-04T08:0:",
+            "2027-01-04T\u{1}8:00",
+            "2027/01-04T08:00",
+            "2027-01-04t08:00",
+            "2027-01-04T08;00",
+            "é027-01-04T08:00",
+            "2027-01-04T08:00",
+            "2027-01-05T08:00",
+            "2027-01-0 T08:00",
+            "",
+        ] {
+            assert_eq!(r.read(s), parse_datetime(s), "{s:?}");
+        }
+        // Valid values with one or two bytes changed, the date cache warm or not.
+        let alphabet = b"0123456789-:T/ 9\x7f";
+        let mut x: u64 = 7;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize % n
+        };
+        for _ in 0..200_000 {
+            let mut b = *b"2028-02-29T23:59";
+            for _ in 0..1 + next(2) {
+                b[next(16)] = alphabet[next(alphabet.len())];
+            }
+            let s = std::str::from_utf8(&b).expect("ASCII");
+            assert_eq!(r.read(s), parse_datetime(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn epoch_day_agrees_with_jiff_across_the_accepted_years() {

@@ -43,8 +43,12 @@ fn time_of_day(path: &str, s: &str) -> Res<Time> {
 }
 
 /// `datetime` for the hot loops: the path is written only when the value is refused.
-fn datetime_at(path: impl FnOnce() -> String, s: &str) -> Res<DateTime> {
-    match time::parse_datetime(s) {
+fn datetime_at(
+    read: &mut time::DateTimes,
+    path: impl FnOnce() -> String,
+    s: &str,
+) -> Res<DateTime> {
+    match read.read(s) {
         Some(d) => Ok(d),
         None => datetime(&path(), s),
     }
@@ -377,6 +381,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     let mut users = Vec::with_capacity(s.users.len());
     let mut seen_users = HashSet::new();
     let mut zones: HashMap<&str, TimeZone> = HashMap::new();
+    let mut read = time::DateTimes::new();
     for (ui, u) in s.users.iter().enumerate() {
         let at = format!("users[{ui}]");
         unique(&format!("{at}.id"), &mut seen_users, &u.id)?;
@@ -419,7 +424,12 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         }
         let mut usages = Vec::with_capacity(u.usage.len());
         for (i, us) in u.usage.iter().enumerate() {
-            usages.push(usage(&|| format!("{at}.usage[{i}]"), us, &product_at)?);
+            usages.push(usage(
+                &|| format!("{at}.usage[{i}]"),
+                us,
+                &product_at,
+                &mut read,
+            )?);
         }
         let mut results = Vec::with_capacity(u.results.len());
         for (i, r) in u.results.iter().enumerate() {
@@ -484,7 +494,12 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
 type ProductAt<'a> = dyn Fn(&dyn Fn() -> String, &str) -> Res<usize> + 'a;
 
 /// One usage entry; `at` gives its JSON path, built only when a value is refused.
-fn usage(at: &dyn Fn() -> String, u: &Usage, product_at: &ProductAt) -> Res<UsageM> {
+fn usage(
+    at: &dyn Fn() -> String,
+    u: &Usage,
+    product_at: &ProductAt,
+    read: &mut time::DateTimes,
+) -> Res<UsageM> {
     let product = product_at(&|| format!("{}.product", at()), &u.product)?;
     let given: Vec<&str> = [
         ("sessions", u.sessions.is_some()),
@@ -512,8 +527,8 @@ fn usage(at: &dyn Fn() -> String, u: &Usage, product_at: &ProductAt) -> Res<Usag
         let mut inactive = Vec::new();
         for (i, s) in list.iter().enumerate() {
             let sat = || format!("{}.sessions[{i}]", at());
-            let start = datetime_at(|| format!("{}.start", sat()), &s.start)?;
-            let end = datetime_at(|| format!("{}.end", sat()), &s.end)?;
+            let start = datetime_at(read, || format!("{}.start", sat()), &s.start)?;
+            let end = datetime_at(read, || format!("{}.end", sat()), &s.end)?;
             if end <= start {
                 return err(
                     format!("{}.end", sat()),
@@ -523,8 +538,8 @@ fn usage(at: &dyn Fn() -> String, u: &Usage, product_at: &ProductAt) -> Res<Usag
             let first = inactive.len();
             for (j, [a, b]) in s.inactive.iter().flatten().enumerate() {
                 let iat = || format!("{}.inactive[{j}]", sat());
-                let a = datetime_at(|| format!("{}[0]", iat()), a)?;
-                let b = datetime_at(|| format!("{}[1]", iat()), b)?;
+                let a = datetime_at(read, || format!("{}[0]", iat()), a)?;
+                let b = datetime_at(read, || format!("{}[1]", iat()), b)?;
                 if b <= a {
                     return err(
                         format!("{}[1]", iat()),
