@@ -6,6 +6,7 @@ mod support;
 use flexcalc::engine::meter::{Meter, GRACE, WINDOW};
 use flexcalc::engine::model::{PatternM, SessionM};
 use flexcalc::engine::simulate::run;
+use flexcalc::engine::time::Local;
 use flexcalc::engine::validate::validate;
 use flexcalc::Scenario;
 use jiff::civil::datetime;
@@ -346,11 +347,14 @@ fn run_seconds(start: Ymdhms, end: Ymdhms, inactive: &[(Ymdhms, Ymdhms)]) -> Vec
     let dt = |(y, mo, d, h, mi, se): Ymdhms| datetime(y, mo, d, h, mi, se, 0);
     model.users[0].usages[0].pattern = PatternM::Sessions {
         list: vec![SessionM {
-            start: dt(start),
-            end: dt(end),
+            start: Local::new(dt(start)),
+            end: Local::new(dt(end)),
             inactive: 0..inactive.len(),
         }],
-        inactive: inactive.iter().map(|&(a, b)| (dt(a), dt(b))).collect(),
+        inactive: inactive
+            .iter()
+            .map(|&(a, b)| (Local::new(dt(a)), Local::new(dt(b))))
+            .collect(),
     };
     let report = run(&model);
     report.charges.iter().map(|c| c.at - report.start).collect()

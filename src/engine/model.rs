@@ -1,12 +1,12 @@
 //! The checked form of a scenario: ids resolved to indexes, dates and times parsed,
 //! instants computed. Built only by `validate`, so every value here is known good.
 
-use jiff::civil::{Date, DateTime, Time};
+use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
 
 use crate::engine::catalog::PriceBook;
-use crate::engine::time::Instant;
+use crate::engine::time::{Instant, Local};
 
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -94,7 +94,7 @@ pub enum PatternM {
     /// its range of it), so that expanding reads memory in order.
     Sessions {
         list: Vec<SessionM>,
-        inactive: Vec<(DateTime, DateTime)>,
+        inactive: Vec<(Local, Local)>,
     },
     /// `days[0]` is Monday.
     Weekly {
@@ -116,8 +116,8 @@ pub enum PatternM {
 
 #[derive(Debug, Clone)]
 pub struct SessionM {
-    pub start: DateTime,
-    pub end: DateTime,
+    pub start: Local,
+    pub end: Local,
     /// This session's stretches in the pattern's `inactive` list.
     pub inactive: std::ops::Range<usize>,
 }

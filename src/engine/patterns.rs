@@ -4,11 +4,11 @@
 //! inclusive, end date exclusive, as calendar dates in the user's zone); every session, of
 //! any pattern, is then cut to the period's instants.
 
-use jiff::civil::{Date, DateTime, Time};
+use jiff::civil::{Date, Time};
 
 use crate::engine::intervals::{clip, union_in_place, Span};
 use crate::engine::model::{Model, PatternM, SessionM, UsageM};
-use crate::engine::time::{add_days, DayTable, Instant};
+use crate::engine::time::{add_days, DayTable, Instant, Local};
 
 /// M2: an inactive stretch of at least this long idles the product after this long.
 pub const IDLE_AFTER: i64 = 900;
@@ -24,10 +24,13 @@ impl Expander<'_> {
         u.months.is_none_or(|m| m[d.month() as usize]) && u.except.binary_search(&d).is_err()
     }
 
-    /// The session from `from` to `to` on the table's `i`-th date.
-    fn push_day(&self, out: &mut Vec<Span>, i: usize, from: Time, to: Time) {
-        let start = self.days.at(i, from);
-        let end = self.days.at(if to <= from { i + 1 } else { i }, to);
+    /// The session of `day` on the table's `i`-th date.
+    #[inline]
+    fn push_day(&self, out: &mut Vec<Span>, i: usize, day: &Day) {
+        let start = self.days.at_secs(i, day.from, day.from_secs);
+        let end = self
+            .days
+            .at_secs(i + day.next as usize, day.to, day.to_secs);
         if let Some(s) = clip((start, end), self.model.start, self.model.end) {
             out.push(s);
         }
@@ -41,8 +44,9 @@ impl Expander<'_> {
         (a, b)
     }
 
-    fn at(&self, dt: DateTime) -> Instant {
-        self.days.instant(dt.date(), dt.time())
+    #[inline]
+    fn at(&self, l: Local) -> Instant {
+        self.days.local(&l)
     }
 
     /// One session minus its idle time (M2), cut to the period; `holes` is a buffer.
@@ -50,7 +54,7 @@ impl Expander<'_> {
         &self,
         out: &mut Vec<Span>,
         s: &SessionM,
-        inactive: &[(DateTime, DateTime)],
+        inactive: &[(Local, Local)],
         idle_detection: bool,
         holes: &mut Vec<Span>,
     ) {
@@ -98,13 +102,15 @@ impl Expander<'_> {
             PatternM::Sessions { list, inactive } => {
                 let mut holes = Vec::new();
                 for s in list {
-                    if self.keeps(u, s.start.date()) {
+                    if self.keeps(u, s.start.dt.date()) {
                         self.push_session(out, s, inactive, u.idle_detection, &mut holes);
                     }
                 }
             }
             PatternM::Weekly { days, from, to } => {
+                let day = Day::new(*from, *to);
                 let (a, b) = self.period_range();
+                out.reserve(b.saturating_sub(a));
                 let mut wd = m.start_date.weekday().to_monday_zero_offset() as usize;
                 // `except` is sorted: walked beside the dates rather than searched per date.
                 let mut ex = u.except.iter().peekable();
@@ -115,29 +121,56 @@ impl Expander<'_> {
                         let kept = u.months.is_none_or(|ms| ms[d.month() as usize])
                             && ex.peek() != Some(&&d);
                         if kept {
-                            self.push_day(out, i, *from, *to);
+                            self.push_day(out, i, &day);
                         }
                     }
                     wd = if wd == 6 { 0 } else { wd + 1 };
                 }
             }
             PatternM::Monthly { days, from, to } => {
+                let day = Day::new(*from, *to);
                 let (a, b) = self.period_range();
                 let wd0 = m.start_date.weekday().to_monday_zero_offset() as usize;
                 let dates = (a..b).map(|i| (i, self.days.date(i), ((wd0 + i - a) % 7) as u8));
                 for i in monthly_spread(dates, *days, |d| self.keeps(u, d)) {
-                    self.push_day(out, i, *from, *to);
+                    self.push_day(out, i, &day);
                 }
             }
             PatternM::Dates { dates, from, to } => {
+                let day = Day::new(*from, *to);
                 for &d in dates {
                     if d >= m.start_date && d < m.end_date && self.keeps(u, d) {
                         if let Some(i) = self.days.index(d) {
-                            self.push_day(out, i, *from, *to);
+                            self.push_day(out, i, &day);
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// A pattern's session on any one date: from `from` to `to`, ending the next day when `to`
+/// is not later than `from`; the times also as seconds since midnight.
+struct Day {
+    from: Time,
+    to: Time,
+    from_secs: i64,
+    to_secs: i64,
+    next: bool,
+}
+
+impl Day {
+    fn new(from: Time, to: Time) -> Day {
+        let secs = |t: Time| {
+            i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
+        };
+        Day {
+            from,
+            to,
+            from_secs: secs(from),
+            to_secs: secs(to),
+            next: to <= from,
         }
     }
 }

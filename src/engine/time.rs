@@ -77,12 +77,34 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
     Some(date_at(b)?.to_datetime(time_at(b, 11)?))
 }
 
+/// A local date-time of a scenario with, beside it, its date as a day number (days since
+/// 1970-01-01) and its time of day in seconds: what a [`DayTable`] needs to place it, so
+/// that a big team's sessions are not taken apart again when they are expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Local {
+    pub day: i32,
+    pub secs: i32,
+    pub dt: DateTime,
+}
+
+impl Local {
+    pub fn new(dt: DateTime) -> Local {
+        Local {
+            day: epoch_day(dt.date()) as i32,
+            secs: i32::from(dt.hour()) * 3600
+                + i32::from(dt.minute()) * 60
+                + i32::from(dt.second()),
+            dt,
+        }
+    }
+}
+
 /// [`parse_datetime`] for many values in a row: a big team's sessions and their inactive
 /// stretches mostly fall on the date read just before, and there are 1,440 times of day,
 /// so both are looked up rather than built again (jiff checks every field it is given).
 pub struct DateTimes {
-    /// The date part of the last value read, and its date.
-    last: Option<([u8; 10], Date)>,
+    /// The date part of the last value read, its date and day number.
+    last: Option<([u8; 10], Date, i32)>,
     /// `times[h * 60 + m]`, filled on first use.
     times: Vec<Time>,
 }
@@ -103,17 +125,23 @@ impl DateTimes {
 
     /// Same as [`parse_datetime`].
     pub fn read(&mut self, s: &str) -> Option<DateTime> {
+        self.read_local(s).map(|l| l.dt)
+    }
+
+    /// [`parse_datetime`] as a [`Local`].
+    pub fn read_local(&mut self, s: &str) -> Option<Local> {
         let b = s.as_bytes();
         if b.len() != 16 || b[10] != b'T' || b[13] != b':' {
             return None;
         }
         let key: [u8; 10] = b[..10].try_into().ok()?;
-        let date = match self.last {
-            Some((k, d)) if k == key => d,
+        let (date, day) = match self.last {
+            Some((k, d, n)) if k == key => (d, n),
             _ => {
                 let d = date_at(b)?;
-                self.last = Some((key, d));
-                d
+                let n = epoch_day(d) as i32;
+                self.last = Some((key, d, n));
+                (d, n)
             }
         };
         let h = digits_at(b, &[11, 12])?;
@@ -126,7 +154,12 @@ impl DateTimes {
                 .map(|x| Time::new((x / 60) as i8, (x % 60) as i8, 0, 0).unwrap_or_default())
                 .collect();
         }
-        Some(date.to_datetime(*self.times.get((h * 60 + m) as usize)?))
+        let time = *self.times.get((h * 60 + m) as usize)?;
+        Some(Local {
+            day,
+            secs: h * 3600 + m * 60,
+            dt: date.to_datetime(time),
+        })
     }
 }
 
@@ -331,12 +364,32 @@ impl DayTable {
         }
     }
 
+    /// [`DayTable::at`] with `time` also given as seconds since midnight (`secs`), for
+    /// loops that place one time of day on many dates.
+    #[inline]
+    pub fn at_secs(&self, i: usize, time: Time, secs: i64) -> Instant {
+        match self.days.get(i) {
+            Some(&(m0, true)) => m0 + secs,
+            _ => self.at_by_zone(i, time),
+        }
+    }
+
     /// [`DayTable::at`] on a day whose offset changes, or past the table: through the zone.
     #[cold]
     fn at_by_zone(&self, i: usize, time: Time) -> Instant {
         match self.dates.get(i) {
             Some(&d) => instant(&self.tz, d.to_datetime(time)),
             None => instant(&self.tz, add_days(self.first, i as i64).to_datetime(time)),
+        }
+    }
+
+    /// The instant of a scenario's local date-time (as [`DayTable::instant`]).
+    #[inline]
+    pub fn local(&self, l: &Local) -> Instant {
+        let i = i64::from(l.day) - self.first_day;
+        match usize::try_from(i).ok().and_then(|i| self.days.get(i)) {
+            Some(&(m0, true)) => m0 + i64::from(l.secs),
+            _ => instant(&self.tz, l.dt),
         }
     }
 
@@ -384,6 +437,9 @@ mod tests {
             "",
         ] {
             assert_eq!(r.read(s), parse_datetime(s), "{s:?}");
+            if let Some(l) = r.read_local(s) {
+                assert_eq!(l, Local::new(l.dt), "{s:?}");
+            }
         }
         // Valid values with one or two bytes changed, the date cache warm or not.
         let alphabet = b"0123456789-:T/ 9\x7f";
@@ -401,6 +457,9 @@ mod tests {
             }
             let s = std::str::from_utf8(&b).expect("ASCII");
             assert_eq!(r.read(s), parse_datetime(s), "{s:?}");
+            if let Some(l) = r.read_local(s) {
+                assert_eq!(l, Local::new(l.dt), "{s:?}");
+            }
         }
     }
 

@@ -47,10 +47,10 @@ fn datetime_at(
     read: &mut time::DateTimes,
     path: impl FnOnce() -> String,
     s: &str,
-) -> Res<DateTime> {
-    match read.read(s) {
+) -> Res<time::Local> {
+    match read.read_local(s) {
         Some(d) => Ok(d),
-        None => datetime(&path(), s),
+        None => datetime(&path(), s).map(time::Local::new),
     }
 }
 
