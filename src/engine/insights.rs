@@ -530,14 +530,14 @@ fn user_table(model: &Model, report: &Report) -> UserTable {
     let mut denied = vec![0u64; model.users.len()];
     let mut seen = vec![false; n_items];
     for c in &report.charges {
-        let j = col(c.item);
+        let j = col(c.item());
         tokens[c.user as usize][j] += c.tokens;
         charges[c.user as usize][j] += 1;
         seen[j] = true;
     }
     for d in &report.denials {
         denied[d.charge.user as usize] += d.charge.tokens;
-        seen[col(d.charge.item)] = true;
+        seen[col(d.charge.item())] = true;
     }
     let mut cols: Vec<usize> = (0..n_items).filter(|&j| seen[j]).collect();
     let id_of = |j: usize| -> &str {
@@ -600,13 +600,13 @@ pub fn csv_field(s: &str) -> String {
 pub fn charges_csv(report: &Report) -> String {
     let mut out = String::from("user,item,kind,at,tokens,status\n");
     let mut line = |c: &crate::engine::report::Charge, status: &str| {
-        let kind = match c.item {
+        let kind = match c.item() {
             Item::Product(_) => "daily",
             Item::Service(_) => "result",
         };
         out.push_str(&csv_field(&report.user_ids[c.user as usize]));
         out.push(',');
-        out.push_str(&csv_field(report.item_id(c.item)));
+        out.push_str(&csv_field(report.item_id(c.item())));
         out.push(',');
         out.push_str(kind);
         out.push(',');

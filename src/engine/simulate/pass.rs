@@ -233,12 +233,12 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     meters.info[a as usize].charge(t)
                 } else {
                     let r = &model.users[ui].results[b as usize];
-                    Charge {
-                        user: a,
-                        item: Item::Service(r.service as u32),
-                        at: t,
-                        tokens: model.services[r.service].tokens * r.quantity,
-                    }
+                    Charge::new(
+                        a,
+                        Item::Service(r.service as u32),
+                        t,
+                        model.services[r.service].tokens * r.quantity,
+                    )
                 };
                 let tokens = charge.tokens;
                 let outcome = match ledger.as_mut() {
@@ -449,7 +449,7 @@ impl Tally {
     fn add(&mut self, c: &Charge) {
         self.total += c.tokens;
         self.by_user[c.user as usize] += c.tokens;
-        match c.item {
+        match c.item() {
             Item::Product(p) => self.by_product[p as usize] += c.tokens,
             Item::Service(s) => self.by_service[s as usize] += c.tokens,
         }
