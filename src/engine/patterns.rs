@@ -95,9 +95,15 @@ impl Expander<'_> {
         }
     }
 
-    /// Use intervals of one usage entry (not yet merged).
-    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) {
+    /// Use intervals of one usage entry (not yet merged). True when they are already
+    /// their own union (M1): a weekly or monthly session that ends the day it starts ends
+    /// before the next day's begins, and clipping drops the empty ones.
+    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) -> bool {
         let m = self.model;
+        let ordered = match &u.pattern {
+            PatternM::Weekly { from, to, .. } | PatternM::Monthly { from, to, .. } => from < to,
+            PatternM::Sessions { .. } | PatternM::Dates { .. } => false,
+        };
         match &u.pattern {
             PatternM::Sessions { list, inactive } => {
                 let mut holes = Vec::new();
@@ -147,6 +153,7 @@ impl Expander<'_> {
                 }
             }
         }
+        ordered
     }
 }
 

@@ -43,7 +43,8 @@ pub struct Tables<'m> {
     by_zone: HashMap<String, DayTable>,
     rank: Vec<u32>,
     spans: Vec<Span>,
-    ranges: Vec<(usize, usize)>,
+    /// Each usage entry's spans in `spans`, and whether they are their own union already.
+    ranges: Vec<(usize, usize, bool)>,
     products: Vec<(u32, usize)>,
     merged: Vec<Span>,
 }
@@ -90,8 +91,8 @@ impl<'m> Tables<'m> {
         self.products.clear();
         for u in &user.usages {
             let a = self.spans.len();
-            ex.expand(u, &mut self.spans);
-            self.ranges.push((a, self.spans.len()));
+            let ordered = ex.expand(u, &mut self.spans);
+            self.ranges.push((a, self.spans.len(), ordered));
             for &p in std::iter::once(&u.product).chain(&u.plugins) {
                 self.products.push((self.rank[p], p));
             }
@@ -103,7 +104,7 @@ impl<'m> Tables<'m> {
             let mut sources = user.usages.iter().enumerate().filter(|(_, u)| uses(u));
             let (Some((k, _)), None) = (sources.next(), sources.next()) else {
                 self.merged.clear();
-                for (u, &(a, b)) in user.usages.iter().zip(&self.ranges) {
+                for (u, &(a, b, _)) in user.usages.iter().zip(&self.ranges) {
                     if uses(u) {
                         self.merged.extend_from_slice(&self.spans[a..b]);
                     }
@@ -114,9 +115,14 @@ impl<'m> Tables<'m> {
             };
             // One usage entry feeds the product (the common case): merged where it lies,
             // which leaves it valid for a plug-in that shares it (a union is idempotent).
-            let (a, b) = self.ranges[k];
-            let n = union_len(&mut self.spans[a..b]);
-            self.ranges[k] = (a, a + n);
+            let (a, b, ordered) = self.ranges[k];
+            let n = if ordered {
+                debug_assert_eq!(union(self.spans[a..b].to_vec()), &self.spans[a..b]);
+                b - a
+            } else {
+                union_len(&mut self.spans[a..b])
+            };
+            self.ranges[k] = (a, a + n, true);
             f(p, &self.spans[a..a + n]);
         }
     }
