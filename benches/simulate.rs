@@ -40,9 +40,37 @@
 //! | 10,000 | 246 ms   | 287 ms            | 265 ms    |
 //!
 //! Same day, `sim_probe` CPU time (least of 8, each run beside one of 2c8a965's binary): pattern
-//! expansion 83.8-86.5 -> 79.9-82.8 ms. Still open, in the expected order of gain: a
-//! 24-byte `Charge`, fresh-page faults (exact capacities allocated once), fusing expansion
-//! with the plan per user, compact session parsing in validate.
+//! expansion 83.8-86.5 -> 79.9-82.8 ms.
+//!
+//! 2026-12-04, second round, at commit 34f79a5 against 024088a (reports byte-identical:
+//! the 10,000/1,000/100-user years, the examples, priscilla.json, and
+//! `scripts/compare-engines.sh` on 3,000 random scenarios and 502 altered ones). The VM's
+//! wall times swing by a third for the same code within minutes (JSON parse, unchanged:
+//! 195-303 ms), so the changes were steered by instruction counts (callgrind, 1,000-user
+//! year, deterministic) and checked by `sim_probe` CPU time (10,000 users, least of 5):
+//!
+//! | change | instructions (1,000 users) |
+//! |--------|----------------------------|
+//! | session date-times read through `time::DateTimes` (date cache, time table) | validate 33.5M -> 29.2M |
+//! | pattern times as seconds precomputed per usage (`Day`), sessions carry day numbers and seconds (`time::Local`) | run 167.0M -> 144.0M (validate +0.9M) |
+//! | 24-byte `Charge` (item packed in one word) and unrolled two-digit counting in `sort_keys` | run -> 142.5M; page faults per 10,000-user run 36.1k -> 31.9k |
+//! | a weekly/monthly usage whose sessions end the day they start skips `union_len` | run -> 135.9M |
+//!
+//! `sim_probe` on the 10,000-user year, validate+simulate, least of 5: 280-308 ms at
+//! 024088a against 248-292 ms now, alternating the two binaries. Criterion the same day
+//! (`bash scripts/bench.sh`, machine shared with a browser build and test): 100 users
+//! 1.97 ms, 1,000 users 32.6 ms, 10,000 users 274 ms (run 183 ms, parse 261 ms); two A/B
+//! pairs at 10,000 users gave 400/358 ms for 024088a and 392/350 ms now, within the noise.
+//!
+//! Where the rest goes. A fresh page costs about 2.3 us here (measured by touching a new
+//! mapping page by page; transparent huge pages are granted none, `AnonHugePages` stays 0
+//! even under `MADV_HUGEPAGE`), and a run touches about 32,000 of them (charges 58 MB,
+//! arena 26 MB, denials 19 MB): some 70 ms of every 10,000-user run is the kernel handing
+//! out memory the report needs. Tried and dropped: making the plan a week at a time into
+//! one reused buffer (3,000 fewer page faults, but 35,000 meters visited per week read the
+//! arena out of order: run 204 -> 228-252 ms); `sort_unstable` for short out-of-order
+//! session lists (no gain). The 100 ms target needs a different shape, not more trimming:
+//! a report that does not hold every charge as a record, or the work spread over cores.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
