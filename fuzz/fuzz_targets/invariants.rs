@@ -15,8 +15,8 @@ pub fn check(s: &Scenario, report: &Report) {
             c.at >= report.start && c.at < report.end,
             "charge outside the period"
         );
-        if let Item::Product(_) = c.item {
-            if let Some(t) = last.insert((c.user, c.item), c.at) {
+        if let Item::Product(_) = c.item() {
+            if let Some(t) = last.insert((c.user, c.item()), c.at) {
                 assert!(c.at - t >= 86_400, "two charges {} s apart", c.at - t);
             }
         }
