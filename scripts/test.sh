@@ -30,6 +30,11 @@ cargo clippy --locked --target wasm32-unknown-unknown --features web --lib --bin
 step "native tests"
 cargo test --locked --quiet
 
+# The fuzz crate is a workspace of its own that `cargo test` never builds: checked here so
+# that an engine change cannot break it unseen (the fuzzing itself: scripts/fuzz.sh).
+step "fuzz targets compile"
+cargo check --locked --quiet --manifest-path fuzz/Cargo.toml --bins
+
 if [ -f scripts/test-web.sh ]; then
   step "web app: build, budget, browser tests"
   bash scripts/test-web.sh
