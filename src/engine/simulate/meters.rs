@@ -246,19 +246,10 @@ pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     let width = 1usize << digit;
     let mask = (width - 1) as u64;
     let mut counts = vec![0usize; width * passes];
-    if let [c0, c1] = &mut *counts.chunks_exact_mut(width).collect::<Vec<_>>() {
-        // Two digits (a week's bucket: 20 bits of seconds), the common case, unrolled.
-        for &k in keys.iter() {
-            let x = (k - base) >> 32;
-            c0[(x & mask) as usize] += 1;
-            c1[((x >> digit) & mask) as usize] += 1;
-        }
-    } else {
-        for &k in keys.iter() {
-            let x = (k - base) >> 32;
-            for (p, c) in counts.chunks_exact_mut(width).enumerate() {
-                c[((x >> (p as u32 * digit)) & mask) as usize] += 1;
-            }
+    for &k in keys.iter() {
+        let x = (k - base) >> 32;
+        for (p, c) in counts.chunks_exact_mut(width).enumerate() {
+            c[((x >> (p as u32 * digit)) & mask) as usize] += 1;
         }
     }
     let mut from = std::mem::take(keys);
