@@ -42,7 +42,8 @@ async function open(viewport = DESKTOP) {
 }
 
 async function ready(page) {
-  await page.waitForSelector('#summary', { timeout: 20000 });
+  // The summary comes first; the charts, heat map and table a task later (data-full).
+  await page.waitForSelector('.results-body[data-full="true"] #summary', { timeout: 20000 });
 }
 const tokens = (page) => page.$eval('#sum-tokens .stat-value', (e) => Number(e.dataset.value));
 const cost = (page) => page.$eval('#sum-cost .stat-value', (e) => e.dataset.value);
@@ -522,7 +523,7 @@ function tzRequests(page) {
   });
   return seen;
 }
-const settled = (page) => page.waitForFunction(() => !document.querySelector('#zones-loading') && !!document.querySelector('#summary'));
+const settled = (page) => page.waitForFunction(() => !document.querySelector('#zones-loading') && !!document.querySelector('.results-body[data-full="true"] #summary'));
 
 test('time zones load on demand: team and user zones fetched once, kept on reload and in a share link', async () => {
   const { page, done } = await open();

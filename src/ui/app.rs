@@ -159,13 +159,14 @@ pub fn app() -> Html {
         });
     }
     let share_link = use_state(|| None::<String>);
-    // The zone list (hundreds of options) waits until the first screen is up.
-    let zones = use_state(String::new);
+    // What waits until the first screen is up (progressive: the summary answers first):
+    // the zone list (hundreds of options), then the charts, heat map and table (`full`).
+    let zones = use_state(|| None::<String>);
     {
         let zones = zones.clone();
         use_effect_with((), move |_| {
-            let load = Closure::once_into_js(move || zones.set(js::time_zones()));
-            js::later(200, &load);
+            let load = Closure::once_into_js(move || zones.set(Some(js::time_zones())));
+            js::later(0, &load);
         });
     }
 
@@ -434,12 +435,12 @@ pub fn app() -> Html {
                         } }
                     </div>
                 </div>
-                <ResultsPane />
+                <ResultsPane full={zones.is_some()} />
             </main>
             <footer class="foot">
                 <p>{ t(l, "footer") }</p>
             </footer>
-            <datalist id="zones">{ for zones.lines().map(|z| html! { <option value={z.to_string()} /> }) }</datalist>
+            <datalist id="zones">{ for zones.as_deref().unwrap_or_default().lines().map(|z| html! { <option value={z.to_string()} /> }) }</datalist>
           </div>
         </ContextProvider<Ctx>>
     }

@@ -15,8 +15,14 @@ use crate::ui::state::{Ctx, Outcome};
 use crate::ui::team::item_name;
 use crate::ui::widgets::field_id;
 
+#[derive(Properties, PartialEq)]
+pub struct PaneProps {
+    /// The first screen is up: the charts, heat map and table too (else the summary only).
+    pub full: bool,
+}
+
 #[function_component(ResultsPane)]
-pub fn results_pane() -> Html {
+pub fn results_pane(p: &PaneProps) -> Html {
     let ctx = use_context::<Ctx>().expect("state");
     let l = ctx.lang;
     let error = ctx.refusal().cloned();
@@ -47,12 +53,14 @@ pub fn results_pane() -> Html {
                 </div>
             }
             if let Some(props) = shown.map(|o| Props { outcome: Wrap(o), lang: l, scenario: ctx.scenario.clone() }) {
-                <div class={classes!("results-body", (error.is_some() || ctx.loading).then_some("stale"))} aria-busy={ctx.loading.to_string()}>
+                <div class={classes!("results-body", (error.is_some() || ctx.loading).then_some("stale"))} aria-busy={ctx.loading.to_string()} data-full={p.full.to_string()}>
                     { summary(&props) }
-                    { month_chart(&props) }
-                    { balance_chart(&props) }
-                    <HeatMap outcome={props.outcome.clone()} lang={l} />
-                    { user_table(&props) }
+                    if p.full {
+                        { month_chart(&props) }
+                        { balance_chart(&props) }
+                        <HeatMap outcome={props.outcome.clone()} lang={l} />
+                        { user_table(&props) }
+                    }
                 </div>
             }
         </section>
