@@ -53,7 +53,7 @@
 //! |--------|----------------------------|
 //! | session date-times read through `time::DateTimes` (date cache, time table) | validate 33.5M -> 29.2M |
 //! | pattern times as seconds precomputed per usage (`Day`), sessions carry day numbers and seconds (`time::Local`) | run 167.0M -> 144.0M (validate +2.7M) |
-//! | 24-byte `Charge` (item packed in one word) and unrolled two-digit counting in `sort_keys` | run -> 142.5M; page faults per repeated 10,000-user run 37.6k -> 31.9k |
+//! | 24-byte `Charge` (item packed in one word) and unrolled two-digit counting in `sort_keys` (the latter taken out again in 0950dee: 216 B of wasm the bundle could not spare) | run -> 142.5M; page faults per repeated 10,000-user run 37.6k -> 31.9k |
 //! | a weekly/monthly usage whose sessions end the day they start skips `union_len` | run -> 135.9M |
 //!
 //! `sim_probe` on the 10,000-user year, validate+simulate, least of 5: 280-308 ms at
