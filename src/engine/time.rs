@@ -102,6 +102,8 @@ impl Local {
 /// [`parse_datetime`] for many values in a row: a big team's sessions and their inactive
 /// stretches mostly fall on the date read just before, and there are 1,440 times of day,
 /// so both are looked up rather than built again (jiff checks every field it is given).
+/// The browser build reads each value plainly (see `read_local`).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub struct DateTimes {
     /// The date part of the last value read, its date and day number.
     last: Option<([u8; 10], Date, i32)>,
@@ -128,7 +130,15 @@ impl DateTimes {
         self.read_local(s).map(|l| l.dt)
     }
 
+    /// [`parse_datetime`] as a [`Local`]. In the browser, plainly that: its teams are
+    /// small, and the bundle is counted in bytes.
+    #[cfg(target_arch = "wasm32")]
+    pub fn read_local(&mut self, s: &str) -> Option<Local> {
+        parse_datetime(s).map(Local::new)
+    }
+
     /// [`parse_datetime`] as a [`Local`].
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn read_local(&mut self, s: &str) -> Option<Local> {
         let b = s.as_bytes();
         if b.len() != 16 || b[10] != b'T' || b[13] != b':' {
