@@ -431,13 +431,9 @@ fn book(j: J, packs: &[u64]) -> PriceBook {
         currency: f.string("currency"),
         minor_units: u32::try_from(f.num("minor_units")).unwrap_or_else(|_| malformed()),
         tiers: f.get("tiers").list(tier),
-        // The built-in books carry the built-in pack sizes (over any list of their own).
-        packs: {
-            if let Some(own) = f.opt("packs") {
-                own.list(J::num);
-            }
-            packs.to_vec()
-        },
+        // The built-in books all carry the file's pack sizes (a list of a book's own is
+        // refused, as a field left over).
+        packs: packs.to_vec(),
     };
     f.end();
     b

@@ -8,7 +8,7 @@ use jiff::civil::{Date, Time};
 
 use crate::engine::intervals::{clip, union_in_place, Span};
 use crate::engine::model::{Model, PatternM, SessionM, UsageM};
-use crate::engine::time::{add_days, DayTable, Instant, Local};
+use crate::engine::time::{add_days, seconds_of_day, DayTable, Instant, Local};
 
 /// M2: an inactive stretch of at least this long idles the product after this long.
 pub const IDLE_AFTER: i64 = 900;
@@ -27,10 +27,8 @@ impl Expander<'_> {
     /// The session of `day` on the table's `i`-th date.
     #[inline]
     fn push_day(&self, out: &mut Vec<Span>, i: usize, day: &Day) {
-        let start = self.days.at_secs(i, day.from, day.from_secs);
-        let end = self
-            .days
-            .at_secs(i + day.next as usize, day.to, day.to_secs);
+        let start = self.days.at(i, day.from, day.from_secs);
+        let end = self.days.at(i + day.next as usize, day.to, day.to_secs);
         if let Some(s) = clip((start, end), self.model.start, self.model.end) {
             out.push(s);
         }
@@ -169,14 +167,11 @@ struct Day {
 
 impl Day {
     fn new(from: Time, to: Time) -> Day {
-        let secs = |t: Time| {
-            i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
-        };
         Day {
             from,
             to,
-            from_secs: secs(from),
-            to_secs: secs(to),
+            from_secs: seconds_of_day(from),
+            to_secs: seconds_of_day(to),
             next: to <= from,
         }
     }

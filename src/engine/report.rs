@@ -36,6 +36,8 @@ const SERVICE_BIT: u32 = 1 << 31;
 impl Charge {
     #[inline]
     pub fn new(user: u32, item: Item, at: Instant, tokens: u64) -> Charge {
+        // Indexes into the scenario's product and service lists: far below 2^31.
+        debug_assert!(matches!(item, Item::Product(i) | Item::Service(i) if i < SERVICE_BIT));
         let item = match item {
             Item::Product(p) => p & !SERVICE_BIT,
             Item::Service(s) => s | SERVICE_BIT,

@@ -91,12 +91,15 @@ impl Local {
     pub fn new(dt: DateTime) -> Local {
         Local {
             day: epoch_day(dt.date()) as i32,
-            secs: i32::from(dt.hour()) * 3600
-                + i32::from(dt.minute()) * 60
-                + i32::from(dt.second()),
+            secs: seconds_of_day(dt.time()) as i32,
             dt,
         }
     }
+}
+
+/// Seconds since midnight of a time of day (as on a day without an offset change).
+pub fn seconds_of_day(t: Time) -> i64 {
+    i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
 }
 
 /// [`parse_datetime`] for many values in a row: a big team's sessions and their inactive
@@ -123,11 +126,6 @@ impl DateTimes {
             last: None,
             times: Vec::new(),
         }
-    }
-
-    /// Same as [`parse_datetime`].
-    pub fn read(&mut self, s: &str) -> Option<DateTime> {
-        self.read_local(s).map(|l| l.dt)
     }
 
     /// [`parse_datetime`] as a [`Local`]. In the browser, plainly that: its teams are
@@ -361,23 +359,11 @@ impl DayTable {
         self.dates[i]
     }
 
-    /// The instant of `time` on the table's `i`-th date (or the day after the table).
+    /// The instant of `time` on the table's `i`-th date (or the day after the table);
+    /// `secs` is [`seconds_of_day`] of `time`, worked out once by callers that place one
+    /// time of day on many dates.
     #[inline]
-    pub fn at(&self, i: usize, time: Time) -> Instant {
-        match self.days.get(i) {
-            Some(&(m0, true)) => {
-                m0 + i64::from(time.hour()) * 3600
-                    + i64::from(time.minute()) * 60
-                    + i64::from(time.second())
-            }
-            _ => self.at_by_zone(i, time),
-        }
-    }
-
-    /// [`DayTable::at`] with `time` also given as seconds since midnight (`secs`), for
-    /// loops that place one time of day on many dates.
-    #[inline]
-    pub fn at_secs(&self, i: usize, time: Time, secs: i64) -> Instant {
+    pub fn at(&self, i: usize, time: Time, secs: i64) -> Instant {
         match self.days.get(i) {
             Some(&(m0, true)) => m0 + secs,
             _ => self.at_by_zone(i, time),
@@ -393,21 +379,14 @@ impl DayTable {
         }
     }
 
-    /// The instant of a scenario's local date-time (as [`DayTable::instant`]).
+    /// The instant of a scenario's local date-time: by the table on a day without an
+    /// offset change, else through the zone.
     #[inline]
     pub fn local(&self, l: &Local) -> Instant {
         let i = i64::from(l.day) - self.first_day;
         match usize::try_from(i).ok().and_then(|i| self.days.get(i)) {
             Some(&(m0, true)) => m0 + i64::from(l.secs),
             _ => instant(&self.tz, l.dt),
-        }
-    }
-
-    #[inline]
-    pub fn instant(&self, date: Date, time: Time) -> Instant {
-        match self.index(date) {
-            Some(i) => self.at(i, time),
-            None => instant(&self.tz, date.to_datetime(time)),
         }
     }
 }
@@ -446,7 +425,7 @@ mod tests {
             "2027-01-0 T08:00",
             "",
         ] {
-            assert_eq!(r.read(s), parse_datetime(s), "{s:?}");
+            assert_eq!(r.read_local(s).map(|l| l.dt), parse_datetime(s), "{s:?}");
             if let Some(l) = r.read_local(s) {
                 assert_eq!(l, Local::new(l.dt), "{s:?}");
             }
@@ -466,7 +445,7 @@ mod tests {
                 b[next(16)] = alphabet[next(alphabet.len())];
             }
             let s = std::str::from_utf8(&b).expect("ASCII");
-            assert_eq!(r.read(s), parse_datetime(s), "{s:?}");
+            assert_eq!(r.read_local(s).map(|l| l.dt), parse_datetime(s), "{s:?}");
             if let Some(l) = r.read_local(s) {
                 assert_eq!(l, Local::new(l.dt), "{s:?}");
             }
