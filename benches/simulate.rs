@@ -65,7 +65,7 @@
 //! Where the rest goes. A fresh page costs about 2.3 us here (measured by touching a new
 //! mapping page by page; transparent huge pages are granted none, `AnonHugePages` stays 0
 //! even under `MADV_HUGEPAGE`), and a run touches about 32,000 of them (charges 58 MB,
-//! arena 26 MB, denials 19 MB): some 70 ms of every 10,000-user run is the kernel handing
+//! arena 26 MB, denials 19 MB): by those two figures, some 70 ms of every run is the kernel handing
 //! out memory the report needs. Tried and dropped: making the plan a week at a time into
 //! one reused buffer (3,000 fewer page faults, but 35,000 meters visited per week read the
 //! arena out of order: run 204 -> 228-252 ms); `sort_unstable` for short out-of-order
