@@ -1,6 +1,6 @@
 // First render of one or more built apps, cold (a fresh profile per load), loads alternated
 // between the builds so that a busy machine weighs on all alike: for A/B of a change.
-// Usage: node e2e/first-render.js DIST_A [DIST_B ...]  (8 loads each; prints medians).
+// Usage: node e2e/first-render.js DIST_A [DIST_B ...]  (FR_LOADS loads each, default 8; prints medians).
 const { chromium } = require('playwright-core');
 const { serve } = require('./server.js');
 const fs = require('fs'), os = require('os'), path = require('path');
@@ -10,7 +10,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
   const servers = [];
   for (const d of dirs) servers.push(await serve(d, 0));
   const res = dirs.map(() => []);
-  const N = 8;
+  const N = Number(process.env.FR_LOADS || 8);
   for (let i = 0; i < N; i++) {
     for (let k = 0; k < dirs.length; k++) {
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fr-'));
@@ -23,6 +23,9 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
       res[k].push([p.first_render, p.wasm_start, p.state_ready]);
       await ctx.close();
       fs.rmSync(tmp, { recursive: true, force: true });
+      // The closed browser's processes wind down for a while: let them, so that they do
+      // not weigh on the next load (FR_PAUSE ms, default 1500).
+      await new Promise((r) => setTimeout(r, Number(process.env.FR_PAUSE || 1500)));
     }
   }
   for (let k = 0; k < dirs.length; k++) {

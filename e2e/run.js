@@ -93,9 +93,16 @@ const test = (name, fn) => tests.push({ name, fn });
 
 test('loads the starter team with results and no console error', async () => {
   const { page, done } = await open();
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('_bg.wasm')) wasm.push(r.url()); });
   await page.goto(base);
   await ready(page);
   assert(await tokens(page) > 0, 'tokens shown');
+  // index.html compiles the wasm early and the loader takes that module (early-wasm.sh):
+  // one fetch, not a second one by the loader.
+  eq(wasm.length, 1, `the wasm fetched once (${wasm.join(', ')})`);
+  assert(await page.evaluate(() => window.__flexcalcWasm instanceof Promise), 'the early compile started');
+  eq(await page.$('#boot'), null, 'the loading message is gone');
   eq(await page.getAttribute('#summary', 'role'), 'status', 'results in a role=status region');
   assert(await page.$('.users li') !== null, 'team list');
   // The heat-map reads a day by keyboard and by pointer.

@@ -360,7 +360,10 @@ pub fn app() -> Html {
                     <div class="field compact">
                         <label for="lang">{ t(l, "language") }</label>
                         <select id="lang" onchange={set_lang}>
-                            { for LANGS.iter().map(|x| html! { <option value={x.code()} selected={*x == l}>{ x.name() }</option> }) }
+                            // The other languages come with the deferred part: on a machine
+                            // without CJK fonts, laying out "日本語" first searched every font
+                            // (20-40 ms more before the first paint, by A/B of cold loads).
+                            { for LANGS.iter().filter(|x| zones.is_some() || **x == l).map(|x| html! { <option value={x.code()} selected={*x == l}>{ x.name() }</option> }) }
                         </select>
                     </div>
                     <div class="field compact">
