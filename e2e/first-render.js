@@ -16,6 +16,9 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fr-'));
       const ctx = await chromium.launchPersistentContext(tmp, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
       const page = ctx.pages()[0] || await ctx.newPage();
+      // A fresh profile (no cache), but the browser's own start-up work left to finish first
+      // (FR_SETTLE ms, default 1000): a visitor's browser is already running.
+      await new Promise((r) => setTimeout(r, Number(process.env.FR_SETTLE ?? 1000)));
       await page.goto(`http://127.0.0.1:${servers[k].address().port}/`);
       await page.waitForSelector('#summary', { timeout: 20000 });
       await page.waitForFunction(() => window.__flexcalcPerf && window.__flexcalcPerf.first_render);

@@ -922,10 +922,14 @@ test('embed demo: the estimator runs inside a partner page', async () => {
 });
 
 test('performance: one edit on a 200-user team, and first render', async () => {
-  // First render: the median of three cold loads, each in a fresh profile.
+  // First render: the median of five cold loads, each in a fresh profile (no cache). The
+  // browser is left a second to finish its own start-up first, as a visitor's browser is
+  // already running: loading at once measured that work too (median 276 ms, max 460, vs
+  // 238 ms, max 292, for one build by e2e/first-render.js with FR_SETTLE=0 and 1000).
   const firsts = [];
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < 5; k++) {
     const cold = await open();
+    await new Promise((r) => setTimeout(r, 1000));
     await cold.page.goto(base);
     await ready(cold.page);
     firsts.push(await cold.page.evaluate(() => window.__flexcalcPerf.first_render));
@@ -933,8 +937,9 @@ test('performance: one edit on a 200-user team, and first render', async () => {
     await cold.done();
   }
   firsts.sort((a, b) => a - b);
-  perf.first_render_ms = firsts[1];
+  perf.first_render_ms = firsts[2];
   perf.first_render_ms_min = firsts[0];
+  perf.first_render_ms_max = firsts[4];
   const { page, done } = await open();
   await page.goto(base);
   await ready(page);
@@ -994,7 +999,7 @@ test('performance: one edit on a 200-user team, and first render', async () => {
     const fmt = (v) => (typeof v === 'number' ? v.toFixed(1) : v);
     perf.load_average = os.loadavg().map((v) => Number(v.toFixed(2)));
     if (perf.detail_last_edit) {
-      console.log(`perf: first render ${fmt(perf.first_render_ms)} ms median of 3 cold loads (min ${fmt(perf.first_render_ms_min)}; target ≤ 300)`);
+      console.log(`perf: first render ${fmt(perf.first_render_ms)} ms median of 5 cold loads in a settled browser (min ${fmt(perf.first_render_ms_min)}, max ${fmt(perf.first_render_ms_max)}; target ≤ 300)`);
       console.log(`perf: one edit on a 200-user team, re-simulate + re-render: median ${fmt(perf.edit_200_users_ms_median)} ms (min ${fmt(perf.edit_200_users_ms_min)}, max ${fmt(perf.edit_200_users_ms_max)}; target ≤ 16; the engine took ${fmt(perf.detail_last_edit.compute_ms)} ms of the last edit); until painted: median ${fmt(perf.edit_200_users_painted_ms_median)} ms`);
       console.log(`perf: reload with 200 users ${fmt(perf.first_render_200_users_ms)} ms; machine load average ${perf.load_average.join(' ')} on ${os.cpus().length} cores`);
     }
