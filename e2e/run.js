@@ -116,6 +116,29 @@ test('loads the starter team with results and no console error', async () => {
   await done();
 });
 
+test('the loading message speaks the language the app will start in, one language only', async () => {
+  // The wasm held back, so the page stays on its loading message (index.html's inline script).
+  for (const [locale, saved, want, lang] of [['fr-FR', null, 'Chargement', 'fr'], ['en-US', 'ja', '読み込み中', 'ja'], ['de-DE', null, 'Loading the estimator', '']]) {
+    const dir = fs.mkdtempSync(path.join(tmpRoot, 'p-'));
+    const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, locale });
+    const page = ctx.pages()[0] || await ctx.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    if (saved) {
+      await page.goto(base + 'no-such-page'); // same origin, no app
+      await page.evaluate((l) => localStorage.setItem('flexcalc.lang', l), saved);
+    }
+    await page.route('**/*_bg.wasm', () => {});
+    await page.goto(base, { waitUntil: 'domcontentloaded' });
+    const boot = await page.$eval('#boot', (b) => [b.textContent, b.lang]);
+    assert(boot[0].startsWith(want), `${locale}/${saved}: ${boot[0]}`);
+    eq(boot[1], lang, `${locale}/${saved}: the message's lang`);
+    assert(!/·/.test(boot[0]), 'one language');
+    eq(errors.length, 0, `no page error: ${errors.join('; ')}`);
+    await ctx.close();
+  }
+});
+
 test('build a team: add users from a template, add a product, duplicate', async () => {
   const { page, done } = await open();
   await page.goto(base);
