@@ -116,7 +116,7 @@ test('loads the starter team with results and no console error', async () => {
   await done();
 });
 
-test('the loading message speaks the language the app will start in, one language only', async () => {
+test('the loading message speaks the language the app will start in, one language only, and says when the app cannot load', async () => {
   // The wasm held back, so the page stays on its loading message (index.html's inline script).
   for (const [locale, saved, want, lang] of [['fr-FR', null, 'Chargement', 'fr'], ['en-US', 'ja', '読み込み中', 'ja'], ['de-DE', null, 'Loading the estimator', '']]) {
     const dir = fs.mkdtempSync(path.join(tmpRoot, 'p-'));
@@ -137,6 +137,13 @@ test('the loading message speaks the language the app will start in, one languag
     eq(errors.length, 0, `no page error: ${errors.join('; ')}`);
     await ctx.close();
   }
+  // A wasm that cannot be fetched: the message says so instead of loading for ever.
+  const { ctx, page } = await open();
+  await page.route('**/*_bg.wasm', (r) => r.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(base);
+  await page.waitForFunction(() => /could not load/.test(document.getElementById('boot').textContent));
+  assert(/404.*Reload the page/.test(await page.textContent('#boot')), await page.textContent('#boot'));
+  await ctx.close();
 });
 
 test('build a team: add users from a template, add a product, duplicate', async () => {
