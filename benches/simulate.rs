@@ -71,6 +71,13 @@
 //! arena out of order: run 204 -> 228-252 ms); `sort_unstable` for short out-of-order
 //! session lists (no gain). The 100 ms target needs a different shape, not more trimming:
 //! a report that does not hold every charge as a record, or the work spread over cores.
+//!
+//! Same day, later (engine unchanged): 10,000 users validate+simulate 292.8 ms (run 263 ms,
+//! parse 195 ms); with glibc keeping freed memory (`GLIBC_TUNABLES=glibc.malloc.mmap_threshold=
+//! 4294967295:glibc.malloc.trim_threshold=4294967295`, as the browser's wasm memory is kept
+//! between edits) 211.7 ms (run 174 ms): the page faults are that difference. mimalloc as the
+//! allocator: 204 ms steady (`sim_probe`, least of 5), but single cold runs of 667-876 ms
+//! against 276-316 ms with glibc, so not applied.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
