@@ -152,6 +152,54 @@ fn cli_bad_input_exits_2_with_the_located_message_on_standard_error() {
     );
 }
 
+/// An estimate whose cheapest order would list more than `MAX_ORDER_PACKS` packs is refused
+/// (a limit beyond SPEC, docs/assumptions.md), with a path and what to change: with the
+/// built-in book only huge result quantities get there; with a custom book, tiny packs.
+#[test]
+fn cli_an_order_too_large_to_list_exits_2_naming_where() {
+    let results: Vec<String> = (0..150)
+        .map(|_| {
+            r#"{ "service": "cfd-complex", "at": "2028-01-03T09:00", "quantity": 1000000 }"#
+                .to_string()
+        })
+        .collect();
+    let text = format!(
+        r#"{{ "flexcalc": 1, "currency": "EUR", "timezone": "UTC", "period": {{ "start": "2028-01-01", "months": 1 }},
+            "users": [ {{ "id": "u", "results": [ {} ] }} ] }}"#,
+        results.join(", ")
+    );
+    let o = run(&["simulate", "-"], Some(text.as_bytes()));
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("users: the order of 5250000000 tokens would list 105000 packs, more than 100000: the usage and result quantities"),
+        "{e}"
+    );
+    // Ten results fewer fit: 98,000 packs, listed.
+    let fits = text.replacen(
+        r#"{ "service": "cfd-complex", "at": "2028-01-03T09:00", "quantity": 1000000 }, "#,
+        "",
+        10,
+    );
+    let o = run(&["simulate", "-"], Some(fits.as_bytes()));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout_json(&o)["order"]["packs"].as_array().map(Vec::len),
+        Some(98_000)
+    );
+
+    let tiny = r#"{ "flexcalc": 1, "currency": "USD", "timezone": "UTC", "period": { "start": "2028-01-01", "months": 1 },
+        "price_book": { "currency": "USD", "minor_units": 2, "tiers": [ { "from": 1, "price": "1.00" } ], "packs": [1] },
+        "users": [ { "id": "u", "results": [ { "service": "cfd-complex", "at": "2028-01-03T09:00", "quantity": 3000 } ] } ] }"#;
+    let o = run(&["simulate", "-"], Some(tiny.as_bytes()));
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("price_book.packs: the order of 105000 tokens would list 105000 packs, more than 100000: use larger packs"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn cli_unknown_field_exits_2_naming_it() {
     let text = BAD_WEEKLY.replace(

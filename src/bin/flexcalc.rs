@@ -101,8 +101,8 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
         ))
     })?;
     let quote = flexcalc::quote(book, n);
-    quote.order.too_large("--tokens")?;
-    quote.exact.too_large("--tokens")?;
+    quote.order.too_large("--tokens", "ask for fewer tokens")?;
+    quote.exact.too_large("--tokens", "ask for fewer tokens")?;
     to_json(&quote)
 }
 

@@ -236,13 +236,14 @@ pub struct Order {
 }
 
 impl Order {
-    /// The refusal for an order too large to list, if it is one.
-    pub fn too_large(&self, path: &str) -> Result<(), InputError> {
+    /// The refusal for an order too large to list, if it is one; `what` says what to
+    /// change (at `path`).
+    pub fn too_large(&self, path: &str, what: &str) -> Result<(), InputError> {
         if self.pack_count > MAX_ORDER_PACKS {
             return Err(InputError::new(
                 path,
                 format!(
-                    "the order of {} tokens would list {} packs, more than {MAX_ORDER_PACKS}: use larger packs",
+                    "the order of {} tokens would list {} packs, more than {MAX_ORDER_PACKS}: {what}",
                     self.tokens, self.pack_count
                 ),
             ));

@@ -26,12 +26,16 @@ pub fn simulate_json(text: &str) -> Result<Report, InputError> {
 pub fn simulate(scenario: &Scenario) -> Result<Report, InputError> {
     let report = run(&validate(scenario)?);
     if let Some(order) = &report.order {
-        let path = if scenario.price_book.is_some() {
-            "price_book.packs"
+        // A custom book of tiny packs, or (any book) results in huge quantities.
+        let (path, what) = if scenario.price_book.is_some() {
+            ("price_book.packs", "use larger packs")
         } else {
-            ""
+            (
+                "users",
+                "the usage and result quantities ask for more tokens than an order lists",
+            )
         };
-        order.too_large(path)?;
+        order.too_large(path, what)?;
     }
     Ok(report)
 }
