@@ -1078,6 +1078,37 @@ fn m6_every_pack_expired_is_denied() {
     assert_eq!(denial_times(&r), strs(&["2027-03-02T08:00:00+01:00"]));
 }
 
+#[test]
+fn m1_m6_a_skipped_date_meets_the_next_days_session_one_interval_one_denial() {
+    // Samoa skipped 30 December 2011: Friday's 13:15-16:30 moves forward by the gap onto
+    // Saturday's (§6), the same instants; merged (M1), one interval, so one denial (M6),
+    // then one each Friday and Saturday of January (found by review: it was denied twice).
+    let mut s = scenario("Pacific/Apia", "2011-12-26", 1);
+    s["packs"] = json!([]);
+    let s = with_user(
+        s,
+        user(
+            "u",
+            vec![json!({ "product": "autocad",
+                "weekly": { "days": ["fri", "sat"], "from": "13:15", "to": "16:30" } })],
+        ),
+    );
+    let r = sim(&s);
+    assert!(charges(&r).is_empty());
+    assert_eq!(
+        denial_times(&r),
+        strs(&[
+            "2011-12-31T13:15:00+14:00",
+            "2012-01-06T13:15:00+14:00",
+            "2012-01-07T13:15:00+14:00",
+            "2012-01-13T13:15:00+14:00",
+            "2012-01-14T13:15:00+14:00",
+            "2012-01-20T13:15:00+14:00",
+            "2012-01-21T13:15:00+14:00",
+        ])
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // M7 Per-result charges
 

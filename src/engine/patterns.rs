@@ -93,15 +93,11 @@ impl Expander<'_> {
         }
     }
 
-    /// Use intervals of one usage entry (not yet merged). True when they are already
-    /// their own union (M1): a weekly or monthly session that ends the day it starts ends
-    /// before the next day's begins, and clipping drops the empty ones.
-    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) -> bool {
+    /// Use intervals of one usage entry, not yet merged: even a weekly session that ends
+    /// the day it starts may meet the next day's, when a zone skips a date (Pacific/Apia,
+    /// 30 December 2011: that day's times move forward to the next day's).
+    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) {
         let m = self.model;
-        let ordered = match &u.pattern {
-            PatternM::Weekly { from, to, .. } | PatternM::Monthly { from, to, .. } => from < to,
-            PatternM::Sessions { .. } | PatternM::Dates { .. } => false,
-        };
         match &u.pattern {
             PatternM::Sessions { list, inactive } => {
                 let mut holes = Vec::new();
@@ -151,7 +147,6 @@ impl Expander<'_> {
                 }
             }
         }
-        ordered
     }
 }
 

@@ -47,7 +47,8 @@ pub struct Tables<'m> {
     by_zone: HashMap<String, DayTable>,
     rank: Vec<u32>,
     spans: Vec<Span>,
-    /// Each usage entry's spans in `spans`, and whether they are their own union already.
+    /// Each usage entry's spans in `spans`, and whether they are merged already (by the
+    /// host product, for a plug-in that shares them).
     ranges: Vec<(usize, usize, bool)>,
     products: Vec<(u32, usize)>,
     merged: Vec<Span>,
@@ -95,8 +96,8 @@ impl<'m> Tables<'m> {
         self.products.clear();
         for u in &user.usages {
             let a = self.spans.len();
-            let ordered = ex.expand(u, &mut self.spans);
-            self.ranges.push((a, self.spans.len(), ordered));
+            ex.expand(u, &mut self.spans);
+            self.ranges.push((a, self.spans.len(), false));
             for &p in std::iter::once(&u.product).chain(&u.plugins) {
                 self.products.push((self.rank[p], p));
             }
@@ -119,8 +120,8 @@ impl<'m> Tables<'m> {
             };
             // One usage entry feeds the product (the common case): merged where it lies,
             // which leaves it valid for a plug-in that shares it (a union is idempotent).
-            let (a, b, ordered) = self.ranges[k];
-            let n = if ordered {
+            let (a, b, merged) = self.ranges[k];
+            let n = if merged {
                 debug_assert_eq!(union(self.spans[a..b].to_vec()), &self.spans[a..b]);
                 b - a
             } else {

@@ -262,9 +262,12 @@ pub fn rfc3339(tz: &TimeZone, t: Instant) -> String {
     let Ok(ts) = Timestamp::from_second(t) else {
         return String::from("invalid");
     };
-    let offset = tz.to_offset(ts);
+    // RFC 3339 offsets have no seconds, and old local mean times do (Irkutsk +06:57:05 in
+    // 1900): the offset is cut to whole minutes and the wall time read at that offset, so
+    // that the text still names the exact instant.
+    let secs = tz.to_offset(ts).seconds() / 60 * 60;
+    let offset = jiff::tz::Offset::from_seconds(secs).unwrap_or(jiff::tz::Offset::UTC);
     let dt = offset.to_datetime(ts);
-    let secs = offset.seconds();
     let sign = if secs < 0 { '-' } else { '+' };
     let a = secs.unsigned_abs();
     let (oh, om) = (a / 3600, (a % 3600) / 60);
@@ -394,6 +397,31 @@ impl DayTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_names_the_exact_instant_even_where_the_offset_has_seconds() {
+        // Irkutsk was +06:57:05 and Wake +11:32:04 in 1900 (local mean time); Paris is
+        // whole hours. The text, read back, is the instant; the offset is cut to minutes.
+        for (zone, offset) in [
+            ("Asia/Irkutsk", "+06:57"),
+            ("Pacific/Wake", "+11:32"),
+            ("America/Havana", "-05:29"),
+            ("Europe/Paris", "+01:00"),
+        ] {
+            let tz = TimeZone::get(zone).unwrap();
+            let t0 = if zone == "Europe/Paris" {
+                1_800_000_000
+            } else {
+                -2_208_988_800
+            };
+            for t in [t0, t0 + 1, t0 + 59, t0 + 3_599, t0 + 86_399] {
+                let text = rfc3339(&tz, t);
+                assert!(text.ends_with(offset), "{zone}: {text}");
+                let back: Timestamp = text.parse().unwrap();
+                assert_eq!(back.as_second(), t, "{zone}: {text}");
+            }
+        }
+    }
 
     #[test]
     fn the_datetime_reader_reads_as_parse_datetime() {
