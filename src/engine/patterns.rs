@@ -93,11 +93,19 @@ impl Expander<'_> {
         }
     }
 
-    /// Use intervals of one usage entry, not yet merged: even a weekly session that ends
-    /// the day it starts may meet the next day's, when a zone skips a date (Pacific/Apia,
-    /// 30 December 2011: that day's times move forward to the next day's).
-    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) {
+    /// Use intervals of one usage entry (not yet merged). True when they are already
+    /// their own union (M1): a weekly or monthly session that ends the day it starts ends
+    /// before the next day's begins, and clipping drops the empty ones; unless a gap carries
+    /// a day's times onto the next day's (`DayTable::tidy`: Pacific/Apia skipped 30
+    /// December 2011, whose times moved forward onto the 31st's).
+    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) -> bool {
         let m = self.model;
+        let ordered = match &u.pattern {
+            PatternM::Weekly { from, to, .. } | PatternM::Monthly { from, to, .. } => {
+                from < to && self.days.tidy()
+            }
+            PatternM::Sessions { .. } | PatternM::Dates { .. } => false,
+        };
         match &u.pattern {
             PatternM::Sessions { list, inactive } => {
                 let mut holes = Vec::new();
@@ -147,6 +155,7 @@ impl Expander<'_> {
                 }
             }
         }
+        ordered
     }
 }
 

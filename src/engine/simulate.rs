@@ -47,8 +47,7 @@ pub struct Tables<'m> {
     by_zone: HashMap<String, DayTable>,
     rank: Vec<u32>,
     spans: Vec<Span>,
-    /// Each usage entry's spans in `spans`, and whether they are merged already (by the
-    /// host product, for a plug-in that shares them).
+    /// Each usage entry's spans in `spans`, and whether they are their own union already.
     ranges: Vec<(usize, usize, bool)>,
     products: Vec<(u32, usize)>,
     merged: Vec<Span>,
@@ -96,8 +95,8 @@ impl<'m> Tables<'m> {
         self.products.clear();
         for u in &user.usages {
             let a = self.spans.len();
-            ex.expand(u, &mut self.spans);
-            self.ranges.push((a, self.spans.len(), false));
+            let ordered = ex.expand(u, &mut self.spans);
+            self.ranges.push((a, self.spans.len(), ordered));
             for &p in std::iter::once(&u.product).chain(&u.plugins) {
                 self.products.push((self.rank[p], p));
             }
@@ -120,8 +119,8 @@ impl<'m> Tables<'m> {
             };
             // One usage entry feeds the product (the common case): merged where it lies,
             // which leaves it valid for a plug-in that shares it (a union is idempotent).
-            let (a, b, merged) = self.ranges[k];
-            let n = if merged {
+            let (a, b, ordered) = self.ranges[k];
+            let n = if ordered {
                 debug_assert_eq!(union(self.spans[a..b].to_vec()), &self.spans[a..b]);
                 b - a
             } else {

@@ -316,6 +316,9 @@ pub struct DayTable {
     dates: Vec<Date>,
     /// Per date: local midnight, and whether the offset holds all day long.
     days: Vec<(Instant, bool)>,
+    /// Every date's last second comes before the next date's midnight: no gap carries a
+    /// date's times onto the next date's (a skipped date, a forward change late at night).
+    tidy: bool,
 }
 
 impl DayTable {
@@ -323,6 +326,7 @@ impl DayTable {
     pub fn new(tz: &TimeZone, first: Date, last: Date) -> DayTable {
         let mut days = Vec::new();
         let mut dates = Vec::new();
+        let mut tidy = true;
         let mut d = first;
         let mut m0 = midnight(tz, d);
         while d <= last {
@@ -334,6 +338,7 @@ impl DayTable {
                         .next()
                         .is_none_or(|tr| tr.timestamp().as_second() >= m1)
                 });
+            tidy &= uniform || instant(tz, d.to_datetime(Time::MAX)) < m1;
             days.push((m0, uniform));
             dates.push(d);
             if next == d {
@@ -348,7 +353,13 @@ impl DayTable {
             first_day: epoch_day(first),
             dates,
             days,
+            tidy,
         }
+    }
+
+    /// See the `tidy` field.
+    pub fn tidy(&self) -> bool {
+        self.tidy
     }
 
     /// The position of `date` in the table, if it is covered.
@@ -397,6 +408,31 @@ impl DayTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_table_is_tidy_unless_a_gap_carries_a_dates_times_onto_the_next() {
+        use jiff::civil::date;
+        let table = |tz: &TimeZone, a, b| DayTable::new(tz, a, b).tidy();
+        // Paris, a whole year: its changes are at 02:00 and 03:00.
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        assert!(table(&paris, date(2027, 1, 1), date(2027, 12, 31)));
+        // Samoa skipped 30 December 2011: that date's times are the 31st's.
+        let apia = TimeZone::get("Pacific/Apia").unwrap();
+        assert!(table(&apia, date(2011, 12, 1), date(2011, 12, 29)));
+        assert!(!table(&apia, date(2011, 12, 1), date(2012, 1, 31)));
+        // A forward hour at 23:00 ends at midnight: 23:00-23:59 of that date move past it.
+        let late = TimeZone::posix("XST5XDT,M3.2.0/23,M11.1.0/2").unwrap();
+        assert!(!table(&late, date(2027, 3, 1), date(2027, 3, 31)));
+        // At 23:30 the next midnight is in the gap too and moves with it; at 24:00 (Chile's
+        // way) the gap opens the next date. Either way the order holds.
+        for rule in [
+            "XST5XDT,M3.2.0/23:30,M11.1.0/2",
+            "XST5XDT,M3.2.0/24,M11.1.0/2",
+        ] {
+            let tz = TimeZone::posix(rule).unwrap();
+            assert!(table(&tz, date(2027, 3, 1), date(2027, 3, 31)), "{rule}");
+        }
+    }
 
     #[test]
     fn rfc3339_names_the_exact_instant_even_where_the_offset_has_seconds() {
