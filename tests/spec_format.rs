@@ -669,6 +669,8 @@ fn format_refuses_a_bad_version_currency_zone_and_period() {
     refused_at(&set(base(), "/currency", json!("USD")), "currency");
     refused_at(&set(base(), "/currency", json!("eur")), "currency");
     refused_at(&set(base(), "/timezone", json!("Mars/Olympus")), "timezone");
+    // Not an IANA zone, though jiff knows the name (found by review: it was read as UTC).
+    refused_at(&set(base(), "/timezone", json!("Etc/Unknown")), "timezone");
     refused_at(
         &set(base(), "/period/start", json!("2027-02-29")),
         "period.start",

@@ -176,6 +176,10 @@ impl DateTimes {
 /// browser, UTC alone: the web app registers every other zone a scenario names, fetched
 /// as one TZif file each, before it validates the scenario.
 pub fn time_zone(name: &str) -> Option<TimeZone> {
+    // jiff's stand-in for a zone it cannot name (read as UTC): not an IANA zone.
+    if name.eq_ignore_ascii_case("Etc/Unknown") {
+        return None;
+    }
     let registered = REGISTERED.with(|r| {
         r.borrow()
             .iter()
