@@ -201,6 +201,18 @@ fn cli_an_order_too_large_to_list_exits_2_naming_where() {
 }
 
 #[test]
+fn cli_a_byte_order_mark_before_the_json_is_ignored() {
+    let text = std::fs::read(PRISCILLA).unwrap();
+    let plain = run(&["simulate", "-"], Some(&text));
+    let with_bom = run(
+        &["simulate", "-"],
+        Some(&[b"\xEF\xBB\xBF".as_slice(), &text].concat()),
+    );
+    assert_eq!(code(&with_bom), 0, "{}", stderr(&with_bom));
+    assert_eq!(with_bom.stdout, plain.stdout);
+}
+
+#[test]
 fn cli_unknown_field_exits_2_naming_it() {
     let text = BAD_WEEKLY.replace(
         "\"from\": \"25:00\"",

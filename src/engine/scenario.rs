@@ -194,7 +194,8 @@ pub struct ResultEvent {
 impl Scenario {
     /// Reads scenario JSON; a refusal names the JSON path where the problem is.
     pub fn from_json(text: &str) -> Result<Scenario, InputError> {
-        read_json(text)
+        // A byte-order mark, which some editors write first: RFC 8259 lets a reader ignore it.
+        read_json(text.strip_prefix('\u{feff}').unwrap_or(text))
     }
 
     /// Pretty JSON, the same format the CLI reads.
