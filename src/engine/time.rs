@@ -165,7 +165,7 @@ impl DateTimes {
         let time = *self.times.get((h * 60 + m) as usize)?;
         Some(Local {
             day,
-            secs: h * 3600 + m * 60,
+            secs: seconds_of_day(time) as i32,
             dt: date.to_datetime(time),
         })
     }
@@ -176,10 +176,6 @@ impl DateTimes {
 /// browser, UTC alone: the web app registers every other zone a scenario names, fetched
 /// as one TZif file each, before it validates the scenario.
 pub fn time_zone(name: &str) -> Option<TimeZone> {
-    // jiff's stand-in for a zone it cannot name (read as UTC): not an IANA zone.
-    if name.eq_ignore_ascii_case("Etc/Unknown") {
-        return None;
-    }
     let registered = REGISTERED.with(|r| {
         r.borrow()
             .iter()
@@ -191,7 +187,9 @@ pub fn time_zone(name: &str) -> Option<TimeZone> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn bundled_time_zone(name: &str) -> Option<TimeZone> {
-    TimeZone::get(name).ok()
+    // jiff answers `Etc/Unknown` with its stand-in for a zone it cannot name, read as UTC:
+    // not an IANA zone.
+    TimeZone::get(name).ok().filter(|tz| !tz.is_unknown())
 }
 
 #[cfg(target_arch = "wasm32")]
