@@ -221,8 +221,12 @@ impl Plan {
     }
 }
 
+/// Bits of the time part sorted per pass of [`sort_keys`]: a week of seconds (a plan
+/// bucket) is two passes, and a digit's counts stay in the first-level cache.
+const DIGIT: u32 = 10;
+
 /// Sorts plan keys appended meter by meter (so, for one instant, in meter order): a stable
-/// LSD radix sort on the time part alone, its digit counts all taken in one read.
+/// LSD radix sort on the time part alone, relative to the least time.
 pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     let n = keys.len();
     if n < 2 {
@@ -241,17 +245,6 @@ pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     }
     let base = lo << 32;
     let bits = 64 - (hi - lo).leading_zeros();
-    let passes = bits.div_ceil(12).max(1) as usize;
-    let digit = bits.div_ceil(passes as u32);
-    let width = 1usize << digit;
-    let mask = (width - 1) as u64;
-    let mut counts = vec![0usize; width * passes];
-    for &k in keys.iter() {
-        let x = (k - base) >> 32;
-        for (p, c) in counts.chunks_exact_mut(width).enumerate() {
-            c[((x >> (p as u32 * digit)) & mask) as usize] += 1;
-        }
-    }
     let mut from = std::mem::take(keys);
     let mut to = std::mem::take(scratch);
     // Every slot is written by the first scatter: no need to clear what is there.
@@ -259,24 +252,27 @@ pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
         to.resize(n, 0);
     }
     to.truncate(n);
-    for (p, c) in counts.chunks_exact_mut(width).enumerate() {
-        if c.contains(&n) {
-            // One digit value for all keys: this pass would not move anything.
-            continue;
+    const MASK: u64 = (1 << DIGIT) - 1;
+    let mut shift = 32;
+    while shift < 32 + bits {
+        let digit = |k: u64| (((k - base) >> shift) & MASK) as usize;
+        let mut count = [0u32; 1 << DIGIT];
+        for &k in &from {
+            count[digit(k)] += 1;
         }
         let mut sum = 0;
-        for x in c.iter_mut() {
-            let k = *x;
-            *x = sum;
-            sum += k;
+        for c in count.iter_mut() {
+            let x = *c;
+            *c = sum;
+            sum += x;
         }
-        let shift = 32 + p as u32 * digit;
         for &k in &from {
-            let slot = &mut c[(((k - base) >> shift) & mask) as usize];
-            to[*slot] = k;
+            let slot = &mut count[digit(k)];
+            to[*slot as usize] = k;
             *slot += 1;
         }
         std::mem::swap(&mut from, &mut to);
+        shift += DIGIT;
     }
     debug_assert!(from.is_sorted());
     *keys = from;
