@@ -115,16 +115,16 @@ fn describe(users: usize, scenario: &Scenario, json: &str) {
     let report = simulate(scenario).expect("generated scenario simulates");
     let once = t.elapsed();
     let first_denial = report
-        .denials
-        .first()
+        .denials()
+        .next()
         .map(|d| report.charge_time(&d.charge))
         .unwrap_or_default();
     println!(
         "scenario {users:>6} users: {:>9} use intervals, JSON {:>6.1} MB, {:>8} charges, {:>7} denials (first {}), {} alerts, {} expirations, {} tokens; one cold validate+simulate {:.1} ms",
         use_intervals(scenario),
         json.len() as f64 / 1e6,
-        report.charges.len(),
-        report.denials.len(),
+        report.charges().len(),
+        report.denials().len(),
         if first_denial.is_empty() { "none".to_string() } else { first_denial },
         report.alerts.len(),
         report.expirations.len(),

@@ -65,7 +65,7 @@ fn main() {
                     .map(|u| use_by_product(&mut tables, u).len())
                     .sum()
             }
-            _ => run(&model).charges.len(),
+            _ => run(&model).charges().len(),
         });
         println!("{stage}: {ms:.1} ms ({n})");
         return;
@@ -83,7 +83,7 @@ fn main() {
     let (s, _) = least(runs, || flexcalc::simulate(&scenario).expect("simulates"));
     println!(
         "{users} users: validate {v:.1} ms, expand {x:.1} ms ({n} meters), run {r:.1} ms, validate+simulate {s:.1} ms; {} charges, {} denials",
-        report.charges.len(),
-        report.denials.len()
+        report.charges().len(),
+        report.denials().len()
     );
 }

@@ -357,7 +357,7 @@ fn run_seconds(start: Ymdhms, end: Ymdhms, inactive: &[(Ymdhms, Ymdhms)]) -> Vec
             .collect(),
     };
     let report = run(&model);
-    report.charges.iter().map(|c| c.at - report.start).collect()
+    report.charges().map(|c| c.at - report.start).collect()
 }
 
 #[test]

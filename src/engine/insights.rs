@@ -224,14 +224,14 @@ impl Insights {
         let mut denied_by_day = vec![0u64; days];
         // Charges come in time order: walk the days alongside instead of searching.
         let mut cursor = Cursor::default();
-        for c in &report.charges {
+        for c in report.charges() {
             if let Some(d) = cursor.day(&m, c.at) {
                 by_day[d.min(days.saturating_sub(1))] += c.tokens;
             }
         }
         let mut denied_days: HashSet<(u32, usize)> = HashSet::new();
         let mut tokens_denied = 0;
-        for d in &report.denials {
+        for d in report.denials() {
             tokens_denied += d.charge.tokens;
             if let Some(i) = day(d.charge.at) {
                 denied_by_day[i] += d.charge.tokens;
@@ -239,8 +239,8 @@ impl Insights {
             }
         }
         let run_out = report
-            .denials
-            .first()
+            .denials()
+            .next()
             .and_then(|d| day(d.charge.at))
             .map(|i| add_days(model.start_date, i as i64));
 
@@ -262,7 +262,7 @@ impl Insights {
         for (k, slot) in by_month.iter_mut().enumerate() {
             slot.1 = by_day[bounds[k]..bounds[k + 1].max(bounds[k])].iter().sum();
         }
-        for d in &report.denials {
+        for d in report.denials() {
             if let Some(slot) = month(d.charge.at).and_then(|i| by_month.get_mut(i)) {
                 slot.2 += d.charge.tokens;
             }
@@ -321,7 +321,7 @@ impl Insights {
                     }
                 }
             }
-            for c in &report.charges {
+            for c in report.charges() {
                 add(c.at, -i128::from(c.tokens));
             }
             for e in &report.expirations {
@@ -374,7 +374,7 @@ impl Insights {
                 });
             }
         }
-        if let Some(d) = report.denials.first() {
+        if let Some(d) = report.denials().next() {
             if let Some(i) = day(d.charge.at) {
                 marks.push(Mark {
                     day: i,
@@ -414,7 +414,7 @@ impl Insights {
             estimate,
             tokens_charged,
             tokens_denied,
-            denials: report.denials.len(),
+            denials: report.denials().len(),
             denied_user_days: denied_days.len(),
             run_out,
             effective_price: per_token(book.minor_units, money_spent, tokens_charged),
@@ -529,13 +529,13 @@ fn user_table(model: &Model, report: &Report) -> UserTable {
     let mut charges = vec![vec![0u32; n_items]; model.users.len()];
     let mut denied = vec![0u64; model.users.len()];
     let mut seen = vec![false; n_items];
-    for c in &report.charges {
+    for c in report.charges() {
         let j = col(c.item());
         tokens[c.user as usize][j] += c.tokens;
         charges[c.user as usize][j] += 1;
         seen[j] = true;
     }
-    for d in &report.denials {
+    for d in report.denials() {
         denied[d.charge.user as usize] += d.charge.tokens;
         seen[col(d.charge.item())] = true;
     }
@@ -617,10 +617,10 @@ pub fn charges_csv(report: &Report) -> String {
         out.push_str(status);
         out.push('\n');
     };
-    for c in &report.charges {
-        line(c, "charged");
+    for c in report.charges() {
+        line(&c, "charged");
     }
-    for d in &report.denials {
+    for d in report.denials() {
         line(&d.charge, "denied");
     }
     out
@@ -745,7 +745,7 @@ mod tests {
         assert_eq!(i.run_out.map(format_date).as_deref(), Some("2027-03-04"));
         // Weekdays 4–31 March 2027: 20 days, each denied once.
         assert_eq!(i.denied_user_days, 20);
-        assert_eq!(i.denials, r.denials.len());
+        assert_eq!(i.denials, r.denials().len());
         assert_eq!(i.tokens_denied, 200);
         // Two purchase dates: 30 tokens at £2.94 = £88.20; 7 tokens = £20.58.
         assert_eq!(i.purchases.len(), 2);

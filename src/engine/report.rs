@@ -110,8 +110,14 @@ pub struct Report {
     pub products: Vec<String>,
     pub services: Vec<String>,
     pub pack_ids: Vec<String>,
-    pub charges: Vec<Charge>,
-    pub denials: Vec<Denial>,
+    /// What each charge is for, its instant aside: a big team's report holds millions of
+    /// charges, kept as 8-byte keys into this (`charge_keys`, `denial_keys`) rather than 24-byte
+    /// records, for memory is most of what such a simulation costs.
+    pub(crate) sources: Vec<Charge>,
+    /// `(at − start) << 32 | source`, in L6 order.
+    pub(crate) charge_keys: Vec<u64>,
+    /// A key as in `charges`, and the usable balance at that instant.
+    pub(crate) denial_keys: Vec<(u64, u64)>,
     pub expirations: Vec<Expiration>,
     pub alerts: Vec<Alert>,
     pub packs: Vec<PackReport>,
@@ -124,6 +130,26 @@ pub struct Report {
 }
 
 impl Report {
+    /// The charges that went through, in L6 order.
+    pub fn charges(&self) -> impl ExactSizeIterator<Item = Charge> + Clone + '_ {
+        self.charge_keys.iter().map(|&k| self.charge_of(k))
+    }
+
+    /// The charges refused (M6), in L6 order.
+    pub fn denials(&self) -> impl ExactSizeIterator<Item = Denial> + Clone + '_ {
+        self.denial_keys.iter().map(|&(k, balance)| Denial {
+            charge: self.charge_of(k),
+            balance,
+        })
+    }
+
+    #[inline]
+    fn charge_of(&self, key: u64) -> Charge {
+        let mut c = self.sources[(key & 0xFFFF_FFFF) as usize];
+        c.at = self.start + (key >> 32) as i64;
+        c
+    }
+
     pub fn item_id(&self, item: Item) -> &str {
         match item {
             Item::Product(i) => &self.products[i as usize],
@@ -146,11 +172,11 @@ impl Report {
     }
 }
 
-struct ChargeOut<'a>(&'a Report, &'a Charge, Option<u64>);
+struct ChargeOut<'a>(&'a Report, Charge, Option<u64>);
 
 impl Serialize for ChargeOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (r, c) = (self.0, self.1);
+        let (r, c) = (self.0, &self.1);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("user", &r.user_ids[c.user as usize])?;
         match c.item() {
@@ -232,14 +258,13 @@ impl Serialize for Report {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry(
             "charges",
-            &seq(self.charges.iter().map(|c| ChargeOut(self, c, None))),
+            &seq(self.charges().map(|c| ChargeOut(self, c, None))),
         )?;
         m.serialize_entry(
             "denials",
             &seq(self
-                .denials
-                .iter()
-                .map(|d| ChargeOut(self, &d.charge, Some(d.balance)))),
+                .denials()
+                .map(|d| ChargeOut(self, d.charge, Some(d.balance)))),
         )?;
         #[derive(Serialize)]
         struct ExpirationOut<'a> {

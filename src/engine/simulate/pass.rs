@@ -42,18 +42,29 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
             others.push((p.expires, EXPIRY, i as u32, 0));
         }
     }
+    // What each charge of the report is for (`Report::sources`): the meters', then the
+    // results' in (user, listing) order, so a result's number orders it as L6 says.
+    let nm = meters.len();
+    let mut sources: Vec<Charge> = meters.info.iter().map(|i| i.charge(0)).collect();
     let mut used_services = vec![false; model.services.len()];
     for (ui, user) in model.users.iter().enumerate() {
-        for (k, r) in user.results.iter().enumerate() {
+        for r in &user.results {
             used_services[r.service] = true;
             if r.at >= model.start && r.at < model.end {
-                others.push((r.at, RESULT, ui as u32, k as u32));
+                let id = sources.len() as u32;
+                others.push((r.at, RESULT, ui as u32, id));
+                let tokens = model.services[r.service].tokens * r.quantity;
+                sources.push(Charge::new(
+                    ui as u32,
+                    Item::Service(r.service as u32),
+                    0,
+                    tokens,
+                ));
             }
         }
     }
     others.sort_unstable();
 
-    let nm = meters.len();
     let mut plan = Plan::new(&meters, model.start, model.end);
     let min_rate = meters.info.iter().map(|i| i.rate).min().unwrap_or(u64::MAX);
     // A sweep (see below): its denials, and where each meter stands when it ends.
@@ -72,8 +83,9 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     let mut lazy: BinaryHeap<Reverse<(Instant, u32)>> = BinaryHeap::new();
     let mut q = 0usize;
 
-    let mut charges = Vec::with_capacity(plan.len() + others.len());
-    let mut denials = Vec::new();
+    // Charges and denials as keys `(t − start) << 32 | source` (a plan key is one).
+    let mut charges: Vec<u64> = Vec::with_capacity(plan.len() + others.len());
+    let mut denials: Vec<(u64, u64)> = Vec::new();
     let mut expirations = Vec::new();
     let mut alerts = Vec::new();
     let mut tally = Tally::new(model);
@@ -139,9 +151,8 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     (lane, room) = l.room(min_rate);
                 }
                 n += 1;
-                let charge = info.charge(t);
-                tally.add(&charge);
-                charges.push(charge);
+                tally.add(&info.charge(t));
+                charges.push(k);
                 if alert {
                     let balance = ledger.as_ref().map_or(0, |l| l.balance);
                     alerts.push(Alert { at: t, balance });
@@ -172,13 +183,8 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     break;
                 }
                 sp += 1;
-                let m = m as usize;
-                let charge = meters.info[m].charge(t);
-                debug_assert!(l.balance < charge.tokens);
-                denials.push(Denial {
-                    charge,
-                    balance: l.balance,
-                });
+                debug_assert!(l.balance < meters.info[m as usize].rate);
+                denials.push((k, l.balance));
             }
         }
         while plan
@@ -229,17 +235,10 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 }
             }
             _ => 'charge: {
-                let charge = if class == DAILY {
-                    meters.info[a as usize].charge(t)
-                } else {
-                    let r = &model.users[ui].results[b as usize];
-                    Charge::new(
-                        a,
-                        Item::Service(r.service as u32),
-                        t,
-                        model.services[r.service].tokens * r.quantity,
-                    )
-                };
+                let id = if class == DAILY { a } else { b };
+                let mut charge = sources[id as usize];
+                charge.at = t;
+                let key = ((t - model.start) as u64) << 32 | u64::from(id);
                 let tokens = charge.tokens;
                 let outcome = match ledger.as_mut() {
                     Some(l) => l.draw(t, tokens),
@@ -248,7 +247,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 let ok = match outcome {
                     Draw::Charged { alert } => {
                         tally.add(&charge);
-                        charges.push(charge);
+                        charges.push(key);
                         if alert {
                             let balance = ledger.as_ref().map_or(0, |l| l.balance);
                             alerts.push(Alert { at: t, balance });
@@ -256,7 +255,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                         true
                     }
                     Draw::Denied { balance } => {
-                        denials.push(Denial { charge, balance });
+                        denials.push((key, balance));
                         false
                     }
                 };
@@ -375,8 +374,9 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         products: model.products.iter().map(|p| p.id.clone()).collect(),
         services: model.services.iter().map(|p| p.id.clone()).collect(),
         pack_ids: packs.iter().map(|p| p.id.clone()).collect(),
-        charges,
-        denials,
+        sources,
+        charge_keys: charges,
+        denial_keys: denials,
         expirations,
         alerts,
         packs: pack_reports,
