@@ -42,10 +42,9 @@ pub fn union_len(spans: &mut [Span]) -> usize {
     // Out of order: the merged prefix and the rest, sorted and merged again.
     spans.copy_within(i.., n);
     let rest = &mut spans[..n + len - i];
-    // Stable for its run detection: a product's spans are a few sorted runs (one per
-    // usage entry), merged in linear time; equal spans are identical, so the order is
-    // the same as an unstable sort's.
-    rest.sort();
+    // By start alone: the merge below takes the larger end whatever the order of spans
+    // that start together.
+    rest.sort_unstable_by_key(|s| s.0);
     let mut n = 0usize;
     for i in 0..rest.len() {
         let (a, b) = rest[i];
