@@ -138,10 +138,16 @@ impl Expander<'_> {
             PatternM::Monthly { days, from, to } => {
                 let day = Day::new(*from, *to);
                 let (a, b) = self.period_range();
-                let wd0 = m.start_date.weekday().to_monday_zero_offset() as usize;
-                let dates = (a..b).map(|i| (i, self.days.date(i), ((wd0 + i - a) % 7) as u8));
-                for i in monthly_spread(dates, *days, |d| self.keeps(u, d)) {
-                    self.push_day(out, i, &day);
+                let mut w = Vec::with_capacity(23);
+                for month in self.days.workdays_by_month() {
+                    w.clear();
+                    w.extend(
+                        month
+                            .iter()
+                            .map(|&i| i as usize)
+                            .filter(|&i| (a..b).contains(&i) && self.keeps(u, self.days.date(i))),
+                    );
+                    spread(&w, *days, |i| self.push_day(out, i, &day));
                 }
             }
             PatternM::Dates { dates, from, to } => {
@@ -181,39 +187,16 @@ impl Day {
     }
 }
 
-/// The `monthly` spread: in each calendar month, W = its working days (Mon–Fri) among
-/// `dates` that `keep` accepts; all of W when n ≥ |W|, else W[⌊(2i+1)|W| / 2n⌋] for
-/// i = 0 … n−1. `dates` come in order, each with a key that is handed back and its
-/// weekday (Monday 0).
-pub fn monthly_spread<K: Copy>(
-    dates: impl Iterator<Item = (K, Date, u8)>,
-    n: u32,
-    keep: impl Fn(Date) -> bool,
-) -> Vec<K> {
+/// The `monthly` spread of one calendar month, W = its working days (Mon–Fri) inside the
+/// period and not excepted: all of W when n ≥ |W|, else W[⌊(2i+1)|W| / 2n⌋] for
+/// i = 0 … n−1, each handed to `pick` in order.
+pub fn spread<K: Copy>(w: &[K], n: u32, mut pick: impl FnMut(K)) {
     let n = n as usize;
-    let mut out = Vec::new();
-    let mut w: Vec<K> = Vec::with_capacity(23);
-    let mut month = None;
-    let flush = |w: &mut Vec<K>, out: &mut Vec<K>| {
-        if n >= w.len() {
-            out.extend_from_slice(w);
-        } else {
-            out.extend((0..n).map(|i| w[(2 * i + 1) * w.len() / (2 * n)]));
-        }
-        w.clear();
-    };
-    for (k, d, wd) in dates {
-        let this = (d.year(), d.month());
-        if month != Some(this) {
-            flush(&mut w, &mut out);
-            month = Some(this);
-        }
-        if wd < 5 && keep(d) {
-            w.push(k);
-        }
+    if n >= w.len() {
+        w.iter().for_each(|&k| pick(k));
+    } else {
+        (0..n).for_each(|i| pick(w[(2 * i + 1) * w.len() / (2 * n)]));
     }
-    flush(&mut w, &mut out);
-    out
 }
 
 /// A day table wide enough for every date a pattern of this model may touch.
@@ -230,16 +213,19 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
-    /// The spread over the calendar dates `[start, end)`.
+    /// The spread over the calendar dates `[start, end)` of one month.
     fn monthly_dates(start: Date, end: Date, n: u32) -> Vec<Date> {
-        let mut all = Vec::new();
+        let mut w = Vec::new();
         let mut d = start;
         while d < end {
-            all.push(d);
+            if d.weekday().to_monday_zero_offset() < 5 {
+                w.push(d);
+            }
             d = add_days(d, 1);
         }
-        let wd = |d: Date| d.weekday().to_monday_zero_offset() as u8;
-        monthly_spread(all.into_iter().map(|d| (d, d, wd(d))), n, |_| true)
+        let mut out = Vec::new();
+        spread(&w, n, |d| out.push(d));
+        out
     }
 
     #[test]

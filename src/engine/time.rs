@@ -109,7 +109,7 @@ pub fn seconds_of_day(t: Time) -> i64 {
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub struct DateTimes {
     /// The date part of the last value read, its date and day number.
-    last: Option<([u8; 10], Date, i32)>,
+    last: Option<((u64, u16), Date, i32)>,
     /// `times[h * 60 + m]`, filled on first use.
     times: Vec<Time>,
 }
@@ -138,11 +138,15 @@ impl DateTimes {
     /// [`parse_datetime`] as a [`Local`].
     #[cfg(not(target_arch = "wasm32"))]
     pub fn read_local(&mut self, s: &str) -> Option<Local> {
-        let b = s.as_bytes();
-        if b.len() != 16 || b[10] != b'T' || b[13] != b':' {
+        let b: &[u8; 16] = s.as_bytes().try_into().ok()?;
+        if b[10] != b'T' || b[13] != b':' {
             return None;
         }
-        let key: [u8; 10] = b[..10].try_into().ok()?;
+        // The date part as two words: compared in two instructions, not a `memcmp` call.
+        let key = (
+            u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
+            u16::from_le_bytes([b[8], b[9]]),
+        );
         let (date, day) = match self.last {
             Some((k, d, n)) if k == key => (d, n),
             _ => {
@@ -152,8 +156,12 @@ impl DateTimes {
                 (d, n)
             }
         };
-        let h = digits_at(b, &[11, 12])?;
-        let m = digits_at(b, &[14, 15])?;
+        let digit = |i: usize| {
+            let c = b[i].wrapping_sub(b'0');
+            (c <= 9).then_some(u32::from(c))
+        };
+        let h = digit(11)? * 10 + digit(12)?;
+        let m = digit(14)? * 10 + digit(15)?;
         if h > 23 || m > 59 {
             return None;
         }
@@ -165,7 +173,7 @@ impl DateTimes {
         let time = *self.times.get((h * 60 + m) as usize)?;
         Some(Local {
             day,
-            secs: seconds_of_day(time) as i32,
+            secs: (h * 3600 + m * 60) as i32,
             dt: date.to_datetime(time),
         })
     }
@@ -321,6 +329,10 @@ pub struct DayTable {
     /// Every date's last second comes before the next date's midnight: no gap carries a
     /// date's times onto the next date's (a skipped date, a forward change late at night).
     tidy: bool,
+    /// The positions of the working days (Monday to Friday), month after month, and where
+    /// each calendar month's end in that list: what every `monthly` pattern walks.
+    workdays: Vec<u32>,
+    month_ends: Vec<u32>,
 }
 
 impl DayTable {
@@ -349,6 +361,17 @@ impl DayTable {
             d = next;
             m0 = m1;
         }
+        let mut workdays = Vec::new();
+        let mut month_ends = Vec::new();
+        for (i, d) in dates.iter().enumerate() {
+            if i > 0 && d.day() == 1 {
+                month_ends.push(workdays.len() as u32);
+            }
+            if d.weekday().to_monday_zero_offset() < 5 {
+                workdays.push(i as u32);
+            }
+        }
+        month_ends.push(workdays.len() as u32);
         DayTable {
             tz: tz.clone(),
             first,
@@ -356,7 +379,20 @@ impl DayTable {
             dates,
             days,
             tidy,
+            workdays,
+            month_ends,
         }
+    }
+
+    /// The positions of each calendar month's working days (Monday to Friday), month by
+    /// month.
+    pub fn workdays_by_month(&self) -> impl Iterator<Item = &[u32]> {
+        let mut from = 0;
+        self.month_ends.iter().map(move |&end| {
+            let month = &self.workdays[from as usize..end as usize];
+            from = end;
+            month
+        })
     }
 
     /// See the `tidy` field.

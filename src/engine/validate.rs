@@ -106,12 +106,21 @@ fn id(path: &str, s: &str) -> Res<()> {
     Ok(())
 }
 
-fn unique<'a>(path: &str, seen: &mut HashSet<&'a str>, s: &'a str) -> Res<()> {
-    id(path, s)?;
+/// `path` gives the JSON path, written only when the id is refused (a big team has
+/// thousands of users).
+fn unique<'a>(path: &dyn Fn() -> String, seen: &mut HashSet<&'a str>, s: &'a str) -> Res<()> {
+    if s.trim().is_empty() {
+        return id(&path(), s);
+    }
     if !seen.insert(s) {
-        return err(path, format!("id {s:?} is used twice in this list"));
+        return err(path(), format!("id {s:?} is used twice in this list"));
     }
     Ok(())
+}
+
+/// `date` for the loop over users: the path is written only when the value is refused.
+fn date_at(path: &dyn Fn() -> String, s: &str) -> Res<Date> {
+    time::parse_date(s).map_or_else(|| date(&path(), s), Ok)
 }
 
 /// `time_of_day` for the hot loops: the path is written only when the value is refused.
@@ -238,7 +247,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
             let mut out = Vec::with_capacity(list.len());
             for (i, p) in list.iter().enumerate() {
                 let at = format!("packs[{i}]");
-                unique(&format!("{at}.id"), &mut seen, &p.id)?;
+                unique(&|| format!("{at}.id"), &mut seen, &p.id)?;
                 let purchased = date(&format!("{at}.purchased"), &p.purchased)?;
                 if !(1900..=9000).contains(&purchased.year()) {
                     return err(
@@ -349,7 +358,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         let mut seen = HashSet::new();
         for (i, o) in s.offerings.iter().enumerate() {
             let at = format!("offerings[{i}]");
-            unique(&format!("{at}.id"), &mut seen, &o.id)?;
+            unique(&|| format!("{at}.id"), &mut seen, &o.id)?;
             if o.covers.is_empty() {
                 return err(
                     format!("{at}.covers"),
@@ -383,14 +392,14 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     let mut zones: HashMap<&str, TimeZone> = HashMap::new();
     let mut read = time::DateTimes::new();
     for (ui, u) in s.users.iter().enumerate() {
-        let at = format!("users[{ui}]");
-        unique(&format!("{at}.id"), &mut seen_users, &u.id)?;
+        let at = || format!("users[{ui}]");
+        unique(&|| format!("{}.id", at()), &mut seen_users, &u.id)?;
         let utz = match &u.timezone {
             // Users mostly share a few zones: each is looked up once.
             Some(name) => match zones.get(name.as_str()) {
                 Some(z) => z.clone(),
                 None => {
-                    let z = zone(&format!("{at}.timezone"), name)?;
+                    let z = zone(&format!("{}.timezone", at()), name)?;
                     zones.insert(name, z.clone());
                     z
                 }
@@ -399,33 +408,33 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         };
         let mut subscriptions = Vec::with_capacity(u.subscriptions.len());
         for (i, sub) in u.subscriptions.iter().enumerate() {
-            let sat = format!("{at}.subscriptions[{i}]");
+            let sat = || format!("{}.subscriptions[{i}]", at());
             let offering = offerings
                 .iter()
                 .position(|o| o.id == sub.offering)
                 .ok_or_else(|| {
                     InputError::new(
-                        format!("{sat}.offering"),
+                        format!("{}.offering", sat()),
                         format!("{:?} is not one of the scenario's offerings", sub.offering),
                     )
                 })?;
-            let from = date(&format!("{sat}.from"), &sub.from)?;
-            let to = date(&format!("{sat}.to"), &sub.to)?;
+            let from = date_at(&|| format!("{}.from", sat()), &sub.from)?;
+            let to = date_at(&|| format!("{}.to", sat()), &sub.to)?;
             if from > to {
                 return err(
-                    format!("{sat}.to"),
+                    format!("{}.to", sat()),
                     format!("{:?} is before from {:?}", sub.to, sub.from),
                 );
             }
             if !(1900..=9000).contains(&from.year()) || !(1900..=9000).contains(&to.year()) {
-                return err(sat, "the years must be from 1900 to 9000");
+                return err(sat(), "the years must be from 1900 to 9000");
             }
             subscriptions.push(SubscriptionM { offering, from, to });
         }
         let mut usages = Vec::with_capacity(u.usage.len());
         for (i, us) in u.usage.iter().enumerate() {
             usages.push(usage(
-                &|| format!("{at}.usage[{i}]"),
+                &|| format!("{}.usage[{i}]", at()),
                 us,
                 &product_at,
                 &mut read,
@@ -433,7 +442,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         }
         let mut results = Vec::with_capacity(u.results.len());
         for (i, r) in u.results.iter().enumerate() {
-            let rat = format!("{at}.results[{i}]");
+            let rat = || format!("{}.results[{i}]", at());
             let service = services
                 .iter()
                 .position(|q| q.id == r.service)
@@ -444,14 +453,17 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
                         ""
                     };
                     InputError::new(
-                        format!("{rat}.service"),
+                        format!("{}.service", rat()),
                         format!("{:?} is not a known per-result service{hint}", r.service),
                     )
                 })?;
-            let when = datetime(&format!("{rat}.at"), &r.at)?;
+            let when = match time::parse_datetime(&r.at) {
+                Some(t) => t,
+                None => datetime(&format!("{}.at", rat()), &r.at)?,
+            };
             if !(1..=MAX_QUANTITY).contains(&r.quantity) {
                 return err(
-                    format!("{rat}.quantity"),
+                    format!("{}.quantity", rat()),
                     format!("{} is outside 1 to {MAX_QUANTITY}", r.quantity),
                 );
             }
@@ -501,17 +513,18 @@ fn usage(
     read: &mut time::DateTimes,
 ) -> Res<UsageM> {
     let product = product_at(&|| format!("{}.product", at()), &u.product)?;
-    let given: Vec<&str> = [
+    let patterns = [
         ("sessions", u.sessions.is_some()),
         ("weekly", u.weekly.is_some()),
         ("monthly", u.monthly.is_some()),
         ("dates", u.dates.is_some()),
-    ]
-    .iter()
-    .filter(|(_, on)| *on)
-    .map(|(n, _)| *n)
-    .collect();
-    if given.len() != 1 {
+    ];
+    if patterns.iter().filter(|(_, on)| *on).count() != 1 {
+        let given: Vec<&str> = patterns
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| *n)
+            .collect();
         let what = if given.is_empty() {
             "none".to_string()
         } else {
@@ -524,7 +537,11 @@ fn usage(
     }
     let pattern = if let Some(list) = &u.sessions {
         let mut out = Vec::with_capacity(list.len());
-        let mut inactive = Vec::new();
+        let mut inactive = Vec::with_capacity(
+            list.iter()
+                .map(|s| s.inactive.as_ref().map_or(0, Vec::len))
+                .sum(),
+        );
         for (i, s) in list.iter().enumerate() {
             let sat = || format!("{}.sessions[{i}]", at());
             let start = datetime_at(read, || format!("{}.start", sat()), &s.start)?;
