@@ -120,14 +120,19 @@ impl Expander<'_> {
                 let (a, b) = self.period_range();
                 out.reserve(b.saturating_sub(a));
                 let mut wd = m.start_date.weekday().to_monday_zero_offset() as usize;
-                // `except` is sorted: walked beside the dates rather than searched per date.
-                let mut ex = u.except.iter().peekable();
+                // `except` is sorted: as table positions, walked beside the dates rather
+                // than searched per date.
+                let mut ex = u
+                    .except
+                    .iter()
+                    .filter_map(|&d| self.days.index(d))
+                    .peekable();
                 for i in a..b {
                     if days[wd] {
-                        let d = self.days.date(i);
-                        while ex.next_if(|&&x| x < d).is_some() {}
-                        let kept = u.months.is_none_or(|ms| ms[d.month() as usize])
-                            && ex.peek() != Some(&&d);
+                        while ex.next_if(|&x| x < i).is_some() {}
+                        let kept = ex.peek() != Some(&i)
+                            && u.months
+                                .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
                         if kept {
                             self.push_day(out, i, &day);
                         }

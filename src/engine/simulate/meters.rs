@@ -140,15 +140,18 @@ impl Plan {
         // About one charge per interval, unevenly spread over the weeks.
         let guess = meters.spans.len() * 5 / 4 / n + 16;
         let mut buckets: Vec<Vec<u64>> = (0..n).map(|_| Vec::with_capacity(guess)).collect();
+        // In seconds from `start` (the arena's origin): no conversion per interval, and
+        // an unsigned division per key.
+        debug_assert_eq!(meters.origin, start);
         for m in 0..meters.len() {
-            let mut w = meters.window[m];
+            let mut w = meters.window[m].max(start - WINDOW) - start;
             let lo = meters.first[m] + meters.next[m];
-            for &s in &meters.spans[lo..meters.first[m + 1]] {
-                let (a, b) = meters.at(s);
+            for &(a, b) in &meters.spans[lo..meters.first[m + 1]] {
+                let (a, b) = (i64::from(a), i64::from(b));
                 let mut t = if a < w { w } else { a };
                 while b - t > GRACE {
-                    let d = t - start;
-                    buckets[(d / BUCKET) as usize].push((d as u64) << 32 | m as u64);
+                    let d = t as u64;
+                    buckets[(d / BUCKET as u64) as usize].push(d << 32 | m as u64);
                     w = t + WINDOW;
                     t = w;
                 }

@@ -88,7 +88,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     let mut denials: Vec<(u64, u64)> = Vec::new();
     let mut expirations = Vec::new();
     let mut alerts = Vec::new();
-    let mut tally = Tally::new(model);
+    let mut tally = Tally::new(model, nm);
     loop {
         // Fast path: optimistic charges before the next event of any other source, while
         // the balance surely covers them and stays above every rate (nothing else can
@@ -151,7 +151,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     (lane, room) = l.room(min_rate);
                 }
                 n += 1;
-                tally.add(&info.charge(t));
+                tally.add(m, t, tokens);
                 charges.push(k);
                 if alert {
                     let balance = ledger.as_ref().map_or(0, |l| l.balance);
@@ -246,7 +246,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 };
                 let ok = match outcome {
                     Draw::Charged { alert } => {
-                        tally.add(&charge);
+                        tally.add(id as usize, t, tokens);
                         charges.push(key);
                         if alert {
                             let balance = ledger.as_ref().map_or(0, |l| l.balance);
@@ -362,7 +362,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
             })
             .collect(),
     };
-    let totals = tally.totals(model, &used_products, &used_services);
+    let totals = tally.totals(model, &sources, &used_products, &used_services);
     // §7: the order is written when the scenario has no packs: none listed, or no field.
     let order = packs
         .is_empty()
@@ -419,26 +419,23 @@ fn after_sweep(
     }
 }
 
-/// Tokens per user, item and month, counted as charges go through (in time order, so
-/// the month only moves forward).
+/// Tokens per source (meter or result) and month, counted as charges go through (in
+/// time order, so the month only moves forward); per user and item at the end.
 struct Tally {
     total: u64,
-    by_user: Vec<u64>,
-    by_product: Vec<u64>,
-    by_service: Vec<u64>,
+    by_source: Vec<u64>,
     starts: Vec<(String, Instant)>,
     by_month: Vec<u64>,
     month: usize,
 }
 
 impl Tally {
-    fn new(model: &Model) -> Tally {
+    fn new(model: &Model, meters: usize) -> Tally {
         let starts = month_starts(model);
+        let results: usize = model.users.iter().map(|u| u.results.len()).sum();
         Tally {
             total: 0,
-            by_user: vec![0; model.users.len()],
-            by_product: vec![0; model.products.len()],
-            by_service: vec![0; model.services.len()],
+            by_source: vec![0; meters + results],
             by_month: vec![0; starts.len() - 1],
             starts,
             month: 0,
@@ -446,37 +443,49 @@ impl Tally {
     }
 
     #[inline]
-    fn add(&mut self, c: &Charge) {
-        self.total += c.tokens;
-        self.by_user[c.user as usize] += c.tokens;
-        match c.item() {
-            Item::Product(p) => self.by_product[p as usize] += c.tokens,
-            Item::Service(s) => self.by_service[s as usize] += c.tokens,
-        }
-        while self.month + 1 < self.by_month.len() && self.starts[self.month + 1].1 <= c.at {
+    fn add(&mut self, source: usize, at: Instant, tokens: u64) {
+        self.total += tokens;
+        self.by_source[source] += tokens;
+        while self.month + 1 < self.by_month.len() && self.starts[self.month + 1].1 <= at {
             self.month += 1;
         }
         if let Some(slot) = self.by_month.get_mut(self.month) {
-            *slot += c.tokens;
+            *slot += tokens;
         }
     }
 
-    fn totals(self, model: &Model, used_products: &[bool], used_services: &[bool]) -> Totals {
+    fn totals(
+        self,
+        model: &Model,
+        sources: &[Charge],
+        used_products: &[bool],
+        used_services: &[bool],
+    ) -> Totals {
+        let mut by_user = vec![0; model.users.len()];
+        let mut by_item = vec![0; model.products.len()];
+        let mut by_service = vec![0; model.services.len()];
+        for (c, &tokens) in sources.iter().zip(&self.by_source) {
+            by_user[c.user as usize] += tokens;
+            match c.item() {
+                Item::Product(p) => by_item[p as usize] += tokens,
+                Item::Service(s) => by_service[s as usize] += tokens,
+            }
+        }
         let mut by_product: Vec<(String, u64)> = Vec::new();
         for (i, p) in model.products.iter().enumerate() {
             if used_products[i] {
-                by_product.push((p.id.clone(), self.by_product[i]));
+                by_product.push((p.id.clone(), by_item[i]));
             }
         }
         for (i, s) in model.services.iter().enumerate() {
             if used_services[i] {
-                by_product.push((s.id.clone(), self.by_service[i]));
+                by_product.push((s.id.clone(), by_service[i]));
             }
         }
         by_product.sort();
         Totals {
             tokens: self.total,
-            by_user: self.by_user,
+            by_user,
             by_product,
             by_month: self
                 .starts
