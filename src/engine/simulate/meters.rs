@@ -125,6 +125,8 @@ impl Meters {
 /// reaches it, while it fits in cache.
 pub struct Plan {
     buckets: Vec<Vec<u64>>,
+    /// Buckets read, for [`Plan::spent`].
+    spent: Vec<Vec<u64>>,
     /// The bucket being read (sorted) and the position in it.
     b: usize,
     p: usize,
@@ -159,6 +161,7 @@ impl Plan {
         }
         let mut plan = Plan {
             buckets,
+            spent: Vec::new(),
             b: 0,
             p: 0,
             scratch: Vec::new(),
@@ -171,6 +174,7 @@ impl Plan {
     pub fn none() -> Plan {
         Plan {
             buckets: Vec::new(),
+            spent: Vec::new(),
             b: 0,
             p: 0,
             scratch: Vec::new(),
@@ -191,8 +195,9 @@ impl Plan {
             if let Some(&k) = keys.get(self.p) {
                 return Some(k);
             }
-            // The bucket is done: give its memory back and sort the next one.
-            self.buckets[self.b] = Vec::new();
+            // The bucket is done: its memory goes to `spent`; sort the next one.
+            let done = std::mem::take(&mut self.buckets[self.b]);
+            self.spent.push(done);
             self.b += 1;
             self.p = 0;
             self.sort_current();
@@ -214,9 +219,14 @@ impl Plan {
         self.p += n;
     }
 
-    /// How many keys the plan holds (read ones included).
-    pub fn len(&self) -> usize {
-        self.buckets.iter().map(Vec::len).sum()
+    /// Buckets read since the last call: memory to write into.
+    pub fn spent(&mut self) -> std::vec::Drain<'_, Vec<u64>> {
+        self.spent.drain(..)
+    }
+
+    /// Every bucket's memory, read or not (the plan is dropped).
+    pub fn into_buffers(self) -> impl Iterator<Item = Vec<u64>> {
+        self.spent.into_iter().chain(self.buckets)
     }
 
     pub fn advance(&mut self) {

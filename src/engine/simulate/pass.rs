@@ -84,8 +84,9 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     let mut q = 0usize;
 
     // Charges and denials as keys `(t − start) << 32 | source` (a plan key is one).
-    let mut charges: Vec<u64> = Vec::with_capacity(plan.len() + others.len());
+    let mut charges = Chunks::default();
     let mut denials: Vec<(u64, u64)> = Vec::new();
+    let mut pool = Pool::default();
     let mut expirations = Vec::new();
     let mut alerts = Vec::new();
     let mut tally = Tally::new(model, nm);
@@ -108,6 +109,9 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         let (mut lane, mut room) = ledger.as_ref().map_or((0, u64::MAX), |l| l.room(min_rate));
         let (mut run, mut run_from) = (0u64, 0);
         'fast: loop {
+            for v in plan.spent() {
+                pool.give(v);
+            }
             let keys = plan.rest();
             if keys.is_empty() {
                 break;
@@ -152,7 +156,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 }
                 n += 1;
                 tally.add(m, t, tokens);
-                charges.push(k);
+                charges.push(k, &mut pool);
                 if alert {
                     let balance = ledger.as_ref().map_or(0, |l| l.balance);
                     alerts.push(Alert { at: t, balance });
@@ -247,7 +251,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 let ok = match outcome {
                     Draw::Charged { alert } => {
                         tally.add(id as usize, t, tokens);
-                        charges.push(key);
+                        charges.push(key, &mut pool);
                         if alert {
                             let balance = ledger.as_ref().map_or(0, |l| l.balance);
                             alerts.push(Alert { at: t, balance });
@@ -335,10 +339,12 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 sweep_state.push((j, w));
             }
             sort_keys(&mut sweep, &mut sweep_scratch);
-            denials.reserve(sweep.len());
             sp = 0;
             lazy.clear();
-            plan = Plan::none();
+            // The plan's memory (read or not) will hold charges after the sweep.
+            for v in std::mem::replace(&mut plan, Plan::none()).into_buffers() {
+                pool.give(v);
+            }
             if sweep.is_empty() {
                 after_sweep(&mut meters, &sweep_state, &mut last_window, &mut diverged);
                 plan = Plan::new(&meters, model.start, model.end);
@@ -367,6 +373,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     let order = packs
         .is_empty()
         .then(|| cheapest_order(&model.book, totals.tokens));
+    let (charge_keys, charge_count) = charges.finish();
     Report {
         user_ids: model.users.iter().map(|u| u.id.clone()).collect(),
         user_tz: model.users.iter().map(|u| u.tz.clone()).collect(),
@@ -375,7 +382,8 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         services: model.services.iter().map(|p| p.id.clone()).collect(),
         pack_ids: packs.iter().map(|p| p.id.clone()).collect(),
         sources,
-        charge_keys: charges,
+        charge_keys,
+        charge_count,
         denial_keys: denials,
         expirations,
         alerts,
