@@ -78,6 +78,29 @@
 //! between edits) 211.7 ms (run 174 ms): the page faults are that difference. mimalloc as the
 //! allocator: 204 ms steady (`sim_probe`, least of 5), but single cold runs of 667-876 ms
 //! against 276-316 ms with glibc, so not applied.
+//!
+//! 2026-12-04, third round (3cd5f8f..edc78a4; every step byte-identical to the one before
+//! on 2,488 random scenarios and, by sha256, on the 10,000-user report), instructions on
+//! the 1,000-user year (callgrind) and `sim_probe` CPU time on the 10,000-user year:
+//!
+//! | change | instructions |
+//! |--------|--------------|
+//! | plan sort: one count and one scatter per 10-bit digit, fixed-size counts | sort 22.1M -> 17.9M |
+//! | the report keeps charges and denials as 8-byte keys into a table of sources (`Report::charges()`) | pass 29.2M -> 27.4M; 77 MB of records -> 24 MB |
+//! | union of out-of-order spans: unstable sort by start | run -> 127.9M (wasm 721 B smaller) |
+//! | validation: paths written only on refusal, date part compared as two words | validate 65.6M -> 55.6M |
+//! | monthly patterns walk each month's working days (`DayTable::workdays_by_month`) | run -> 119.4M |
+//! | tally per source; plan in seconds from the start; except dates as table positions | run -> 112.5M |
+//! | charges written into plan buckets already read (`Chunks`, native only) | page faults per run about -4,600 |
+//!
+//! `sim_probe`, least of 5-6, alternated with the binary of the session's start: validate
+//! 56 -> 52 ms, expansion 60 -> 48 ms, run 208 -> 148 ms. Criterion (`bash scripts/bench.sh
+//! 10000`, same VM): validate+simulate **215.2 ms** (run 170.8 ms, its interval 154-189 ms;
+//! parse 166.8 ms), against 292.8 ms at the start of the day. Still 2.2x the target. What
+//! is left has no single hotspot: expansion 36 % of the run's instructions (weekly dates,
+//! session holes), the pass 22 %, the plan sort 16 %, the plan 11 %; and about 27,000 page
+//! faults per run (arena 26 MB, plan 24 MB, denials 9 MB, sweep 9 MB) at 1.2-1.8 us each
+//! here (zeroing and accounting: pre-faulting with MAP_POPULATE measured only 30 % cheaper).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
