@@ -91,16 +91,19 @@
 //! | validation: paths written only on refusal, date part compared as two words | validate 65.6M -> 55.6M |
 //! | monthly patterns walk each month's working days (`DayTable::workdays_by_month`) | run -> 119.4M |
 //! | tally per source; plan in seconds from the start; except dates as table positions | run -> 112.5M |
-//! | charges written into plan buckets already read (`Chunks`, native only) | page faults per run about -4,600 |
+//! | charges written into plan buckets already read (`Chunks`, native only) | (memory: see below) |
 //!
 //! `sim_probe`, least of 5-6, alternated with the binary of the session's start: validate
 //! 56 -> 52 ms, expansion 60 -> 48 ms, run 208 -> 148 ms. Criterion (`bash scripts/bench.sh
 //! 10000`, same VM): validate+simulate **215.2 ms** (run 170.8 ms, its interval 154-189 ms;
 //! parse 166.8 ms), against 292.8 ms at the start of the day. Still 2.2x the target. What
 //! is left has no single hotspot: expansion 36 % of the run's instructions (weekly dates,
-//! session holes), the pass 22 %, the plan sort 16 %, the plan 11 %; and about 27,000 page
-//! faults per run (arena 26 MB, plan 24 MB, denials 9 MB, sweep 9 MB) at 1.2-1.8 us each
-//! here (zeroing and accounting: pre-faulting with MAP_POPULATE measured only 30 % cheaper).
+//! session holes), the pass 22 %, the plan sort 16 %, the plan 11 %; and the page faults
+//! of each repeated run (`perf stat`, runs 2-4 of `sim_probe`): 32,000 at the start of the
+//! round, 14,900 at its end (8-byte charge keys, written into read plan buckets); what is
+//! left is mostly the arena (26 MB), the plan (24 MB), denials (9 MB) and the sweep (9 MB),
+//! at 1.2-1.8 us a page here (zeroing and accounting: pre-faulting with MAP_POPULATE
+//! measured only 30 % cheaper).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
