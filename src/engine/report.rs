@@ -20,8 +20,9 @@ pub enum Item {
     Service(u32),
 }
 
-/// One charge that went through (or, inside a [`Denial`], one that did not). 24 bytes: the
-/// item is packed into one word (a big team's report holds millions of these).
+/// One charge that went through (or, inside a [`Denial`], one that did not), as
+/// [`Report::charges`] hands them out (the report keeps 8-byte keys). 24 bytes: the item is
+/// packed into one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Charge {
     pub user: u32,
@@ -116,8 +117,6 @@ pub struct Report {
     pub(crate) sources: Vec<Charge>,
     /// `(at − start) << 32 | source`, in L6 order, in chunks (see [`Chunks`]).
     pub(crate) charge_keys: Vec<Vec<u64>>,
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-    pub(crate) charge_count: usize,
     /// A key as in `charge_keys`, and the usable balance at that instant.
     pub(crate) denial_keys: Vec<(u64, u64)>,
     pub expirations: Vec<Expiration>,
@@ -135,8 +134,9 @@ impl Report {
     /// The charges that went through, in L6 order.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn charges(&self) -> impl ExactSizeIterator<Item = Charge> + Clone + '_ {
+        let count = self.charge_keys.iter().map(Vec::len).sum();
         let keys = self.charge_keys.iter().flatten();
-        Counted(keys.map(|&k| self.charge_of(k)), self.charge_count)
+        Counted(keys.map(|&k| self.charge_of(k)), count)
     }
 
     /// The charges that went through, in L6 order: in the browser, one chunk (see
@@ -217,7 +217,6 @@ impl<I: Iterator> ExactSizeIterator for Counted<I> {}
 pub(crate) struct Chunks {
     full: Vec<Vec<u64>>,
     cur: Vec<u64>,
-    count: usize,
 }
 
 /// Buffers for [`Chunks`] (their keys are dropped).
@@ -256,17 +255,14 @@ impl Chunks {
             .pop()
             .unwrap_or_else(|| Vec::with_capacity(self.cur.capacity().max(1 << 12)));
         let full = std::mem::replace(&mut self.cur, next);
-        self.count += full.len();
         if !full.is_empty() {
             self.full.push(full);
         }
     }
 
-    /// The chunks and the number of keys in all.
-    pub fn finish(mut self) -> (Vec<Vec<u64>>, usize) {
-        self.count += self.cur.len();
+    pub fn finish(mut self) -> Vec<Vec<u64>> {
         self.full.push(self.cur);
-        (self.full, self.count)
+        self.full
     }
 }
 

@@ -156,12 +156,8 @@ impl DateTimes {
                 (d, n)
             }
         };
-        let digit = |i: usize| {
-            let c = b[i].wrapping_sub(b'0');
-            (c <= 9).then_some(u32::from(c))
-        };
-        let h = digit(11)? * 10 + digit(12)?;
-        let m = digit(14)? * 10 + digit(15)?;
+        let h = digits_at(b, &[11, 12])?;
+        let m = digits_at(b, &[14, 15])?;
         if h > 23 || m > 59 {
             return None;
         }
@@ -173,7 +169,7 @@ impl DateTimes {
         let time = *self.times.get((h * 60 + m) as usize)?;
         Some(Local {
             day,
-            secs: (h * 3600 + m * 60) as i32,
+            secs: h * 3600 + m * 60,
             dt: date.to_datetime(time),
         })
     }

@@ -99,19 +99,18 @@ pub fn money(path: &str, s: &str) -> Res<Decimal> {
     }
 }
 
-fn id(path: &str, s: &str) -> Res<()> {
+/// `path` gives the JSON path, written only when the id is refused (a big team has
+/// thousands of users).
+fn id(path: &dyn Fn() -> String, s: &str) -> Res<()> {
     if s.trim().is_empty() {
-        return err(path, "an id must not be empty");
+        return err(path(), "an id must not be empty");
     }
     Ok(())
 }
 
-/// `path` gives the JSON path, written only when the id is refused (a big team has
-/// thousands of users).
+/// [`id`], once in the list.
 fn unique<'a>(path: &dyn Fn() -> String, seen: &mut HashSet<&'a str>, s: &'a str) -> Res<()> {
-    if s.trim().is_empty() {
-        return id(&path(), s);
-    }
+    id(path, s)?;
     if !seen.insert(s) {
         return err(path(), format!("id {s:?} is used twice in this list"));
     }
@@ -298,7 +297,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     if let Some(c) = &s.catalog {
         for (i, p) in c.products.iter().enumerate() {
             let at = format!("catalog.products[{i}]");
-            id(&format!("{at}.id"), &p.id)?;
+            id(&|| format!("{at}.id"), &p.id)?;
             if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
                 return err(
                     format!("{at}.id"),
@@ -320,7 +319,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         }
         for (i, p) in c.services.iter().enumerate() {
             let at = format!("catalog.services[{i}]");
-            id(&format!("{at}.id"), &p.id)?;
+            id(&|| format!("{at}.id"), &p.id)?;
             if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
                 return err(
                     format!("{at}.id"),
@@ -457,10 +456,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
                         format!("{:?} is not a known per-result service{hint}", r.service),
                     )
                 })?;
-            let when = match time::parse_datetime(&r.at) {
-                Some(t) => t,
-                None => datetime(&format!("{}.at", rat()), &r.at)?,
-            };
+            let when = datetime_at(&mut read, || format!("{}.at", rat()), &r.at)?.dt;
             if !(1..=MAX_QUANTITY).contains(&r.quantity) {
                 return err(
                     format!("{}.quantity", rat()),

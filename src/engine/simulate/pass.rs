@@ -89,7 +89,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     let mut pool = Pool::default();
     let mut expirations = Vec::new();
     let mut alerts = Vec::new();
-    let mut tally = Tally::new(model, nm);
+    let mut tally = Tally::new(model, sources.len());
     loop {
         // Fast path: optimistic charges before the next event of any other source, while
         // the balance surely covers them and stays above every rate (nothing else can
@@ -373,7 +373,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     let order = packs
         .is_empty()
         .then(|| cheapest_order(&model.book, totals.tokens));
-    let (charge_keys, charge_count) = charges.finish();
+    let charge_keys = charges.finish();
     Report {
         user_ids: model.users.iter().map(|u| u.id.clone()).collect(),
         user_tz: model.users.iter().map(|u| u.tz.clone()).collect(),
@@ -383,7 +383,6 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         pack_ids: packs.iter().map(|p| p.id.clone()).collect(),
         sources,
         charge_keys,
-        charge_count,
         denial_keys: denials,
         expirations,
         alerts,
@@ -438,12 +437,11 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(model: &Model, meters: usize) -> Tally {
+    fn new(model: &Model, sources: usize) -> Tally {
         let starts = month_starts(model);
-        let results: usize = model.users.iter().map(|u| u.results.len()).sum();
         Tally {
             total: 0,
-            by_source: vec![0; meters + results],
+            by_source: vec![0; sources],
             by_month: vec![0; starts.len() - 1],
             starts,
             month: 0,
