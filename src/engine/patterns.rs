@@ -144,7 +144,19 @@ impl Expander<'_> {
                 let day = Day::new(*from, *to);
                 let (a, b) = self.period_range();
                 let mut w = Vec::with_capacity(23);
+                // (Native only: the browser's teams are small, and its bundle is counted in bytes.)
+                let plain =
+                    cfg!(not(target_arch = "wasm32")) && u.months.is_none() && u.except.is_empty();
                 for month in self.days.workdays_by_month() {
+                    // Most months: all their working days count (no copy).
+                    let inside = |&i: &u32| (a..b).contains(&(i as usize));
+                    if plain
+                        && month.first().is_some_and(inside)
+                        && month.last().is_some_and(inside)
+                    {
+                        spread(month, *days, |i| self.push_day(out, i as usize, &day));
+                        continue;
+                    }
                     w.clear();
                     w.extend(
                         month

@@ -15,9 +15,10 @@ use crate::engine::meter::{GRACE, WINDOW};
 use crate::engine::model::Model;
 use crate::engine::price::cheapest_order;
 use crate::engine::report::*;
-use crate::engine::simulate::meters::{sort_keys, Meters, Plan, NO_WINDOW};
+use crate::engine::simulate::meters::{sort_keys, Meters, Plan};
 use crate::engine::simulate::month_starts;
 use crate::engine::time::Instant;
+use crate::engine::validate::MAX_QUANTITY;
 
 const EXPIRY: u8 = 0;
 const PURCHASE: u8 = 1;
@@ -78,8 +79,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     // Phase B: one pass in L6 order over the optimistic charges, the ledger and result
     // events, and the charges of meters that were denied once (those go back to the
     // lazy state machine and a small heap, M6: the next interval tries again).
-    let mut diverged = vec![false; nm];
-    let mut last_window = vec![NO_WINDOW; nm];
+    let mut hot: Vec<Hot> = meters.info.iter().map(|i| Hot::new(i.rate)).collect();
     let mut lazy: BinaryHeap<Reverse<(Instant, u32)>> = BinaryHeap::new();
     let mut q = 0usize;
 
@@ -123,13 +123,13 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     break 'fast;
                 }
                 let m = (k & 0xFFFF_FFFF) as usize;
-                if diverged[m] {
+                let h = &mut hot[m];
+                if h.diverged() {
                     n += 1;
                     continue;
                 }
                 let t = model.start + (k >> 32) as i64;
-                let info = meters.info[m];
-                let tokens = info.rate;
+                let tokens = h.rate();
                 let mut alert = false;
                 if tokens <= room {
                     if run == 0 {
@@ -155,13 +155,13 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     (lane, room) = l.room(min_rate);
                 }
                 n += 1;
-                tally.add(m, t, tokens);
+                h.charged((k >> 32) as u32 + WINDOW as u32);
+                tally.add(t, tokens);
                 charges.push(k, &mut pool);
                 if alert {
                     let balance = ledger.as_ref().map_or(0, |l| l.balance);
                     alerts.push(Alert { at: t, balance });
                 }
-                last_window[m] = t + WINDOW;
             }
             plan.skip(n);
         }
@@ -193,7 +193,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         }
         while plan
             .peek()
-            .is_some_and(|k| diverged[(k & 0xFFFF_FFFF) as usize])
+            .is_some_and(|k| hot[(k & 0xFFFF_FFFF) as usize].diverged())
         {
             plan.advance();
         }
@@ -250,7 +250,12 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 };
                 let ok = match outcome {
                     Draw::Charged { alert } => {
-                        tally.add(id as usize, t, tokens);
+                        tally.add(t, tokens);
+                        if class == DAILY {
+                            hot[id as usize].charged((t - model.start + WINDOW) as u32);
+                        } else {
+                            tally.by_source[id as usize] += tokens;
+                        }
                         charges.push(key, &mut pool);
                         if alert {
                             let balance = ledger.as_ref().map_or(0, |l| l.balance);
@@ -267,19 +272,16 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     break 'charge;
                 }
                 let m = a as usize;
-                if ok {
-                    last_window[m] = t + WINDOW;
-                }
                 if source == 3 || (source == 0 && ok) {
                     break 'charge;
                 }
                 if source == 0 {
                     // First denial of this meter: its later optimistic charges no longer hold.
-                    diverged[m] = true;
+                    hot[m].diverge();
                     let j = meters
                         .intervals(m)
                         .partition_point(|&s| meters.at(s).1 <= t);
-                    meters.resume(m, j, last_window[m]);
+                    meters.resume(m, j, hot[m].window(model.start));
                 }
                 if ok {
                     meters.charged(m, t);
@@ -295,7 +297,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
             // The sweep is over: plan every meter again from where it stands.
             sweep.clear();
             sp = 0;
-            after_sweep(&mut meters, &sweep_state, &mut last_window, &mut diverged);
+            after_sweep(&mut meters, &sweep_state, &mut hot, model.start);
             plan = Plan::new(&meters, model.start, model.end);
         }
         // Dry: the usable balance is below every daily rate and only a purchase can raise
@@ -313,7 +315,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
             sweep_state.clear();
             for m in 0..nm {
                 let iv = meters.intervals(m);
-                let (mut j, w) = if diverged[m] {
+                let (mut j, w) = if hot[m].diverged() {
                     meters.state(m)
                 } else {
                     // Scanned back from the end, not binary searched: meter after meter,
@@ -321,7 +323,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     // only), without a cache miss per probe.
                     let after = iv.iter().rev().take_while(|&&s| meters.at(s).1 > t);
                     let j = iv.len() - after.count();
-                    (j, last_window[m])
+                    (j, hot[m].window(model.start))
                 };
                 while let Some(&s) = iv.get(j) {
                     let (ia, ib) = meters.at(s);
@@ -346,7 +348,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 pool.give(v);
             }
             if sweep.is_empty() {
-                after_sweep(&mut meters, &sweep_state, &mut last_window, &mut diverged);
+                after_sweep(&mut meters, &sweep_state, &mut hot, model.start);
                 plan = Plan::new(&meters, model.start, model.end);
             }
         }
@@ -368,6 +370,9 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
             })
             .collect(),
     };
+    for (total, h) in tally.by_source.iter_mut().zip(&hot) {
+        *total += h.charges() * h.rate();
+    }
     let totals = tally.totals(model, &sources, &used_products, &used_services);
     // §7: the order is written when the scenario has no packs: none listed, or no field.
     let order = packs
@@ -413,16 +418,76 @@ fn event(start: Instant, k: u64) -> (Instant, u8, u32, u32) {
 }
 
 /// A sweep is over: every meter stands where the sweep left it, back in the plan.
-fn after_sweep(
-    meters: &mut Meters,
-    state: &[(usize, Instant)],
-    last_window: &mut [Instant],
-    diverged: &mut [bool],
-) {
+fn after_sweep(meters: &mut Meters, state: &[(usize, Instant)], hot: &mut [Hot], start: Instant) {
     for (m, &(j, w)) in state.iter().enumerate() {
         meters.resume(m, j, w);
-        last_window[m] = w;
-        diverged[m] = false;
+        hot[m].resume(start, w);
+    }
+}
+
+/// What the pass reads and writes of a meter at each of its charges, packed in 8 bytes:
+/// the pass meets meters in no order, and this table is the one it reads at every charge
+/// (as separate arrays, or 16 bytes a meter, it missed the cache at most of them).
+#[derive(Clone, Copy)]
+struct Hot {
+    /// The end of the last charge's window in seconds from the period's start; 0 (a window
+    /// ending at the start) stands for none, as no use begins before the start.
+    window: u32,
+    /// The rate (at most `MAX_QUANTITY`, below 2^20) in the low bits, [`Hot::DIVERGED`] above
+    /// it, and the charges that went through on top (at most one a day: 36 months fit in
+    /// the 11 bits left).
+    bits: u32,
+}
+
+const _: () = assert!(MAX_QUANTITY < 1 << Hot::RATE_BITS);
+
+impl Hot {
+    const RATE_BITS: u32 = 20;
+    /// Denied once: the meter left the plan for the lazy state machine.
+    const DIVERGED: u32 = 1 << Self::RATE_BITS;
+    const CHARGE: u32 = 2 << Self::RATE_BITS;
+
+    fn new(rate: u64) -> Hot {
+        Hot {
+            window: 0,
+            bits: rate as u32,
+        }
+    }
+
+    #[inline]
+    fn rate(&self) -> u64 {
+        u64::from(self.bits & ((1 << Self::RATE_BITS) - 1))
+    }
+
+    fn charges(&self) -> u64 {
+        u64::from(self.bits / Self::CHARGE)
+    }
+
+    #[inline]
+    fn diverged(&self) -> bool {
+        self.bits & Self::DIVERGED != 0
+    }
+
+    /// A charge went through; its window ends at `window` (seconds from the start).
+    #[inline]
+    fn charged(&mut self, window: u32) {
+        debug_assert!(self.charges() < 2047);
+        self.window = window;
+        self.bits += Self::CHARGE;
+    }
+
+    fn diverge(&mut self) {
+        self.bits |= Self::DIVERGED;
+    }
+
+    fn window(&self, start: Instant) -> Instant {
+        start + i64::from(self.window)
+    }
+
+    /// Back in the plan, with the window the lazy state machine left (`NO_WINDOW` too).
+    fn resume(&mut self, start: Instant, w: Instant) {
+        self.window = (w.max(start) - start) as u32;
+        self.bits &= !Self::DIVERGED;
     }
 }
 
@@ -448,10 +513,11 @@ impl Tally {
         }
     }
 
+    /// A charge's tokens in the total and its month (per source: a result's are added to
+    /// `by_source` as they go, a meter's are counted in `Hot` and added at the end).
     #[inline]
-    fn add(&mut self, source: usize, at: Instant, tokens: u64) {
+    fn add(&mut self, at: Instant, tokens: u64) {
         self.total += tokens;
-        self.by_source[source] += tokens;
         while self.month + 1 < self.by_month.len() && self.starts[self.month + 1].1 <= at {
             self.month += 1;
         }
