@@ -104,6 +104,26 @@
 //! left is mostly the arena (26 MB), the plan (24 MB), denials (9 MB) and the sweep (9 MB),
 //! at 1.2-1.8 us a page here (zeroing and accounting: pre-faulting with MAP_POPULATE
 //! measured only 30 % cheaper).
+//!
+//! 2026-12-04, fourth round (1ce4214 and its clippy mend, against c7782ba; reports
+//! byte-identical on the 10,000-user year by sha256 and on random scenarios with
+//! `scripts/compare-engines.sh`). This VM was about twice as slow as the one before and
+//! noisy (steal time), so the changes were steered by callgrind with its cache model, on the
+//! 10,000-user year's run (L1 32 KB; "L2" a 512 KB last level, this CPU's L2 per core):
+//!
+//! | change | effect |
+//! |--------|--------|
+//! | a plan bucket sorts in one counting pass on the minute (10,080 bins a week; radix sort when a time is off the minute) | one scatter of the bucket instead of two |
+//! | the pass reads one packed 8-byte record per meter (rate, charges, window end, diverged) instead of four arrays (`diverged`, `info`, `by_source`, `last_window`) | one cache line per charge instead of four: the load of that record was 45 % of the pass's samples |
+//! | monthly patterns spread over a month's working days in place when nothing is excepted | expansion 43.1M -> 33.5M instructions (1,000 users, with the above) |
+//!
+//! Whole run, 10,000 users: instructions 1,085M -> 923M; L1 data misses 15.5M -> 8.7M;
+//! misses of a 512 KB level 10.2M -> 5.0M. Measured and dropped: day-sized buckets with the
+//! minute sort (962M instructions, more misses); the weekly loop walking a week's chosen
+//! days by offset with `except` read without a peekable iterator (expansion 33.5M -> 30.4M
+//! at 1,000 users, but 28 B more wasm than the budget had left); an alignment check per
+//! interval when the arena is built (+45M instructions: the check moved into the sort's
+//! counting pass, which falls back to the radix sort).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -45,7 +45,6 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
     }
     // What each charge of the report is for (`Report::sources`): the meters', then the
     // results' in (user, listing) order, so a result's number orders it as L6 says.
-    let nm = meters.len();
     let mut sources: Vec<Charge> = meters.info.iter().map(|i| i.charge(0)).collect();
     let mut used_services = vec![false; model.services.len()];
     for (ui, user) in model.users.iter().enumerate() {
@@ -313,9 +312,9 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 .map_or(model.end, |e| e.0);
             swept_until = until;
             sweep_state.clear();
-            for m in 0..nm {
+            for (m, h) in hot.iter().enumerate() {
                 let iv = meters.intervals(m);
-                let (mut j, w) = if hot[m].diverged() {
+                let (mut j, w) = if h.diverged() {
                     meters.state(m)
                 } else {
                     // Scanned back from the end, not binary searched: meter after meter,
@@ -323,7 +322,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     // only), without a cache miss per probe.
                     let after = iv.iter().rev().take_while(|&&s| meters.at(s).1 > t);
                     let j = iv.len() - after.count();
-                    (j, hot[m].window(model.start))
+                    (j, h.window(model.start))
                 };
                 while let Some(&s) = iv.get(j) {
                     let (ia, ib) = meters.at(s);
