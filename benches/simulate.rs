@@ -114,7 +114,7 @@
 //! | change | effect |
 //! |--------|--------|
 //! | a plan bucket sorts in one counting pass on the minute (10,080 bins a week; radix sort when a time is off the minute) | one scatter of the bucket instead of two |
-//! | the pass reads one packed 8-byte record per meter (rate, charges, window end, diverged) instead of four arrays (`diverged`, `info`, `by_source`, `last_window`) | one cache line per charge instead of four: the load of that record was 45 % of the pass's samples |
+//! | the pass reads one packed 8-byte record per meter (rate, charges, window end, diverged) instead of four arrays (`diverged`, `info`, `by_source`, `last_window`) | one cache line per charge instead of four (as a 16-byte record, its load was still 45 % of the pass's perf samples; packed to 8 bytes, misses of a 512 KB level 6.0M -> 5.0M) |
 //! | monthly patterns spread over a month's working days in place when nothing is excepted | expansion 43.1M -> 33.5M instructions (1,000 users, with the above) |
 //!
 //! Whole run, 10,000 users: instructions 1,085M -> 923M; L1 data misses 15.5M -> 8.7M;

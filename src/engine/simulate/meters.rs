@@ -331,14 +331,13 @@ fn sort_minutes(
     count: &mut Vec<u32>,
 ) -> bool {
     let n = keys.len();
-    let minute = |k: u64| ((k >> 32) - lo) as usize / 60;
+    let secs = |k: u64| ((k >> 32) - lo) as usize;
     count.clear();
     count.resize(bins + 1, 0);
     let mut off = 0;
     for &k in keys.iter() {
-        let x = ((k >> 32) - lo) as usize;
-        off |= x % 60;
-        count[x / 60 + 1] += 1;
+        off |= secs(k) % 60;
+        count[secs(k) / 60 + 1] += 1;
     }
     if off != 0 {
         return false;
@@ -351,7 +350,7 @@ fn sort_minutes(
     }
     scratch.truncate(n);
     for &k in keys.iter() {
-        let slot = &mut count[minute(k)];
+        let slot = &mut count[secs(k) / 60];
         scratch[*slot as usize] = k;
         *slot += 1;
     }
@@ -386,8 +385,9 @@ mod tests {
 
     #[test]
     fn minute_sort_orders_by_time_then_meter() {
-        // Whole minutes across a week (the counting pass on the minute), ties at one
-        // instant kept in meter order; one key off the minute takes the radix sort instead.
+        // Whole minutes across a week: the counting pass on the minute sorts them, ties at
+        // one instant kept in meter order. One key off the minute: the pass declines and
+        // leaves the keys as they were, and `sort_keys` takes the radix sort instead.
         for off in [0u64, 1] {
             let mut keys = Vec::new();
             for m in 0..5u64 {
@@ -398,8 +398,12 @@ mod tests {
             keys[7] += off << 32;
             let mut want = keys.clone();
             want.sort_unstable();
-            let mut scratch = vec![9; 3];
-            sort_keys(&mut keys, &mut scratch);
+            let given = keys.clone();
+            let (lo, bins) = (86_400, 10_080);
+            let took = sort_minutes(&mut keys, &mut vec![9; 3], lo, bins, &mut Vec::new());
+            assert_eq!(took, off == 0);
+            assert_eq!(keys, if took { want.clone() } else { given });
+            sort_keys(&mut keys, &mut vec![9; 3]);
             assert_eq!(keys, want);
         }
     }
