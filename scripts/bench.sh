@@ -6,7 +6,9 @@
 #   parse              JSON text → Scenario
 #   validate+simulate  Scenario → Report (the target: ≤ 100 ms for 10,000 users)
 #   run                checked Model → Report (expansion and the event pass)
-# and a summary table of the median times at the end.
+# and a summary table of the median times at the end. Two reference workloads always run
+# with it (a sort of 3 million u64, 64 MB of fresh pages touched), so that a figure can be
+# read against the machine that measured it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILTER="${1:-}"
@@ -17,12 +19,12 @@ fi
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
 cargo bench --bench simulate --no-run
-"${PIN[@]}" cargo bench --bench simulate -- ${FILTER:+"$FILTER"} 2>&1 | tee "$LOG"
+"${PIN[@]}" cargo bench --bench simulate -- ${FILTER:+"$FILTER|reference"} 2>&1 | tee "$LOG"
 echo
 echo "== summary (median of criterion's estimate) =="
 awk '
     /^scenario/ { print }
-    /^simulate\// { name = $1 }
+    /^(simulate|reference)\// { name = $0; sub(/ +time:.*/, "", name) }
     /time:/ && name != "" {
         for (i = 1; i <= NF; i++) if ($i == "time:") break
         median = $(i + 3); unit = $(i + 4)

@@ -119,7 +119,7 @@ impl Expander<'_> {
                 let day = Day::new(*from, *to);
                 let (a, b) = self.period_range();
                 out.reserve(b.saturating_sub(a));
-                let mut wd = m.start_date.weekday().to_monday_zero_offset() as usize;
+                let wd = m.start_date.weekday().to_monday_zero_offset() as usize;
                 // `except` is sorted: as table positions, walked beside the dates rather
                 // than searched per date.
                 let mut ex = u
@@ -127,17 +127,49 @@ impl Expander<'_> {
                     .iter()
                     .filter_map(|&d| self.days.index(d))
                     .peekable();
-                for i in a..b {
-                    if days[wd] {
-                        while ex.next_if(|&x| x < i).is_some() {}
-                        let kept = ex.peek() != Some(&i)
-                            && u.months
-                                .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
-                        if kept {
-                            self.push_day(out, i, &day);
+                // Natively, a week at a time over its chosen days alone (a third fewer
+                // steps); in the browser, date by date, the smaller code.
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    let mut offsets = [0usize; 7];
+                    let mut n = 0;
+                    for k in 0..7 {
+                        if days[(wd + k) % 7] {
+                            offsets[n] = k;
+                            n += 1;
                         }
                     }
-                    wd = if wd == 6 { 0 } else { wd + 1 };
+                    'weeks: for week in (a..b).step_by(7) {
+                        for &k in &offsets[..n] {
+                            let i = week + k;
+                            if i >= b {
+                                break 'weeks;
+                            }
+                            while ex.next_if(|&x| x < i).is_some() {}
+                            let kept = ex.peek() != Some(&i)
+                                && u.months
+                                    .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
+                            if kept {
+                                self.push_day(out, i, &day);
+                            }
+                        }
+                    }
+                }
+                #[cfg(target_arch = "wasm32")]
+                {
+                    let mut wd = wd;
+                    for i in a..b {
+                        if days[wd] {
+                            while ex.next_if(|&x| x < i).is_some() {}
+                            let kept = ex.peek() != Some(&i)
+                                && u.months
+                                    .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
+                            if kept {
+                                self.push_day(out, i, &day);
+                            }
+                        }
+                        wd = if wd == 6 { 0 } else { wd + 1 };
+                    }
                 }
             }
             PatternM::Monthly { days, from, to } => {
