@@ -109,8 +109,10 @@ impl Expander<'_> {
         match &u.pattern {
             PatternM::Sessions { list, inactive } => {
                 let mut holes = Vec::new();
+                // A session's date is worked out only for a filter to read.
+                let filtered = u.months.is_some() || !u.except.is_empty();
                 for s in list {
-                    if self.keeps(u, s.start.dt.date()) {
+                    if !filtered || self.keeps(u, s.start.date()) {
                         self.push_session(out, s, inactive, u.idle_detection, &mut holes);
                     }
                 }

@@ -77,14 +77,14 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
     Some(date_at(b)?.to_datetime(time_at(b, 11)?))
 }
 
-/// A local date-time of a scenario with, beside it, its date as a day number (days since
-/// 1970-01-01) and its time of day in seconds: what a [`DayTable`] needs to place it, so
-/// that a big team's sessions are not taken apart again when they are expanded.
+/// A local date-time of a scenario as its date's day number (days since 1970-01-01) and
+/// its time of day in seconds: what a [`DayTable`] needs to place it, so that a big team's
+/// sessions are not taken apart again when they are expanded; 8 bytes, as a big team has
+/// millions of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Local {
     pub day: i32,
     pub secs: i32,
-    pub dt: DateTime,
 }
 
 impl Local {
@@ -92,8 +92,19 @@ impl Local {
         Local {
             day: epoch_day(dt.date()) as i32,
             secs: seconds_of_day(dt.time()) as i32,
-            dt,
         }
+    }
+
+    /// The date-time again (rarely needed: on a day with an offset change, for `months`
+    /// and `except` of sessions, for results).
+    pub fn datetime(&self) -> DateTime {
+        let s = self.secs;
+        let time = Time::new((s / 3600) as i8, (s / 60 % 60) as i8, (s % 60) as i8, 0);
+        self.date().to_datetime(time.unwrap_or_default())
+    }
+
+    pub fn date(&self) -> Date {
+        add_days(Date::constant(1970, 1, 1), i64::from(self.day))
     }
 }
 
@@ -103,15 +114,13 @@ pub fn seconds_of_day(t: Time) -> i64 {
 }
 
 /// [`parse_datetime`] for many values in a row: a big team's sessions and their inactive
-/// stretches mostly fall on the date read just before, and there are 1,440 times of day,
-/// so both are looked up rather than built again (jiff checks every field it is given).
-/// The browser build reads each value plainly (see `read_local`).
+/// stretches mostly fall on the date read just before, so its day number is kept rather
+/// than worked out again (jiff checks every field it is given). The browser build reads
+/// each value plainly (see `read_local`).
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub struct DateTimes {
-    /// The date part of the last value read, its date and day number.
-    last: Option<((u64, u16), Date, i32)>,
-    /// `times[h * 60 + m]`, filled on first use.
-    times: Vec<Time>,
+    /// The date part of the last value read and its day number.
+    last: Option<((u64, u16), i32)>,
 }
 
 impl Default for DateTimes {
@@ -122,10 +131,7 @@ impl Default for DateTimes {
 
 impl DateTimes {
     pub fn new() -> DateTimes {
-        DateTimes {
-            last: None,
-            times: Vec::new(),
-        }
+        DateTimes { last: None }
     }
 
     /// [`parse_datetime`] as a [`Local`]. In the browser, plainly that: its teams are
@@ -147,13 +153,12 @@ impl DateTimes {
             u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
             u16::from_le_bytes([b[8], b[9]]),
         );
-        let (date, day) = match self.last {
-            Some((k, d, n)) if k == key => (d, n),
+        let day = match self.last {
+            Some((k, n)) if k == key => n,
             _ => {
-                let d = date_at(b)?;
-                let n = epoch_day(d) as i32;
-                self.last = Some((key, d, n));
-                (d, n)
+                let n = epoch_day(date_at(b)?) as i32;
+                self.last = Some((key, n));
+                n
             }
         };
         let h = digits_at(b, &[11, 12])?;
@@ -161,16 +166,9 @@ impl DateTimes {
         if h > 23 || m > 59 {
             return None;
         }
-        if self.times.is_empty() {
-            self.times = (0..1440)
-                .map(|x| Time::new((x / 60) as i8, (x % 60) as i8, 0, 0).unwrap_or_default())
-                .collect();
-        }
-        let time = *self.times.get((h * 60 + m) as usize)?;
         Some(Local {
             day,
             secs: h * 3600 + m * 60,
-            dt: date.to_datetime(time),
         })
     }
 }
@@ -434,7 +432,7 @@ impl DayTable {
         let i = i64::from(l.day) - self.first_day;
         match usize::try_from(i).ok().and_then(|i| self.days.get(i)) {
             Some(&(m0, true)) => m0 + i64::from(l.secs),
-            _ => instant(&self.tz, l.dt),
+            _ => instant(&self.tz, l.datetime()),
         }
     }
 }
@@ -526,9 +524,13 @@ mod tests {
             "2027-01-0 T08:00",
             "",
         ] {
-            assert_eq!(r.read_local(s).map(|l| l.dt), parse_datetime(s), "{s:?}");
+            assert_eq!(
+                r.read_local(s).map(|l| l.datetime()),
+                parse_datetime(s),
+                "{s:?}"
+            );
             if let Some(l) = r.read_local(s) {
-                assert_eq!(l, Local::new(l.dt), "{s:?}");
+                assert_eq!(l, Local::new(l.datetime()), "{s:?}");
             }
         }
         // Valid values with one or two bytes changed, the date cache warm or not.
@@ -546,10 +548,31 @@ mod tests {
                 b[next(16)] = alphabet[next(alphabet.len())];
             }
             let s = std::str::from_utf8(&b).expect("ASCII");
-            assert_eq!(r.read_local(s).map(|l| l.dt), parse_datetime(s), "{s:?}");
+            assert_eq!(
+                r.read_local(s).map(|l| l.datetime()),
+                parse_datetime(s),
+                "{s:?}"
+            );
             if let Some(l) = r.read_local(s) {
-                assert_eq!(l, Local::new(l.dt), "{s:?}");
+                assert_eq!(l, Local::new(l.datetime()), "{s:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_local_gives_back_its_date_time() {
+        // Every 97th day from 1900 to 9000 (BCE-free, as the scenario's years), at times
+        // from midnight to the day's last second.
+        let mut d = jiff::civil::date(1900, 1, 1);
+        let times = [(0, 0, 0), (0, 0, 1), (9, 30, 0), (12, 0, 59), (23, 59, 59)];
+        while d.year() < 9000 {
+            for &(h, m, s) in &times {
+                let dt = d.to_datetime(Time::new(h, m, s, 0).unwrap());
+                let l = Local::new(dt);
+                assert_eq!(l.datetime(), dt, "{dt}");
+                assert_eq!(l.date(), d, "{dt}");
+            }
+            d = add_days(d, 97);
         }
     }
 

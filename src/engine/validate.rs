@@ -456,7 +456,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
                         format!("{:?} is not a known per-result service{hint}", r.service),
                     )
                 })?;
-            let when = datetime_at(&mut read, || format!("{}.at", rat()), &r.at)?.dt;
+            let when = datetime_at(&mut read, || format!("{}.at", rat()), &r.at)?.datetime();
             if !(1..=MAX_QUANTITY).contains(&r.quantity) {
                 return err(
                     format!("{}.quantity", rat()),
