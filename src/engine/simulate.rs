@@ -165,6 +165,10 @@ pub fn run(model: &Model) -> Report {
     run_with_subscriptions(model, &subs)
 }
 
+/// Users after which a big team's arena is sized for all (see `run_with_subscriptions`).
+#[cfg(not(target_arch = "wasm32"))]
+const ARENA_SAMPLE: usize = 256;
+
 /// Simulates with each user's subscriptions replaced (the advisor's plans, B3).
 pub fn run_with_subscriptions(model: &Model, subs: &[&[SubscriptionM]]) -> Report {
     let mut tables = Tables::new(model);
@@ -172,6 +176,13 @@ pub fn run_with_subscriptions(model: &Model, subs: &[&[SubscriptionM]]) -> Repor
     let mut used_products: Vec<bool> = vec![false; model.products.len()];
     let mut cut: Vec<Span> = Vec::new();
     for (ui, user) in model.users.iter().enumerate() {
+        // A big team's arena, sized once from its first users rather than grown by
+        // doubling: each growth copies it into fresh pages (native only; the browser's
+        // teams are small).
+        #[cfg(not(target_arch = "wasm32"))]
+        if ui == ARENA_SAMPLE && model.users.len() >= 4 * ARENA_SAMPLE {
+            meters.reserve_like(ui, model.users.len());
+        }
         tables.each_product(user, |p, spans| {
             used_products[p] = true;
             let spans = if subs[ui].is_empty() {

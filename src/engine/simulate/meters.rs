@@ -74,6 +74,23 @@ impl Meters {
         self.window.push(NO_WINDOW);
     }
 
+    /// Room for the intervals and meters of `all` users, guessed from the first `done`
+    /// (with an eighth to spare). A guess too large for memory is let go: the vectors
+    /// grow as they need then.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn reserve_like(&mut self, done: usize, all: usize) {
+        let more = |n: usize| {
+            let guess = n.saturating_mul(all) / done.max(1) / 8 * 9;
+            guess.saturating_sub(n)
+        };
+        let _ = self.spans.try_reserve(more(self.spans.len()));
+        let meters = more(self.info.len());
+        let _ = self.info.try_reserve(meters);
+        let _ = self.first.try_reserve(meters);
+        let _ = self.next.try_reserve(meters);
+        let _ = self.window.try_reserve(meters);
+    }
+
     /// Meter `m`'s intervals, each read as instants with [`Meters::at`].
     pub fn intervals(&self, m: usize) -> &[(u32, u32)] {
         &self.spans[self.first[m]..self.first[m + 1]]
@@ -362,6 +379,24 @@ fn sort_minutes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_arena_is_sized_from_its_first_users_and_a_wild_guess_is_let_go() {
+        let mut meters = Meters::new(0);
+        meters.push(0, 0, 7, &[(0, 100), (200, 300)]);
+        meters.push(1, 0, 7, &[(50, 60)]);
+        // Two users seen, three intervals and two meters: 300 users want 450 and 300, and
+        // about an eighth more (504 and 333, counted in whole eighths).
+        meters.reserve_like(2, 300);
+        let (spans, info) = (meters.spans.capacity(), meters.info.capacity());
+        assert!(spans >= 504 && info >= 333, "{spans} {info}");
+        assert!(meters.window.capacity() >= 333);
+        // A guess no memory holds: nothing reserved, nothing lost, no abort.
+        meters.reserve_like(1, usize::MAX);
+        meters.push(2, 1, 3, &[(400, 500)]);
+        assert_eq!(meters.intervals(2), &[(400, 500)]);
+        assert_eq!(meters.intervals(0), &[(0, 100), (200, 300)]);
+    }
 
     #[test]
     fn radix_sort_orders_by_time_then_meter() {
