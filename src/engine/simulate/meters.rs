@@ -80,7 +80,7 @@ impl Meters {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn reserve_like(&mut self, done: usize, all: usize) {
         let more = |n: usize| {
-            let guess = n.saturating_mul(all) / done.max(1) / 8 * 9;
+            let guess = (n.saturating_mul(all) / done.max(1) / 8).saturating_mul(9);
             guess.saturating_sub(n)
         };
         let _ = self.spans.try_reserve(more(self.spans.len()));
