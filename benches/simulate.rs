@@ -148,14 +148,15 @@
 //! set sized up front (1 % of validate, 113 B of wasm).
 //!
 //! What 100 ms would take here: validate is about 76 ms and pattern expansion about 64 ms
-//! of the 265 (`sim_probe`, least of 5), both compute-bound, so the target needs
-//! the whole chain (parse to report) several times leaner, not one more hotspot; on a
+//! of the 265 (`sim_probe`, least of 5), so these two alone are over it: the target needs
+//! the whole chain (scenario to report) several times leaner, not one more hotspot; on a
 //! machine whose reference sort takes under about 55 ms, the same ratio would meet it.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 use flexcalc::engine::simulate::{run, use_by_product, Tables};
 use flexcalc::engine::validate::validate;
 use flexcalc::{simulate, Scenario};
@@ -206,14 +207,19 @@ fn describe(users: usize, scenario: &Scenario, json: &str) {
     );
 }
 
-fn bench(c: &mut Criterion) {
-    let mut group = c.benchmark_group("simulate");
+/// A group of ten equal samples (one run of the big year takes seconds: not 1 + 2 + … + 10).
+fn group<'a>(c: &'a mut Criterion, name: &str, seconds: u64) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
     group
         .sample_size(10)
-        // One run of the big year takes seconds: ten equal samples, not 1 + 2 + … + 10.
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
+        .measurement_time(Duration::from_secs(seconds));
+    group
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = group(c, "simulate", 5);
     for users in SIZES {
         let scenario = gen::scenario(users, SEED);
         let json = scenario.to_json();
@@ -250,12 +256,7 @@ fn bench(c: &mut Criterion) {
 /// `sort_unstable` of 3 million random `u64` (about the year's plan keys), and 64 MB of
 /// fresh memory touched page by page (the kernel's cost of the pages a run first writes).
 fn reference(c: &mut Criterion) {
-    let mut group = c.benchmark_group("reference");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    let mut group = group(c, "reference", 3);
     let mut rng = gen::Rng::new(SEED);
     let keys: Vec<u64> = (0..3_000_000).map(|_| rng.next_u64()).collect();
     group.bench_function("sort_unstable 3M u64", |b| {

@@ -3,6 +3,7 @@
 //! figures the seeds print.
 
 use flexcalc::engine::catalog::Catalog;
+use flexcalc::engine::validate::MAX_QUANTITY;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -13,6 +14,25 @@ fn cat() -> &'static Catalog {
 #[test]
 fn the_data_passes_its_own_checks() {
     assert_eq!(cat().check(), Vec::<String>::new());
+}
+
+#[test]
+fn a_rate_outside_what_a_scenario_may_give_is_a_problem_of_the_data() {
+    // The built-in rates are held to the scenario's limits (1 to 1,000,000), which the
+    // simulation's packed per-meter record relies on.
+    let mut c = cat().clone();
+    c.products[0].tokens_per_day = MAX_QUANTITY;
+    c.services[0].tokens = MAX_QUANTITY;
+    assert_eq!(c.check(), Vec::<String>::new());
+    c.products[0].tokens_per_day = MAX_QUANTITY + 1;
+    c.services[0].tokens = 0;
+    let problems = c.check();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].contains("1000001 outside 1 to 1000000"),
+        "{problems:?}"
+    );
+    assert!(problems[1].contains("rate 0 outside"), "{problems:?}");
 }
 
 #[test]

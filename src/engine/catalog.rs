@@ -519,14 +519,27 @@ impl Catalog {
                 problems.push(format!("id {:?} appears twice", w[0]));
             }
         }
+        // The limits a scenario's own catalog is held to: the simulation packs a daily
+        // rate in 20 bits (`pass::Hot`).
+        let rates = 1..=crate::engine::validate::MAX_QUANTITY;
         for p in &self.products {
-            if p.tokens_per_day == 0 {
-                problems.push(format!("product {} has no daily rate", p.id));
+            if !rates.contains(&p.tokens_per_day) {
+                problems.push(format!(
+                    "product {}: daily rate {} outside 1 to {}",
+                    p.id,
+                    p.tokens_per_day,
+                    rates.end()
+                ));
             }
         }
         for s in &self.services {
-            if s.tokens == 0 {
-                problems.push(format!("service {} has no rate", s.id));
+            if !rates.contains(&s.tokens) {
+                problems.push(format!(
+                    "service {}: rate {} outside 1 to {}",
+                    s.id,
+                    s.tokens,
+                    rates.end()
+                ));
             }
         }
         for b in &self.books {

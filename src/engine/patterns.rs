@@ -129,6 +129,15 @@ impl Expander<'_> {
                     .iter()
                     .filter_map(|&d| self.days.index(d))
                     .peekable();
+                let mut take = |i: usize| {
+                    while ex.next_if(|&x| x < i).is_some() {}
+                    let kept = ex.peek() != Some(&i)
+                        && u.months
+                            .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
+                    if kept {
+                        self.push_day(out, i, &day);
+                    }
+                };
                 // Natively, a week at a time over its chosen days alone (a third fewer
                 // steps); in the browser, date by date, the smaller code.
                 #[cfg(not(target_arch = "wasm32"))]
@@ -143,17 +152,10 @@ impl Expander<'_> {
                     }
                     'weeks: for week in (a..b).step_by(7) {
                         for &k in &offsets[..n] {
-                            let i = week + k;
-                            if i >= b {
+                            if week + k >= b {
                                 break 'weeks;
                             }
-                            while ex.next_if(|&x| x < i).is_some() {}
-                            let kept = ex.peek() != Some(&i)
-                                && u.months
-                                    .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
-                            if kept {
-                                self.push_day(out, i, &day);
-                            }
+                            take(week + k);
                         }
                     }
                 }
@@ -162,13 +164,7 @@ impl Expander<'_> {
                     let mut wd = wd;
                     for i in a..b {
                         if days[wd] {
-                            while ex.next_if(|&x| x < i).is_some() {}
-                            let kept = ex.peek() != Some(&i)
-                                && u.months
-                                    .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
-                            if kept {
-                                self.push_day(out, i, &day);
-                            }
+                            take(i);
                         }
                         wd = if wd == 6 { 0 } else { wd + 1 };
                     }
