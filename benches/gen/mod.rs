@@ -16,8 +16,8 @@
 #![allow(dead_code)]
 
 use flexcalc::engine::scenario::{
-    CustomCatalog, CustomProduct, Dates, Monthly, Offering, Pack, Period, ResultEvent, Scenario,
-    Session, Subscription, Usage, User, Weekly,
+    stamp, CustomCatalog, CustomProduct, Dates, Monthly, Offering, Pack, Period, ResultEvent,
+    Scenario, Session, Subscription, Usage, User, Weekly,
 };
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -167,12 +167,12 @@ fn sessions(rng: &mut Rng, product: &str) -> Usage {
             if t + gap >= end {
                 break;
             }
-            inactive.push([dt(d, t), dt(d, t + gap)]);
+            inactive.push([stamp(dt(d, t)), stamp(dt(d, t + gap))]);
             t += gap + rng.range(3, 12) * 10;
         }
         list.push(Session {
-            start: dt(d, start),
-            end: dt(d, end),
+            start: stamp(dt(d, start)),
+            end: stamp(dt(d, end)),
             inactive: (!inactive.is_empty()).then_some(inactive),
         });
     }

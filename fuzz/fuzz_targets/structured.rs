@@ -85,13 +85,13 @@ fn usage(u: &mut Unstructured, base: i32) -> Result<Usage> {
                 let mut inactive = Vec::new();
                 for _ in 0..u.int_in_range(0..=3u8)? {
                     inactive.push([
-                        format!("{}T{}", &start[..10], time(u)?),
-                        format!("{}T{}", &start[..10], time(u)?),
+                        stamp(format!("{}T{}", &start[..10], time(u)?)),
+                        stamp(format!("{}T{}", &start[..10], time(u)?)),
                     ]);
                 }
                 list.push(Session {
-                    start,
-                    end,
+                    start: stamp(start),
+                    end: stamp(end),
                     inactive: (!inactive.is_empty()).then_some(inactive),
                 });
             }

@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::engine::catalog::Catalog;
-use crate::engine::scenario::{ResultEvent, Scenario, Session, Subscription, Usage};
+use crate::engine::scenario::{stamp, ResultEvent, Scenario, Session, Subscription, Usage};
 use crate::engine::time::{add_days, add_months, format_date, parse_date};
 use crate::ui::i18n::{t, Lang};
 pub use crate::ui::names::item_name;
@@ -580,8 +580,8 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
                     .map(|x| x.start[..10].to_string())
                     .unwrap_or_else(|| start.clone());
                 v.push(Session {
-                    start: format!("{day}T09:00"),
-                    end: format!("{day}T17:00"),
+                    start: stamp(format!("{day}T09:00")),
+                    end: stamp(format!("{day}T17:00")),
                     inactive: None,
                 });
             }))

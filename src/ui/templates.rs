@@ -5,7 +5,9 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
 
 use crate::engine::catalog::Catalog;
-use crate::engine::scenario::{Dates, Monthly, Period, Scenario, Session, Usage, User, Weekly};
+use crate::engine::scenario::{
+    stamp, Dates, Monthly, Period, Scenario, Session, Stamp, Usage, User, Weekly,
+};
 use crate::engine::time::{format_date, instant, parse_datetime};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -115,8 +117,8 @@ pub fn set_kind(u: &mut Usage, kind: PatternKind, period: &Period) {
         }
         PatternKind::Sessions => {
             u.sessions = Some(vec![crate::engine::scenario::Session {
-                start: format!("{}T{from}", period.start),
-                end: format!("{}T{to}", period.start),
+                start: stamp(format!("{}T{from}", period.start)),
+                end: stamp(format!("{}T{to}", period.start)),
                 inactive: None,
             }])
         }
@@ -190,7 +192,7 @@ pub fn add_stretch(s: &mut Session) {
                 .and_then(|x| secs(&x[1]))
                 .filter(|t| *t >= a && *t < b);
             let from = last.unwrap_or(a + (b - a) / 2);
-            [local(from), local((from + 3600).min(b))]
+            [stamp(local(from)), stamp(local((from + 3600).min(b)))]
         }
         _ => [s.start.clone(), s.end.clone()],
     };
@@ -212,7 +214,7 @@ pub fn remove_stretch(s: &mut Session, n: usize) {
 /// Sets the start (`end` false) or the end of idle stretch `n` as typed.
 pub fn set_stretch(s: &mut Session, n: usize, end: bool, value: &str) {
     if let Some(x) = s.inactive.as_mut().and_then(|v| v.get_mut(n)) {
-        x[usize::from(end)] = value.get(..16).unwrap_or(value).to_string();
+        x[usize::from(end)] = stamp(value.get(..16).unwrap_or(value));
     }
 }
 
@@ -229,7 +231,7 @@ pub enum StretchIssue {
 
 /// The first problem of `stretch` in `session`, with the end it is about (false: the
 /// start, true: the end).
-pub fn stretch_issue(session: &Session, stretch: &[String; 2]) -> Option<(bool, StretchIssue)> {
+pub fn stretch_issue(session: &Session, stretch: &[Stamp; 2]) -> Option<(bool, StretchIssue)> {
     let Some(a) = parse_datetime(&stretch[0]) else {
         return Some((false, StretchIssue::Format));
     };
@@ -472,7 +474,7 @@ mod tests {
     #[test]
     fn stretch_issues_name_the_end_at_fault() {
         let s = session("2027-01-04T09:00", "2027-01-04T17:00");
-        let check = |a: &str, b: &str| stretch_issue(&s, &[a.to_string(), b.to_string()]);
+        let check = |a: &str, b: &str| stretch_issue(&s, &[stamp(a), stamp(b)]);
         assert_eq!(check("2027-01-04T12:00", "2027-01-04T13:00"), None);
         assert_eq!(check("2027-01-04T09:00", "2027-01-04T17:00"), None);
         assert_eq!(
