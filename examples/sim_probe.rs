@@ -59,6 +59,7 @@ fn main() {
     // `SIM_PROBE_STAGE=validate|expand|run` repeats one stage only (for `perf stat`).
     if let Ok(stage) = std::env::var("SIM_PROBE_STAGE") {
         let model = validate(&scenario).expect("valid");
+        let mut kept = Vec::new();
         let (ms, n) = least(runs, || match stage.as_str() {
             // The floor of reading every session date-time of the scenario once.
             "touch" => scenario
@@ -76,6 +77,12 @@ fn main() {
                 })
                 .sum(),
             "validate" => validate(&scenario).map_or(0, |m| m.users.len()),
+            "validate-keep" => {
+                let m = validate(&scenario).expect("valid");
+                let n = m.users.len();
+                kept.push(m);
+                n
+            }
             "expand" => {
                 let mut tables = Tables::new(&model);
                 model

@@ -113,15 +113,21 @@ pub fn seconds_of_day(t: Time) -> i64 {
     i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
 }
 
-/// [`parse_datetime`] for many values in a row: a big team's sessions and their inactive
-/// stretches mostly fall on the date read just before, so its day number is kept rather
-/// than worked out again (jiff checks every field it is given). The browser build reads
-/// each value plainly (see `read_local`).
+/// [`parse_datetime`] for many values in a row: a big team's sessions fall on a few
+/// hundred dates, so each date's day number is kept once worked out (jiff checks every
+/// field it is given), in a slot picked by its month and day. The browser build reads each
+/// value plainly (see `read_local`).
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub struct DateTimes {
-    /// The date part of the last value read and its day number.
-    last: Option<((u64, u16), i32)>,
+    /// Date parts read (as two words) and their day numbers; a slot holds the last date
+    /// read of its month and day.
+    #[cfg(not(target_arch = "wasm32"))]
+    dates: Box<[((u64, u16), i32); DATE_SLOTS]>,
 }
+
+/// Slots of [`DateTimes`]: month digits `[01]x` (20) times day digits `[0-3]x` (40).
+#[cfg(not(target_arch = "wasm32"))]
+const DATE_SLOTS: usize = 20 * 40;
 
 impl Default for DateTimes {
     fn default() -> Self {
@@ -131,7 +137,11 @@ impl Default for DateTimes {
 
 impl DateTimes {
     pub fn new() -> DateTimes {
-        DateTimes { last: None }
+        DateTimes {
+            // No slot matches before it is written: bytes 0xFF are never in UTF-8 text.
+            #[cfg(not(target_arch = "wasm32"))]
+            dates: Box::new([((u64::MAX, u16::MAX), 0); DATE_SLOTS]),
+        }
     }
 
     /// [`parse_datetime`] as a [`Local`]. In the browser, plainly that: its teams are
@@ -153,13 +163,17 @@ impl DateTimes {
             u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
             u16::from_le_bytes([b[8], b[9]]),
         );
-        let day = match self.last {
-            Some((k, n)) if k == key => n,
-            _ => {
-                let n = epoch_day(date_at(b)?) as i32;
-                self.last = Some((key, n));
-                n
-            }
+        let slot = usize::from(b[5] & 1) * 400
+            + usize::from(b[6] & 15) * 40
+            + usize::from(b[8] & 3) * 10
+            + usize::from(b[9] & 15);
+        let slot = &mut self.dates[slot.min(DATE_SLOTS - 1)];
+        let day = if slot.0 == key {
+            slot.1
+        } else {
+            let n = epoch_day(date_at(b)?) as i32;
+            *slot = (key, n);
+            n
         };
         let h = digits_at(b, &[11, 12])?;
         let m = digits_at(b, &[14, 15])?;
@@ -522,6 +536,13 @@ mod tests {
             "2027-01-04T08:00",
             "2027-01-05T08:00",
             "2027-01-0 T08:00",
+            // One cache slot, three dates (a month and day, years apart); and a date part
+            // no slot may match before it is written.
+            "2027-03-05T10:00",
+            "2031-03-05T10:00",
+            "2027-03-05T11:00",
+            "1999-03-05T00:00",
+            "\0\0\0\0\0\0\0\0\0\0T12:00",
             "",
         ] {
             assert_eq!(
