@@ -387,6 +387,11 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     }
 
     let mut users = Vec::with_capacity(s.users.len());
+    // Sized once natively (a big team's set grew by doubling, rehashing every id each
+    // time); in the browser grown as needed, the smaller code.
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut seen_users = HashSet::with_capacity(s.users.len());
+    #[cfg(target_arch = "wasm32")]
     let mut seen_users = HashSet::new();
     let mut zones: HashMap<&str, TimeZone> = HashMap::new();
     let mut read = time::DateTimes::new();
