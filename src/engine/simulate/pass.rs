@@ -317,11 +317,15 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 let (mut j, w) = if h.diverged() {
                     meters.state(m)
                 } else {
-                    // Scanned back from the end, not binary searched: meter after meter,
-                    // it reads the arena in memory order (the meter's later intervals
-                    // only), without a cache miss per probe.
-                    let after = iv.iter().rev().take_while(|&&s| meters.at(s).1 > t);
-                    let j = iv.len() - after.count();
+                    // Scanned from the meter's first interval (their ends rise), neither
+                    // binary searched nor scanned back from the end: meter after meter,
+                    // the arena is read as one stream, which the processor fetches ahead.
+                    // Its tails alone, meter by meter, were a cache miss each (9 ms of a
+                    // big team's sweep, against 4 ms for the whole arena this way).
+                    let j = iv
+                        .iter()
+                        .position(|&s| meters.at(s).1 > t)
+                        .unwrap_or(iv.len());
                     (j, h.window(model.start))
                 };
                 while let Some(&s) = iv.get(j) {
