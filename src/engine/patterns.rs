@@ -98,7 +98,8 @@ impl Expander<'_> {
     /// before the next day's begins, and clipping drops the empty ones; unless a gap carries
     /// a day's times onto the next day's (`DayTable::tidy`: Pacific/Apia skipped 30
     /// December 2011, whose times moved forward onto the 31st's).
-    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) -> bool {
+    /// `order` is a buffer.
+    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>, order: &mut Vec<u64>) -> bool {
         let m = self.model;
         let ordered = match &u.pattern {
             PatternM::Weekly { from, to, .. } | PatternM::Monthly { from, to, .. } => {
@@ -111,10 +112,26 @@ impl Expander<'_> {
                 let mut holes = Vec::new();
                 // A session's date is worked out only for a filter to read.
                 let filtered = u.months.is_some() || !u.except.is_empty();
-                for s in list {
+                let mut visit = |s: &SessionM| {
                     if !filtered || self.keeps(u, s.start.date()) {
                         self.push_session(out, s, inactive, u.idle_detection, &mut holes);
                     }
+                };
+                // Natively, in order of start: the use intervals then come out in order
+                // (unless sessions overlap), and merging them (M1) needs no sort of their
+                // pieces, which cost more than sorting the sessions as packed keys (on the
+                // 10,000-user year, 7 ms against 2).
+                #[cfg(not(target_arch = "wasm32"))]
+                if start_order(list, order) {
+                    for &k in order.iter() {
+                        visit(&list[(k & POSITION) as usize]);
+                    }
+                    return ordered;
+                }
+                #[cfg(target_arch = "wasm32")]
+                let _ = order;
+                for s in list {
+                    visit(s);
                 }
             }
             PatternM::Weekly { days, from, to } => {
@@ -212,6 +229,31 @@ impl Expander<'_> {
     }
 }
 
+/// The position part of a [`start_order`] key.
+#[cfg(not(target_arch = "wasm32"))]
+const POSITION: u64 = (1 << 20) - 1;
+
+/// Sessions' positions in order of start, as keys packing the start's day (22 bits, from
+/// year 0000 to 9999), its seconds (17 bits) and the position (20 bits) in `keys`; false,
+/// and `keys` unusable, when a list is too long for that.
+#[cfg(not(target_arch = "wasm32"))]
+fn start_order(list: &[SessionM], keys: &mut Vec<u64>) -> bool {
+    keys.clear();
+    if list.len() > POSITION as usize {
+        return false;
+    }
+    for (k, s) in list.iter().enumerate() {
+        let day = i64::from(s.start.day) + (1 << 20);
+        debug_assert!((0..86_400).contains(&s.start.secs));
+        if !(0..1 << 22).contains(&day) {
+            return false;
+        }
+        keys.push((day as u64) << 37 | (s.start.secs as u64) << 20 | k as u64);
+    }
+    keys.sort_unstable();
+    true
+}
+
 /// A pattern's session on any one date: from `from` to `to`, ending the next day when `to`
 /// is not later than `from`; the times also as seconds since midnight.
 struct Day {
@@ -273,6 +315,30 @@ mod tests {
         let mut out = Vec::new();
         spread(&w, n, |d| out.push(d));
         out
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn sessions_are_visited_in_order_of_start_whatever_their_listing() {
+        let at = |day: i32, secs: i32| Local { day, secs };
+        let session = |day, secs| SessionM {
+            start: at(day, secs),
+            end: at(day, secs + 60),
+            inactive: 0..0,
+        };
+        // Days before 1970 and up to the year 9999, a tie on the day, one on the instant.
+        let list = [
+            session(20_000, 3_600),
+            session(-719_528, 0),
+            session(20_000, 60),
+            session(2_932_896, 86_399),
+            session(20_000, 60),
+            session(-1, 43_200),
+        ];
+        let mut keys = vec![7];
+        assert!(start_order(&list, &mut keys));
+        let order: Vec<usize> = keys.iter().map(|&k| (k & POSITION) as usize).collect();
+        assert_eq!(order, [1, 5, 2, 4, 0, 3]);
     }
 
     #[test]
