@@ -269,9 +269,11 @@ impl Plan {
     }
 }
 
-/// Bits of the time part sorted per pass of [`sort_keys`]: a week of seconds (a plan
-/// bucket) is two passes, and a digit's counts stay in the first-level cache.
-const DIGIT: u32 = 10;
+/// The most bits of the time part sorted per pass of [`sort_keys`]: as few passes as
+/// that allows, of equal width (a week of seconds, a plan bucket, is two passes of 10
+/// bits; a sweep's two months, two of 12 rather than three of 10). A digit's counts stay
+/// in the first-level cache.
+const DIGIT: u32 = 12;
 
 /// Sorts plan keys appended meter by meter (so, for one instant, in meter order): a stable
 /// LSD radix sort on the time part alone, relative to the least time.
@@ -306,16 +308,17 @@ pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
         to.resize(n, 0);
     }
     to.truncate(n);
-    const MASK: u64 = (1 << DIGIT) - 1;
+    let width = bits.div_ceil(bits.div_ceil(DIGIT).max(1));
+    let mask = (1u64 << width) - 1;
     let mut shift = 32;
     while shift < 32 + bits {
-        let digit = |k: u64| (((k - base) >> shift) & MASK) as usize;
+        let digit = |k: u64| (((k - base) >> shift) & mask) as usize;
         let mut count = [0u32; 1 << DIGIT];
         for &k in &from {
             count[digit(k)] += 1;
         }
         let mut sum = 0;
-        for c in count.iter_mut() {
+        for c in &mut count[..1 << width] {
             let x = *c;
             *c = sum;
             sum += x;
@@ -326,7 +329,7 @@ pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
             *slot += 1;
         }
         std::mem::swap(&mut from, &mut to);
-        shift += DIGIT;
+        shift += width;
     }
     debug_assert!(from.is_sorted());
     *keys = from;
@@ -400,22 +403,26 @@ mod tests {
 
     #[test]
     fn radix_sort_orders_by_time_then_meter() {
-        // Appended meter by meter; times up to a year and a bit, across digit borders.
-        let mut keys = Vec::new();
-        let times = [
-            [40_000_000i64, 5, 4095, 4096],
-            [4095, 0, 40_000_000, 1 << 24],
-            [3, 4096, 5, 1 << 24],
-        ];
-        for (m, ts) in times.iter().enumerate() {
-            for &t in ts {
-                keys.push((t as u64) << 32 | m as u64);
+        // Appended meter by meter; times up to a year and a bit (three digits of 9 bits),
+        // two months (two of 12) and a day (two of 9, or one minute count), across digit
+        // borders, with seconds off the minute.
+        for top in [40_000_000i64, (1 << 23) - 1, 86_399] {
+            let mut keys = Vec::new();
+            let times = [
+                [top, 5, 4095, 4096],
+                [4095, 0, top, top / 2 + 1],
+                [3, 4096, 5, top / 2 + 1],
+            ];
+            for (m, ts) in times.iter().enumerate() {
+                for &t in ts {
+                    keys.push((t as u64) << 32 | m as u64);
+                }
             }
+            let mut want = keys.clone();
+            want.sort_unstable();
+            sort_keys(&mut keys, &mut Vec::new());
+            assert_eq!(keys, want, "{top}");
         }
-        let mut want = keys.clone();
-        want.sort_unstable();
-        sort_keys(&mut keys, &mut Vec::new());
-        assert_eq!(keys, want);
     }
 
     #[test]
