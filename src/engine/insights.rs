@@ -557,7 +557,7 @@ fn user_table(model: &Model, report: &Report) -> UserTable {
             UserRow {
                 user: u,
                 id: user.id.clone(),
-                name: user.name.clone(),
+                name: user.name().to_string(),
                 total: t.iter().sum(),
                 tokens: t,
                 charges: cols.iter().map(|&j| charges[u][j]).collect(),

@@ -62,11 +62,20 @@ pub struct OfferingM {
 #[derive(Debug, Clone)]
 pub struct UserM {
     pub id: String,
-    pub name: String,
+    /// As given: [`UserM::name`] reads the id when there is none (a big team's users
+    /// mostly have none, and a copy of each id was an allocation each).
+    pub name: Option<String>,
     pub tz: TimeZone,
     pub subscriptions: Vec<SubscriptionM>,
     pub usages: Vec<UsageM>,
     pub results: Vec<ResultM>,
+}
+
+impl UserM {
+    /// The name, else the id.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

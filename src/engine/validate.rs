@@ -476,7 +476,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         }
         users.push(UserM {
             id: u.id.clone(),
-            name: u.name.clone().unwrap_or_else(|| u.id.clone()),
+            name: u.name.clone(),
             tz: utz,
             subscriptions,
             usages,
