@@ -300,6 +300,35 @@ fn format_except_skips_dates() {
     );
 }
 
+#[test]
+fn format_except_lists_read_in_a_row_each_skip_their_own_dates() {
+    // The same list twice (read once natively), one date changed, the first again, and
+    // a list equal to the first but for a date that does not read.
+    let weekly = |except: &[&str]| json!({ "product": "autocad", "weekly": { "days": ["mon"], "from": "09:00", "to": "10:00" }, "except": except });
+    let a = ["2027-03-22", "2027-03-08"];
+    let b = ["2027-03-22", "2027-03-15"];
+    let mut s = scenario(PARIS, "2027-03-01", 1);
+    for (i, list) in [&a, &a, &b, &a].iter().enumerate() {
+        s = with_user(s, user(&format!("u{i}"), vec![weekly(&list[..])]));
+    }
+    let r = sim(&s);
+    let mondays = |user: &str| -> Vec<String> {
+        charges(&r)
+            .into_iter()
+            .filter(|c| c.0 == user)
+            .map(|c| c.2[..10].to_string())
+            .collect()
+    };
+    let skip_a = strs(&["2027-03-01", "2027-03-15", "2027-03-29"]);
+    let skip_b = strs(&["2027-03-01", "2027-03-08", "2027-03-29"]);
+    assert_eq!(mondays("u0"), skip_a);
+    assert_eq!(mondays("u1"), skip_a);
+    assert_eq!(mondays("u2"), skip_b);
+    assert_eq!(mondays("u3"), skip_a);
+    let s = with_user(s, user("u4", vec![weekly(&["2027-03-22", "2027-02-30"])]));
+    assert_eq!(refused(&s).path, "users[4].usage[0].except[1]");
+}
+
 // ---------------------------------------------------------------------------------------
 // Time zones and DST
 

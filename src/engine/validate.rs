@@ -395,6 +395,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     let mut seen_users = HashSet::new();
     let mut zones: HashMap<&str, TimeZone> = HashMap::new();
     let mut read = time::DateTimes::new();
+    let mut excepts = Excepts::default();
     for (ui, u) in s.users.iter().enumerate() {
         let at = || format!("users[{ui}]");
         unique(&|| format!("{}.id", at()), &mut seen_users, &u.id)?;
@@ -442,6 +443,7 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
                 us,
                 &product_at,
                 &mut read,
+                &mut excepts,
             )?);
         }
         let mut results = Vec::with_capacity(u.results.len());
@@ -503,15 +505,49 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
     })
 }
 
+/// The last `except` list read and its dates, sorted (natively: most of a big team's
+/// weekly routines skip the same holidays, each list its own strings; in the browser,
+/// every list is read, the smaller code).
+#[derive(Default)]
+struct Excepts<'s> {
+    #[cfg(not(target_arch = "wasm32"))]
+    last: Option<(&'s [String], Vec<Date>)>,
+    #[cfg(target_arch = "wasm32")]
+    last: std::marker::PhantomData<&'s ()>,
+}
+
+impl<'s> Excepts<'s> {
+    /// The dates of `list` when it says what the last list said.
+    fn known(&self, list: Option<&[String]>) -> Option<Vec<Date>> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let (Some(list), Some((last, dates))) = (list, &self.last) {
+            if list == *last {
+                return Some(dates.clone());
+            }
+        }
+        let _ = list;
+        None
+    }
+
+    fn keep(&mut self, list: Option<&'s [String]>, dates: &[Date]) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(list) = list {
+            self.last = Some((list, dates.to_vec()));
+        }
+        let _ = (list, dates);
+    }
+}
+
 /// Finds a product id; the first argument gives the JSON path, for a refusal only.
 type ProductAt<'a> = dyn Fn(&dyn Fn() -> String, &str) -> Res<usize> + 'a;
 
 /// One usage entry; `at` gives its JSON path, built only when a value is refused.
-fn usage(
+fn usage<'s>(
     at: &dyn Fn() -> String,
-    u: &Usage,
+    u: &'s Usage,
     product_at: &ProductAt,
     read: &mut time::DateTimes,
+    excepts: &mut Excepts<'s>,
 ) -> Res<UsageM> {
     let product = product_at(&|| format!("{}.product", at()), &u.product)?;
     let patterns = [
@@ -630,14 +666,21 @@ fn usage(
             Some(keep)
         }
     };
-    let mut except = Vec::new();
-    for (i, d) in u.except.iter().flatten().enumerate() {
-        except.push(match time::parse_date(d) {
-            Some(x) => x,
-            None => date(&format!("{}.except[{i}]", at()), d)?,
-        });
-    }
-    crate::engine::advise::sort::sort(&mut except);
+    let except = match excepts.known(u.except.as_deref()) {
+        Some(dates) => dates,
+        None => {
+            let mut except = Vec::new();
+            for (i, d) in u.except.iter().flatten().enumerate() {
+                except.push(match time::parse_date(d) {
+                    Some(x) => x,
+                    None => date(&format!("{}.except[{i}]", at()), d)?,
+                });
+            }
+            crate::engine::advise::sort::sort(&mut except);
+            excepts.keep(u.except.as_deref(), &except);
+            except
+        }
+    };
     let mut plugins = Vec::new();
     for (i, p) in u.plugins.iter().flatten().enumerate() {
         let pat = || format!("{}.plugins[{i}]", at());
