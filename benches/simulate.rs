@@ -147,10 +147,49 @@
 //! at once (SWAR; +1.3M instructions: the bytewise checks compile as well), the user id
 //! set sized up front (1 % of validate, 113 B of wasm).
 //!
-//! What 100 ms would take here: validate is about 76 ms and pattern expansion about 64 ms
-//! of the 265 (`sim_probe`, least of 5), so these two alone are over it: the target needs
-//! the whole chain (scenario to report) several times leaner, not one more hotspot; on a
-//! machine whose reference sort takes under about 55 ms, the same ratio would meet it.
+//! What 100 ms would have taken there: validate was about 76 ms and pattern expansion
+//! about 64 ms of the 265 (`sim_probe`, least of 5); on a machine whose reference sort takes
+//! under about 55 ms, the same ratio would meet it.
+//!
+//! 2026-12-04, sixth round (81fa94c..09477d6), on a new VM whose reference sort takes 34-37
+//! ms (144.8 ms on the fifth round's): at the round's start, criterion measured 108.8 ms
+//! (run 63.7 ms, parse 115.5 ms). Every step byte-identical (`scripts/compare-engines.sh`
+//! on random scenarios; the 10,000-user report by sha256). Steered by timers put inside the
+//! run for one measurement and taken out again, which showed what neither callgrind nor
+//! sampled profiles had: the stages that wait on memory (expansion and arena 26.6 ms, the
+//! first plan 12.4 ms, the pass 24.5 ms with the sweep's set-up 9 ms and its sort 5 ms).
+//! Each change checked by `sim_probe` alternating the two binaries (least of 9 per run):
+//!
+//! | change | effect (10,000-user year) |
+//! |--------|---------------------------|
+//! | a session's date-times held inline natively (`compact_str`, `scenario::Stamp`), not a heap string each | validate 50 -> 41 ms |
+//! | day numbers of dates read kept per month and day (800 slots), not for the last date alone | validate about -1.5 ms |
+//! | the user-id set sized once (native) | validate about -0.6 ms |
+//! | a user's name kept as given (`UserM::name()` reads the id), not a copy of the id | validate about -2 ms |
+//! | an except list equal to the one before takes its dates (native) | validate about -0.9 ms |
+//! | the sweep finds where each meter stands scanning its intervals from the first (one stream) instead of back from the end (a miss per meter) | the sweep's set-up 9 -> 4 ms |
+//! | sessions expanded in order of start (their keys sorted, native), so their pieces need no sort when merged | the pieces' sort 7 ms, the sessions' 2; run about -2.5 ms |
+//! | radix digits of up to 12 bits, of equal width (native): the sweep's sort in two passes, not three | run about -0.8 ms |
+//!
+//! Criterion (`bash scripts/bench.sh 10000`), validate+simulate: 97.8, 95.0 and 89.1 ms
+//! during the round; at 218bd44 90.7 ms (full `bench.sh`: 1,000 users 9.73 ms, 100 users
+//! 1.10 ms) and 104.0 ms in the next run; at 09477d6 **97.95, 96.2, 86.0 and 83.9 ms** (run
+//! 53.9-62.5 ms, parse 108-117 ms; reference sort 34.0-36.7 ms, fresh pages 21.0-23.9 ms).
+//! Runs of the same code differ by up to 15 % here while the reference sort stays within
+//! 8 %: the spread is in how much of its memory each run gets fresh from the kernel. One
+//! cold validate+simulate (the first in the process, as the CLI's): 115-143 ms.
+//!
+//! Measured and dropped: keeping the arena and the sweep's buffers on the thread between
+//! runs (no gain: the allocator hands freed memory to the next run anyway, and the faults
+//! move; with the sweep's kept, the plan took 12.4 -> 15.6 ms); reading each meter's last
+//! interval, or its estimated tail, in a loop of independent loads before the sweep (no
+//! change; +1.5 ms); plan buckets of 14 days (plan -2 ms, pass +3 to +4 ms); sorting the
+//! sessions in validate (validate +7 ms against expansion -2.5 ms); the model's user ids
+//! moved into the report instead of copied (+4 to +7 ms, alternated; not understood); the
+//! first plan made as the meters are, instead of read back from the arena (+15 ms: the
+//! plan's 53 write streams beside the expansion's); plan buckets sized to 3/4 of a key per
+//! interval instead of 5/4 (no gain); room for the sweep's denials at once (no gain);
+//! `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (no huge pages granted here, no change).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
