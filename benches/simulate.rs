@@ -176,7 +176,7 @@
 //! 1.10 ms) and 104.0 ms in the next run; at 09477d6 **97.95, 96.2, 86.0 and 83.9 ms** (run
 //! 53.9-62.5 ms, parse 108-117 ms; reference sort 34.0-36.7 ms, fresh pages 21.0-23.9 ms).
 //! Runs of the same code differ by up to 15 % here while the reference sort stays within
-//! 8 %: the spread is in how much of its memory each run gets fresh from the kernel. One
+//! 8 %: likely in how much of its memory each run gets fresh from the kernel (not proven). One
 //! cold validate+simulate (the first in the process, as the CLI's): 115-143 ms.
 //!
 //! Measured and dropped: keeping the arena and the sweep's buffers on the thread between
