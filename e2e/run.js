@@ -1002,6 +1002,13 @@ test('performance: one edit on a 200-user team, and first render', async () => {
   await done();
 });
 
+// Further suites, one file each (e2e/suite-*.js): each exports a function that registers
+// its tests with the helpers above.
+const helpers = { test, open, ready, tokens, cost, costText, stored, shot, tab, importJson, download, assert, eq, bigTeam, perf, tmpRoot, CLI, ROOT, DESKTOP, PHONE, base: () => base };
+for (const f of fs.readdirSync(__dirname).filter((n) => /^suite-.*\.js$/.test(n)).sort()) {
+  require(path.join(__dirname, f))(helpers);
+}
+
 (async () => {
   const server = await serve(DIST, 0);
   base = `http://127.0.0.1:${server.address().port}/`;
