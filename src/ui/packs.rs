@@ -150,7 +150,7 @@ pub fn packs_tab() -> Html {
                 { for list.iter().enumerate().map(|(i, p)| {
                     let at = format!("packs[{i}]");
                     let (ci, cd, ct, cr) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone());
-                    let rep = shown.as_ref().and_then(|o| o.report.packs.get(i).cloned()).filter(|r| r.id == p.id);
+                    let rep = shown.as_ref().and_then(|o| o.packs().get(i).cloned()).filter(|r| r.id == p.id);
                     html! {
                         <div class="pack-row">
                             <div class="row">

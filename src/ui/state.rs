@@ -26,6 +26,18 @@ pub struct Outcome {
     pub suggested: Option<Order>,
 }
 
+impl Outcome {
+    /// Tokens charged per user, in the scenario's order.
+    pub fn by_user(&self) -> &[u64] {
+        &self.report.totals.by_user
+    }
+
+    /// Each pack's report, in the scenario's order (packs mode).
+    pub fn packs(&self) -> &[crate::engine::report::PackReport] {
+        &self.report.packs
+    }
+}
+
 /// Milliseconds since the page started (the browser's clock), for the perf figures.
 fn clock() -> f64 {
     #[cfg(target_arch = "wasm32")]

@@ -125,7 +125,7 @@ pub fn team_tab() -> Html {
     let tokens_of = |i: usize| -> Option<u64> {
         shown
             .as_ref()
-            .and_then(|o| o.report.totals.by_user.get(i).copied())
+            .and_then(|o| o.by_user().get(i).copied())
     };
     html! {
         <section class="team" aria-labelledby="team-h">
