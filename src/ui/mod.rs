@@ -3,12 +3,14 @@
 
 pub mod i18n;
 pub mod names;
+pub mod paging;
 pub mod presets;
 pub mod share;
 pub mod slim;
 pub mod state;
 pub mod storage;
 pub mod templates;
+pub mod worker;
 pub mod zones;
 
 #[cfg(target_arch = "wasm32")]
@@ -17,6 +19,8 @@ pub mod advisor;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod assumptions;
+#[cfg(target_arch = "wasm32")]
+pub mod autosave;
 #[cfg(target_arch = "wasm32")]
 pub mod format;
 #[cfg(target_arch = "wasm32")]
