@@ -43,6 +43,60 @@ export function browser_lang() { return (navigator.language || 'en').slice(0, 2)
 export function storage_get(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
 export function storage_set(key, value) { try { localStorage.setItem(key, value); return true; } catch (e) { return false; } }
 export function storage_remove(key) { try { localStorage.removeItem(key); } catch (e) {} }
+// IndexedDB: database 'flexcalc', store 'state'; a record is { enc: 'gzip', data:
+// ArrayBuffer } when gzip makes the text smaller, else { enc: 'text', data: string }.
+let idbp = null;
+function idb() {
+  if (!idbp) {
+    idbp = new Promise((ok, ko) => {
+      const r = indexedDB.open('flexcalc', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('state');
+      r.onsuccess = () => { const db = r.result; db.onversionchange = () => { db.close(); idbp = null; }; ok(db); };
+      r.onerror = () => ko(r.error);
+      r.onblocked = () => ko(new Error('blocked by another tab'));
+      setTimeout(() => ko(new Error('no answer in 5 s')), 5000);
+    });
+    idbp.catch(() => { idbp = null; });
+  }
+  return idbp;
+}
+function idb_do(mode, f) {
+  return idb().then((db) => new Promise((ok, ko) => {
+    const tx = db.transaction('state', mode);
+    const r = f(tx.objectStore('state'));
+    tx.oncomplete = () => ok(r.result);
+    tx.onerror = tx.onabort = () => ko(tx.error || new Error('aborted'));
+  }));
+}
+const err_text = (e) => (e && e.name ? e.name + ': ' + e.message : String(e));
+const gz = (data, s) => new Response(new Blob([data]).stream().pipeThrough(s));
+export function idb_save(key, text, cb) {
+  const t0 = performance.now();
+  let raw = 0, size = 0;
+  (async () => {
+    const blob = new Blob([text]);
+    raw = size = blob.size;
+    let rec = { enc: 'text', data: text };
+    if (raw > 1024 && typeof CompressionStream === 'function') {
+      const buf = await gz(blob, new CompressionStream('gzip')).arrayBuffer();
+      if (buf.byteLength < raw) { rec = { enc: 'gzip', data: buf }; size = buf.byteLength; }
+    }
+    await idb_do('readwrite', (s) => s.put(rec, key));
+  })().then(() => {
+    set_perf('save_ms', performance.now() - t0); set_perf('save_raw_bytes', raw); set_perf('save_stored_bytes', size);
+    if (cb) cb(true, '');
+  }, (e) => { if (cb) cb(false, err_text(e)); });
+}
+export function idb_load(key, cb) {
+  let rec;
+  idb_do('readonly', (s) => s.get(key)).then((r) => {
+    rec = r;
+    if (r === undefined) return [undefined, undefined, false];
+    const text = r.enc === 'gzip' ? gz(r.data, new DecompressionStream('gzip')).text() : r.enc === 'text' ? r.data : Promise.reject(new Error('unknown encoding'));
+    return Promise.resolve(text).then((t) => [t, undefined, false], (e) =>
+      idb_do('readwrite', (s) => s.put(rec, key + '.unreadable')).catch(() => {}).then(() => [undefined, err_text(e), true]));
+  }, (e) => [undefined, err_text(e), false]).then((a) => cb(a[0], a[1], a[2]));
+}
 export function location_hash() { return location.hash.slice(1); }
 export function clear_hash() { history.replaceState(null, '', location.pathname + location.search); }
 export function page_url() { return location.origin + location.pathname + location.search; }
@@ -135,6 +189,15 @@ extern "C" {
     pub fn storage_get(key: &str) -> Option<String>;
     pub fn storage_set(key: &str, value: &str) -> bool;
     pub fn storage_remove(key: &str);
+    /// Writes `text` into IndexedDB under `key` (gzipped when smaller), then calls `cb`
+    /// (if not `undefined`) with `(ok: bool, error: String)`. Records `save_ms`,
+    /// `save_raw_bytes` and `save_stored_bytes` in the performance figures.
+    pub fn idb_save(key: &str, text: &str, cb: &JsValue);
+    /// Reads `key` from IndexedDB, then calls `cb` with `(text, error, unreadable)`: the
+    /// text, or `undefined` and `undefined` when nothing is stored, or an error, with
+    /// `unreadable` true when a record exists but cannot be decoded (it is then copied to
+    /// `key + ".unreadable"`) and false when IndexedDB cannot be used.
+    pub fn idb_load(key: &str, cb: &JsValue);
     pub fn location_hash() -> String;
     pub fn clear_hash();
     pub fn page_url() -> String;
