@@ -13,6 +13,8 @@ use crate::ui::slim::fold;
 pub const TEAM_PAGE: usize = 200;
 /// Rows on one page of the per-user table.
 pub const TABLE_PAGE: usize = 100;
+/// A list longer than this gets its search and order (a short one reads at a glance).
+pub const TOOLS_FROM: usize = 10;
 
 /// What a list is ordered by.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

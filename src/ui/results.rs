@@ -11,8 +11,9 @@ use crate::engine::time::format_date;
 use crate::ui::format::Fmt;
 use crate::ui::i18n::{t, Lang};
 use crate::ui::js;
+use crate::ui::paging::{self, By, Sort, TABLE_PAGE};
 use crate::ui::state::{Ctx, Outcome};
-use crate::ui::team::item_name;
+use crate::ui::team::{item_name, pager, PagerProps};
 use crate::ui::widgets::field_id;
 
 #[derive(Properties, PartialEq)]
@@ -59,7 +60,8 @@ pub fn results_pane(p: &PaneProps) -> Html {
                         { month_chart(&props) }
                         { balance_chart(&props) }
                         <HeatMap outcome={props.outcome.clone()} lang={l} />
-                        { user_table(&props) }
+                        <UserTable outcome={props.outcome.clone()} lang={l}
+                            heads={props.outcome.0.insights.table.items.iter().map(|id| item_name(l, &props.scenario, id)).collect::<Vec<_>>()} />
                     }
                 </div>
             }
@@ -156,16 +158,23 @@ fn summary(p: &Props) -> Html {
     let l = p.lang;
     let i = &p.outcome.0.insights;
     let f = fmt_of(i, l);
-    let card =
-        |id: &str, label: &str, value: String, raw: String, note: Option<String>, tone: &str| {
-            html! {
-                <div class={classes!("stat", tone.to_string())} id={id.to_string()}>
-                    <span class="stat-label">{ label.to_string() }</span>
-                    <span class="stat-value" data-value={raw}>{ value }</span>
-                    if let Some(n) = note { <span class="stat-note">{ n }</span> }
-                </div>
-            }
-        };
+    let card = |id: &str,
+                label: &str,
+                value: String,
+                raw: String,
+                note: Option<String>,
+                tone: &str| {
+        // Its length sizes the figure to fit on one line (style.css); a very long
+        // one takes the whole row.
+        let chars = value.chars().count();
+        html! {
+            <div class={classes!("stat", tone.to_string(), (chars > 16).then_some("long"))} id={id.to_string()}>
+                <span class="stat-label">{ label.to_string() }</span>
+                <span class="stat-value" data-value={raw} style={format!("--chars:{chars}")}>{ value }</span>
+                if let Some(n) = note { <span class="stat-note">{ n }</span> }
+            </div>
+        }
+    };
     let cost_label = if i.estimate {
         t(l, "sum.cost.estimate")
     } else {
@@ -512,27 +521,102 @@ fn heat_map(p: &HeatProps) -> Html {
     }
 }
 
-fn user_table(p: &Props) -> Html {
+#[derive(Properties, PartialEq)]
+struct TableProps {
+    outcome: Wrap,
+    lang: Lang,
+    /// The columns' names (`table.items` in the UI language).
+    heads: Vec<String>,
+}
+
+/// The per-user table a page at a time: a search (a user's name or id, or a product the
+/// user has tokens on), an order by name or by the engine's total (the column headers),
+/// and Previous/Next. The totals row is the engine's, for the whole team.
+#[function_component(UserTable)]
+fn user_table(p: &TableProps) -> Html {
     let l = p.lang;
     let o = &p.outcome.0;
     let tb = &o.insights.table;
     let f = fmt_of(&o.insights, l);
-    let s = p.scenario.clone();
+    let query = use_state(String::new);
+    let sort = use_state_eq(Sort::default);
+    let page = use_state_eq(|| 0usize);
+    let q = crate::ui::slim::fold(&query);
     let any_denied = tb.rows.iter().any(|r| r.denied > 0);
+    // The columns the search names: a row is kept if it has tokens in one of them.
+    let cols: Vec<bool> = tb
+        .items
+        .iter()
+        .zip(&p.heads)
+        .map(|(id, h)| !q.is_empty() && paging::matches(&q, [id.as_str(), h.as_str()]))
+        .collect();
+    let kept: Vec<usize> = (0..tb.rows.len())
+        .filter(|&k| {
+            let r = &tb.rows[k];
+            paging::matches(&q, [r.name.as_str(), r.id.as_str()])
+                || r.tokens.iter().zip(&cols).any(|(tk, c)| *c && *tk > 0)
+        })
+        .collect();
+    let rows = paging::sorted(
+        kept,
+        *sort,
+        |k| tb.rows[k].name.clone(),
+        |k| tb.rows[k].total,
+    );
+    let cur = paging::clamp(*page, rows.len(), TABLE_PAGE);
+    let win = paging::window(rows.len(), cur, TABLE_PAGE);
+    let tools = tb.rows.len() > paging::TOOLS_FROM || !query.is_empty();
+    let on_search = {
+        let (query, page) = (query.clone(), page.clone());
+        Callback::from(move |e: InputEvent| {
+            query.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            );
+            page.set(0);
+        })
+    };
+    let head = |by: By, id: &str, text: &str| {
+        let onclick = {
+            let (sort, page) = (sort.clone(), page.clone());
+            Callback::from(move |_: MouseEvent| {
+                sort.set(sort.toggle(by));
+                page.set(0);
+            })
+        };
+        let arrow = match sort.aria(by) {
+            "ascending" => " ▲",
+            "descending" => " ▼",
+            _ => "",
+        };
+        html! {
+            <button type="button" class="sort" id={id.to_string()} {onclick}>{ text.to_string() }<span aria-hidden="true">{ arrow }</span></button>
+        }
+    };
     html! {
         <figure class="chart table-wrap">
             <figcaption><h3>{ t(l, "table.title") }</h3></figcaption>
+            if tools {
+                <div class="list-tools" role="search" aria-label={t(l, "table.find")}>
+                    <div class="field grow">
+                        <label for="table-search">{ t(l, "table.find") }</label>
+                        <input id="table-search" type="search" value={(*query).clone()} autocomplete="off"
+                            placeholder={t(l, "team.find.hint")} aria-controls="table-list" oninput={on_search} />
+                    </div>
+                </div>
+            }
             <div class="scroll-x" tabindex="0" role="region" aria-label={t(l, "table.title")}>
                 <table class="user-table" id="user-table">
                     <thead><tr>
-                        <th scope="col">{ t(l, "table.user") }</th>
-                        { for tb.items.iter().map(|id| html! { <th scope="col" class="num">{ item_name(l, &s, id) }</th> }) }
+                        <th scope="col" aria-sort={sort.aria(By::Name)}>{ head(By::Name, "sort-name", t(l, "table.user")) }</th>
+                        { for p.heads.iter().map(|h| html! { <th scope="col" class="num">{ h.clone() }</th> }) }
                         if any_denied { <th scope="col" class="num">{ t(l, "chart.denied") }</th> }
-                        <th scope="col" class="num">{ t(l, "table.total") }</th>
+                        <th scope="col" class="num" aria-sort={sort.aria(By::Tokens)}>{ head(By::Tokens, "sort-total", t(l, "table.total")) }</th>
                     </tr></thead>
-                    <tbody>
-                        { for tb.rows.iter().map(|r| html! {
-                            <TableRow key={r.user} row={r.clone()} lang={l} any_denied={any_denied} />
+                    <tbody id="table-list">
+                        { for rows[win].iter().map(|&k| {
+                            let r = &tb.rows[k];
+                            html! { <TableRow key={r.user} row={r.clone()} lang={l} any_denied={any_denied} /> }
                         }) }
                     </tbody>
                     <tfoot><tr>
@@ -543,6 +627,10 @@ fn user_table(p: &Props) -> Html {
                     </tr></tfoot>
                 </table>
             </div>
+            if tools {
+                { pager(PagerProps { lang: l, id: "table", label: t(l, "table.pages"), all: tb.rows.len(), kept: rows.len(), page: cur, size: TABLE_PAGE,
+                    onpage: { let page = page.clone(); Callback::from(move |n: usize| page.set(n)) } }) }
+            }
             <p class="hint">{ t(l, "table.note") }</p>
         </figure>
     }

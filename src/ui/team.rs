@@ -11,6 +11,7 @@ use crate::engine::time::{add_days, add_months, format_date, parse_date};
 use crate::ui::i18n::{t, Lang};
 pub use crate::ui::names::item_name;
 use crate::ui::names::product_names;
+use crate::ui::paging::{self, Sort, TEAM_PAGE};
 use crate::ui::state::{edit, Action, Ctx};
 use crate::ui::templates::{
     self, kind_of, set_hours, set_kind, PatternKind, StretchIssue, Template, TEMPLATES,
@@ -102,9 +103,15 @@ pub fn team_tab() -> Html {
     let s = ctx.scenario.clone();
     let shown = ctx.shown().cloned();
     let template = use_state(|| Template::Occasional);
+    // The list's search, order and page: paging.rs says which users they show.
+    let query = use_state(String::new);
+    let sort = use_state_eq(Sort::default);
+    let page = use_state_eq(|| 0usize);
+    let list_ref = use_node_ref();
     let add = {
         let ctx = ctx.clone();
         let template = *template;
+        let query = query.clone();
         Callback::from(move |_| {
             let name = t(l, "team.user").to_string();
             let sel = ctx.selected;
@@ -119,25 +126,132 @@ pub fn team_tab() -> Html {
             edit(&ctx, move |s| {
                 templates::add_user(s, &name, &product, template);
             });
+            // The new user is listed whatever was searched, on the page that shows it.
+            query.set(String::new());
             ctx.dispatch(Action::Select(n));
         })
     };
-    let tokens_of = |i: usize| -> Option<u64> {
-        shown
-            .as_ref()
-            .and_then(|o| o.by_user().get(i).copied())
+    let by_user: &[u64] = shown.as_deref().map_or(&[], |o| o.by_user());
+    let tokens_of = |i: usize| -> Option<u64> { by_user.get(i).copied() };
+    let n = s.users.len();
+    let q = crate::ui::slim::fold(&query);
+    let kept: Vec<usize> = (0..n)
+        .filter(|&i| {
+            let u = &s.users[i];
+            q.is_empty() || {
+                let names = product_names(l, &s, u);
+                paging::matches(
+                    &q,
+                    [
+                        u.name.as_deref().unwrap_or(""),
+                        u.id.as_str(),
+                        names.as_str(),
+                    ]
+                    .into_iter()
+                    .chain(u.usage.iter().map(|x| x.product.as_str())),
+                )
+            }
+        })
+        .collect();
+    let rows = paging::sorted(
+        kept,
+        *sort,
+        |i| user_label(&s, i),
+        |i| tokens_of(i).unwrap_or(0),
+    );
+    let cur = paging::clamp(*page, rows.len(), TEAM_PAGE);
+    let win = paging::window(rows.len(), cur, TEAM_PAGE);
+    {
+        // A new selection (a user added, removed, or chosen elsewhere) brings its page.
+        let target = paging::page_of(&rows, ctx.selected, TEAM_PAGE);
+        let page = page.clone();
+        use_effect_with((ctx.selected, n), move |_| {
+            if let Some(p) = target {
+                page.set(p);
+            }
+        });
+    }
+    {
+        // A new page starts at its top; the selected user is scrolled into the list's view.
+        let list_ref = list_ref.clone();
+        let last = use_mut_ref(|| usize::MAX);
+        use_effect_with((cur, ctx.selected), move |(cur, _)| {
+            if let Some(ul) = list_ref.cast::<web_sys::Element>() {
+                if *last.borrow() != *cur {
+                    *last.borrow_mut() = *cur;
+                    ul.set_scroll_top(0);
+                }
+                if let Ok(Some(row)) = ul.query_selector(".selected") {
+                    let (a, b) = (
+                        ul.get_bounding_client_rect(),
+                        row.get_bounding_client_rect(),
+                    );
+                    let by = if b.top() < a.top() {
+                        b.top() - a.top()
+                    } else if b.bottom() > a.bottom() {
+                        b.bottom() - a.bottom()
+                    } else {
+                        0.0
+                    };
+                    if by != 0.0 {
+                        ul.set_scroll_top(ul.scroll_top() + by as i32);
+                    }
+                }
+            }
+        });
+    }
+    let tools = n > paging::TOOLS_FROM || !query.is_empty();
+    let on_search = {
+        let (query, page) = (query.clone(), page.clone());
+        Callback::from(move |e: InputEvent| {
+            query.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            page.set(0);
+        })
     };
+    let on_sort = {
+        let (sort, page) = (sort.clone(), page.clone());
+        Callback::from(move |v: String| {
+            sort.set(Sort::from_key(&v));
+            page.set(0);
+        })
+    };
+    let on_page = {
+        let page = page.clone();
+        Callback::from(move |p: usize| page.set(p))
+    };
+    let sorts = [
+        ("entered", "list.sort.entered"),
+        ("name", "list.sort.name"),
+        ("tokens", "list.sort.tokens"),
+    ];
     html! {
         <section class="team" aria-labelledby="team-h">
             <div class="team-list">
                 <h2 id="team-h">{ t(l, "team.title") } <span class="count">{ format!(" ({})", s.users.len()) }</span></h2>
-                <ul class="users" role="list">
-                    { for s.users.iter().enumerate().map(|(i, u)| html! {
-                        <UserItem key={i} index={i} id={u.id.clone()} name={u.name.clone().unwrap_or_else(|| u.id.clone())}
-                            products={product_names(l, &s, u)}
-                            tokens={tokens_of(i)} selected={i == ctx.selected} lang={l} dispatcher={ctx.dispatcher()} />
+                if tools {
+                    <div class="list-tools" role="search" aria-label={t(l, "team.find")}>
+                        <div class="field grow">
+                            <label for="users-search">{ t(l, "team.find") }</label>
+                            <input id="users-search" type="search" value={(*query).clone()} autocomplete="off"
+                                placeholder={t(l, "team.find.hint")} aria-controls="users-list" oninput={on_search} />
+                        </div>
+                        { select_field(SelectProps { id: AttrValue::from("users-sort"), label: AttrValue::from(t(l, "list.sort")), value: AttrValue::from(sort.key()),
+                            options: sorts.iter().map(|(k, key)| (AttrValue::from(*k), AttrValue::from(t(l, key)))).collect::<Vec<_>>(), onchange: on_sort }) }
+                    </div>
+                }
+                <ul class="users" role="list" id="users-list" ref={list_ref}>
+                    { for rows[win.clone()].iter().map(|&i| {
+                        let u = &s.users[i];
+                        html! {
+                            <UserItem key={i} index={i} id={u.id.clone()} name={u.name.clone().unwrap_or_else(|| u.id.clone())}
+                                products={product_names(l, &s, u)}
+                                tokens={tokens_of(i)} selected={i == ctx.selected} lang={l} dispatcher={ctx.dispatcher()} />
+                        }
                     }) }
                 </ul>
+                if tools {
+                    { pager(PagerProps { lang: l, id: "users", label: t(l, "team.pages"), all: n, kept: rows.len(), page: cur, size: TEAM_PAGE, onpage: on_page }) }
+                }
                 <div class="add-user">
                     { select_field(SelectProps { id: AttrValue::from("add-template"), label: AttrValue::from(t(l, "team.template")), value: AttrValue::from(template.key()), options: TEMPLATES.iter().map(|tp| (AttrValue::from(tp.key()), AttrValue::from(t(l, tp.key())))).collect::<Vec<_>>(), onchange: { let template = template.clone(); Callback::from(move |v: String| {
                             if let Some(tp) = TEMPLATES.iter().find(|tp| tp.key() == v) { template.set(*tp); }
@@ -151,6 +265,71 @@ pub fn team_tab() -> Html {
                 <UserEditor index={ctx.selected.min(s.users.len() - 1)} />
             }
         </section>
+    }
+}
+
+/// A paged list's line of what it shows, and its Previous and Next buttons.
+pub struct PagerProps {
+    pub lang: Lang,
+    /// Prefix of the ids: `{id}-showing`, `{id}-prev`, `{id}-next`.
+    pub id: &'static str,
+    /// The buttons' group, for screen readers.
+    pub label: &'static str,
+    /// Rows in the whole list, and those the search keeps.
+    pub all: usize,
+    pub kept: usize,
+    pub page: usize,
+    pub size: usize,
+    pub onpage: Callback<usize>,
+}
+
+/// "10,000 users · showing 1–200", read out as it changes, then Previous, "Page 1 of 50",
+/// Next. A button at the end of the list stays focusable (`aria-disabled`) so that paging
+/// by keyboard never drops the focus.
+pub fn pager(p: PagerProps) -> Html {
+    let l = p.lang;
+    let int = |v: usize| crate::ui::js::fmt_int(l.locale(), &v.to_string());
+    let win = paging::window(p.kept, p.page, p.size);
+    let pages = paging::pages(p.kept, p.size);
+    let line = if p.kept == 0 {
+        t(l, "list.none").to_string()
+    } else {
+        let key = match (p.kept == p.all, p.all == 1) {
+            (true, true) => "list.showing.one",
+            (true, false) => "list.showing",
+            (false, _) => "list.showing.match",
+        };
+        t(l, key)
+            .replace("{n}", &int(p.kept))
+            .replace("{total}", &int(p.all))
+            .replace("{from}", &int(win.start + 1))
+            .replace("{to}", &int(win.end))
+    };
+    let button = |dir: &str, to: Option<usize>, text: &str| {
+        let onclick = {
+            let cb = p.onpage.clone();
+            Callback::from(move |_: MouseEvent| {
+                if let Some(to) = to {
+                    cb.emit(to)
+                }
+            })
+        };
+        html! {
+            <button type="button" id={format!("{}-{dir}", p.id)} aria-disabled={to.is_none().to_string()}
+                aria-controls={format!("{}-list", p.id)} {onclick}>{ text.to_string() }</button>
+        }
+    };
+    html! {
+        <div class="pager">
+            <p class="showing" id={format!("{}-showing", p.id)} aria-live="polite">{ line }</p>
+            if pages > 1 {
+                <div class="pager-nav" role="group" aria-label={p.label}>
+                    { button("prev", p.page.checked_sub(1), t(l, "list.prev")) }
+                    <span class="page-no">{ t(l, "list.page").replace("{n}", &int(p.page + 1)).replace("{m}", &int(pages)) }</span>
+                    { button("next", (p.page + 1 < pages).then_some(p.page + 1), t(l, "list.next")) }
+                </div>
+            }
+        </div>
     }
 }
 
