@@ -1,4 +1,5 @@
-//! SPEC §7, the command line: `simulate FILE|-`, `quote`, `advise --sensitivity`, `--help`,
+//! SPEC §7, the command line: `simulate FILE|-`, `simulate --summary`, `quote`,
+//! `advise --sensitivity`, `--help`,
 //! exit statuses 0 / 2 / 1,
 //! located messages on standard error, byte-for-byte deterministic output.
 
@@ -294,6 +295,7 @@ fn cli_help_exits_0_and_lists_the_commands() {
         "--tokens",
         "advise",
         "--sensitivity",
+        "--summary",
     ] {
         assert!(text.contains(word), "help does not mention {word}");
     }
@@ -508,5 +510,207 @@ fn cli_advise_unknown_flags_exit_2() {
         let o = run(args, None);
         assert_eq!(code(&o), 2, "{args:?}");
         assert!(stderr(&o).contains("advise"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// simulate --summary
+
+/// The bundled examples and the spec's vector: every shape of report (packs run dry,
+/// estimates with an order, a partner's price book).
+fn summary_inputs() -> Vec<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "the bundled examples: {files:?}");
+    files.push(PathBuf::from(PRISCILLA));
+    files
+}
+
+/// The full report's text with its first two members, `charges` and `denials`, cut out:
+/// what `--summary` must print, byte for byte.
+fn without_lists(full: &str) -> String {
+    let head = "{\n  \"charges\": [";
+    assert!(full.starts_with(head), "charges come first: {full:.60}");
+    let denials = full.find("\n  \"denials\": [").expect("a denials member");
+    let rest = full[denials..]
+        .find("\n  \"expirations\": [")
+        .expect("an expirations member after denials");
+    format!("{{{}", &full[denials + rest..])
+}
+
+/// The summary against the full report: the same JSON value once `charges` and `denials`
+/// are removed, and the same bytes with those two members cut out.
+fn assert_summary_of(full: &Output, summary: &Output, what: &str) {
+    assert_eq!(code(full), 0, "{what}: {}", stderr(full));
+    assert_eq!(code(summary), 0, "{what}: {}", stderr(summary));
+    let mut expected = stdout_json(full);
+    let got = stdout_json(summary);
+    let members = expected.as_object_mut().expect("the report is an object");
+    assert!(
+        members.remove("charges").is_some_and(|c| c.is_array()),
+        "{what}"
+    );
+    assert!(
+        members.remove("denials").is_some_and(|d| d.is_array()),
+        "{what}"
+    );
+    let got_members = got.as_object().expect("the summary is an object");
+    assert!(!got_members.contains_key("charges"), "{what}");
+    assert!(!got_members.contains_key("denials"), "{what}");
+    for key in ["expirations", "alerts", "packs", "totals"] {
+        assert!(got_members.contains_key(key), "{what}: {key} is kept");
+    }
+    assert_eq!(got, expected, "{what}: the summary differs from the report");
+    let full_text = std::str::from_utf8(&full.stdout).unwrap();
+    let summary_text = std::str::from_utf8(&summary.stdout).unwrap();
+    assert_eq!(summary_text, without_lists(full_text), "{what}: bytes");
+}
+
+#[test]
+fn cli_simulate_summary_is_the_report_without_charges_and_denials() {
+    for file in summary_inputs() {
+        let p = file.to_str().unwrap();
+        let full = run(&["simulate", p], None);
+        let summary = run(&["simulate", p, "--summary"], None);
+        assert_summary_of(&full, &summary, p);
+        // Either side of the file, and standard input: the same bytes, every time.
+        let before = run(&["simulate", "--summary", p], None);
+        assert_eq!(before.stdout, summary.stdout, "{p}");
+        let bytes = std::fs::read(&file).unwrap();
+        let piped = run(&["simulate", "-", "--summary"], Some(&bytes));
+        assert_eq!(piped.stdout, summary.stdout, "{p}");
+        assert_eq!(
+            run(&["simulate", p, "--summary"], None).stdout,
+            summary.stdout
+        );
+    }
+}
+
+/// A team large enough for its lists to be most of the report: `users` users on a weekday
+/// routine all year, with a balance carried in that expires in June unused in part, then
+/// packs that run dry (denials, low-balance alerts).
+fn team_year(users: usize) -> String {
+    let products = ["autocad", "revit", "maya", "navisworks"];
+    let team: Vec<String> = (0..users)
+        .map(|i| {
+            format!(
+                r#"{{ "id": "u{i}", "usage": [ {{ "product": "{}", "weekly": {{ "days": ["mon", "tue", "wed", "thu", "fri"], "from": "08:00", "to": "17:00" }} }} ],
+                 "results": [ {{ "service": "generative-design", "at": "2027-02-01T10:00", "quantity": {} }} ] }}"#,
+                products[i % products.len()],
+                1 + i % 3
+            )
+        })
+        .collect();
+    format!(
+        r#"{{ "flexcalc": 1, "currency": "EUR", "timezone": "Europe/Paris",
+  "period": {{ "start": "2027-01-01", "months": 12 }},
+  "low_balance_percent": 20,
+  "packs": [ {{ "id": "carried", "purchased": "2026-06-01", "tokens": {} }},
+             {{ "id": "A", "purchased": "2027-01-01", "tokens": {} }}, {{ "id": "B", "purchased": "2027-03-01", "tokens": 500 }} ],
+  "users": [ {} ] }}"#,
+        users * 2_000,
+        users * 300,
+        team.join(",\n")
+    )
+}
+
+#[test]
+fn cli_simulate_summary_of_a_bigger_team_is_valid_json_and_much_smaller() {
+    let scenario = team_year(60);
+    let path = temp("summary-team.json", scenario.as_bytes());
+    let p = path.to_str().unwrap();
+    let full = run(&["simulate", p], None);
+    let summary = run(&["simulate", p, "--summary"], None);
+    assert_summary_of(&full, &summary, "team of 60");
+    let report = stdout_json(&full);
+    let (charges, denials) = (
+        report["charges"].as_array().unwrap().len(),
+        report["denials"].as_array().unwrap().len(),
+    );
+    assert!(charges > 5_000 && denials > 1_000, "{charges} {denials}");
+    let s = stdout_json(&summary);
+    assert!(!s["alerts"].as_array().unwrap().is_empty(), "an alert");
+    assert!(
+        !s["expirations"].as_array().unwrap().is_empty(),
+        "an expiry"
+    );
+    let (f, n) = (full.stdout.len(), summary.stdout.len());
+    assert!(n * 100 < f, "the summary is {n} bytes of the report's {f}");
+    // The bundled examples too: a fraction of the report.
+    for file in summary_inputs()
+        .iter()
+        .filter(|f| !f.ends_with("priscilla.json"))
+    {
+        let p = file.to_str().unwrap();
+        let (f, n) = (
+            run(&["simulate", p], None).stdout.len(),
+            run(&["simulate", p, "--summary"], None).stdout.len(),
+        );
+        assert!(
+            n * 10 < f,
+            "{p}: the summary is {n} bytes of the report's {f}"
+        );
+    }
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn cli_simulate_summary_bad_input_exits_2_like_the_report() {
+    let o = run(&["simulate", "-", "--summary"], Some(BAD_WEEKLY.as_bytes()));
+    assert_eq!(code(&o), 2);
+    assert!(o.stdout.is_empty(), "no partial answer");
+    let full = run(&["simulate", "-"], Some(BAD_WEEKLY.as_bytes()));
+    assert_eq!(stderr(&o), stderr(&full));
+}
+
+#[test]
+fn cli_summary_usage_mistakes_exit_2_with_a_clear_message() {
+    let cases: &[(&[&str], &[&str])] = &[
+        // An unknown flag beside simulate.
+        (
+            &["simulate", PRISCILLA, "--sumary"],
+            &["simulate", "--sumary", "--summary"],
+        ),
+        (
+            &["simulate", "--summary=yes", PRISCILLA],
+            &["--summary=yes"],
+        ),
+        (
+            &["simulate", PRISCILLA, "--sensitivity"],
+            &["--sensitivity", "advise"],
+        ),
+        // The flag without a file, or with two.
+        (
+            &["simulate", "--summary"],
+            &["usage: flexcalc simulate FILE"],
+        ),
+        (
+            &["simulate", PRISCILLA, PRISCILLA, "--summary"],
+            &["usage: flexcalc simulate"],
+        ),
+        // `--summary` on another subcommand.
+        (
+            &["advise", STUDIO, "--summary"],
+            &["advise", "--summary", "simulate"],
+        ),
+        (
+            &["quote", "--currency", "EUR", "--tokens", "500", "--summary"],
+            &["quote", "--summary", "simulate"],
+        ),
+        (&["--summary", PRISCILLA], &["--summary"]),
+    ];
+    for (args, words) in cases {
+        let o = run(args, None);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        let msg = stderr(&o);
+        for w in *words {
+            assert!(msg.contains(w), "{args:?}: {w:?} not in {msg}");
+        }
     }
 }

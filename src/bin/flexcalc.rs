@@ -11,7 +11,10 @@ const HELP: &str = "\
 flexcalc — Autodesk Flex token and cost estimator
 
 Usage:
-  flexcalc simulate FILE          simulate a scenario (FILE, or - for standard input)
+  flexcalc simulate FILE [--summary]
+                                  simulate a scenario (FILE, or - for standard input);
+                                  with --summary, the same report without the
+                                  per-charge lists (charges, denials)
   flexcalc quote --currency CUR --tokens N
                                   the cheapest order of at least N tokens
   flexcalc advise FILE [--sensitivity]
@@ -75,7 +78,7 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
         match name {
             "--currency" => currency = Some(value()?),
             "--tokens" => tokens = Some(value()?),
-            _ => return Err(Failure::Input(format!("quote: unknown argument {flag:?}"))),
+            _ => return Err(unknown_argument("quote", flag, None)),
         }
     }
     let usage = "usage: flexcalc quote --currency CUR --tokens N";
@@ -106,20 +109,31 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
     to_json(&quote)
 }
 
-/// `advise FILE [--sensitivity]`, the flag on either side of the file.
-fn advise_args(rest: &[String]) -> Result<(String, bool), Failure> {
-    let sensitivity = rest.iter().any(|a| a == "--sensitivity");
-    let files: Vec<String> = rest
-        .iter()
-        .filter(|a| *a != "--sensitivity")
-        .cloned()
-        .collect();
-    if let Some(flag) = files.iter().find(|a| a.starts_with("--")) {
-        return Err(Failure::Input(format!(
-            "advise: unknown argument {flag:?}; usage: flexcalc advise FILE [--sensitivity]"
-        )));
+/// `CMD: unknown argument FLAG; usage: …`, saying where a flag of another command belongs.
+fn unknown_argument(cmd: &str, flag: &str, usage: Option<&str>) -> Failure {
+    let hint = match flag {
+        "--summary" => {
+            "; --summary is an option of simulate only (flexcalc simulate FILE --summary)"
+        }
+        "--sensitivity" => {
+            "; --sensitivity is an option of advise only (flexcalc advise FILE --sensitivity)"
+        }
+        _ => "",
+    };
+    let usage = usage.map(|u| format!("; usage: {u}")).unwrap_or_default();
+    Failure::Input(format!("{cmd}: unknown argument {flag:?}{hint}{usage}"))
+}
+
+/// `CMD FILE [FLAG]`, the flag on either side of the file: the file's text, and whether
+/// the flag was given.
+fn file_and_flag(cmd: &str, flag: &str, rest: &[String]) -> Result<(String, bool), Failure> {
+    let given = rest.iter().any(|a| a == flag);
+    let files: Vec<String> = rest.iter().filter(|a| *a != flag).cloned().collect();
+    if let Some(other) = files.iter().find(|a| a.starts_with("--")) {
+        let usage = format!("flexcalc {cmd} FILE [{flag}]");
+        return Err(unknown_argument(cmd, other, Some(&usage)));
     }
-    Ok((one_file("advise", &files)?, sensitivity))
+    Ok((one_file(cmd, &files)?, given))
 }
 
 /// The advice with its sensitivity beside it: the same members in the same order, and
@@ -138,13 +152,18 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
 fn run(args: &[String]) -> Result<String, Failure> {
     match args.first().map(String::as_str) {
         Some("simulate") => {
-            let text = one_file("simulate", &args[1..])?;
-            Ok(flexcalc::simulate_json(&text)?.to_json())
+            let (text, summary) = file_and_flag("simulate", "--summary", &args[1..])?;
+            let report = flexcalc::simulate_json(&text)?;
+            Ok(if summary {
+                report.summary_json()
+            } else {
+                report.to_json()
+            })
         }
         Some("quote") => quote_args(&args[1..]),
         Some("advise") => {
             use flexcalc::engine::advise::{advise, sensitivity, PERCENTS};
-            let (text, with_sensitivity) = advise_args(&args[1..])?;
+            let (text, with_sensitivity) = file_and_flag("advise", "--sensitivity", &args[1..])?;
             let scenario = flexcalc::Scenario::from_json(&text)?;
             let advice = advise(&scenario)?;
             if with_sensitivity {

@@ -81,7 +81,8 @@ pub struct Alert {
     pub balance: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+// Deserialize too: the page gets a pack's report from the engine's worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PackReport {
     pub id: String,
     pub tokens: u64,
@@ -181,6 +182,33 @@ impl Report {
     /// Pretty JSON, byte-for-byte the same for the same input.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The report without its per-charge lists: serializes as [`Report`] does, every
+    /// member in the same order and written the same way, but with no `charges` and no
+    /// `denials` (neither is read, so no charge is formatted).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn summary(&self) -> Summary<'_> {
+        Summary(self)
+    }
+
+    /// Pretty JSON of [`Report::summary`]: [`Report::to_json`]'s text with the `charges`
+    /// and `denials` members left out, byte-for-byte the same for the same input.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn summary_json(&self) -> String {
+        serde_json::to_string_pretty(&self.summary()).unwrap_or_default()
+    }
+}
+
+/// A [`Report`] serialized without `charges` and `denials` (see [`Report::summary`]).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy)]
+pub struct Summary<'a>(&'a Report);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Serialize for Summary<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_report::<S, false>(self.0, s)
     }
 }
 
@@ -349,74 +377,112 @@ impl Serialize for TotalsOut<'_> {
 
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry(
-            "charges",
-            &seq(self.charges().map(|c| ChargeOut(self, c, None))),
-        )?;
+        serialize_report::<S, true>(self, s)
+    }
+}
+
+/// The report's one writer: with `LISTS`, the whole report; without, the same members
+/// but `charges` and `denials` (the summary). A constant, so each is its own copy and the
+/// whole report's (the only one the browser uses) is the code it was before the summary.
+fn serialize_report<S: Serializer, const LISTS: bool>(r: &Report, s: S) -> Result<S::Ok, S::Error> {
+    let mut m = s.serialize_map(None)?;
+    if LISTS {
+        m.serialize_entry("charges", &seq(r.charges().map(|c| ChargeOut(r, c, None))))?;
         m.serialize_entry(
             "denials",
-            &seq(self
-                .denials()
-                .map(|d| ChargeOut(self, d.charge, Some(d.balance)))),
+            &seq(r.denials().map(|d| ChargeOut(r, d.charge, Some(d.balance)))),
         )?;
-        #[derive(Serialize)]
-        struct ExpirationOut<'a> {
-            pack: &'a str,
-            at: String,
-            tokens: u64,
-        }
-        #[derive(Serialize)]
-        struct AlertOut {
-            at: String,
-            balance: u64,
-        }
-        #[derive(Serialize)]
-        struct PackOut<'a> {
-            id: &'a str,
-            used: u64,
-            expired: u64,
-            remaining: u64,
-            expires: String,
-            returnable: bool,
-        }
-        m.serialize_entry(
-            "expirations",
-            &seq(self.expirations.iter().map(|e| ExpirationOut {
-                pack: &self.pack_ids[e.pack as usize],
-                at: self.team_time(e.at),
-                tokens: e.tokens,
-            })),
-        )?;
-        m.serialize_entry(
-            "alerts",
-            &seq(self.alerts.iter().map(|a| AlertOut {
-                at: self.team_time(a.at),
-                balance: a.balance,
-            })),
-        )?;
-        m.serialize_entry(
-            "packs",
-            &seq(self.packs.iter().map(|p| PackOut {
-                id: &p.id,
-                used: p.used,
-                expired: p.expired,
-                remaining: p.remaining,
-                expires: format_date(p.expires),
-                returnable: p.returnable,
-            })),
-        )?;
-        m.serialize_entry("totals", &TotalsOut(self))?;
-        if let Some(order) = &self.order {
-            m.serialize_entry("order", order)?;
-        }
-        m.end()
     }
+    #[derive(Serialize)]
+    struct ExpirationOut<'a> {
+        pack: &'a str,
+        at: String,
+        tokens: u64,
+    }
+    #[derive(Serialize)]
+    struct AlertOut {
+        at: String,
+        balance: u64,
+    }
+    #[derive(Serialize)]
+    struct PackOut<'a> {
+        id: &'a str,
+        used: u64,
+        expired: u64,
+        remaining: u64,
+        expires: String,
+        returnable: bool,
+    }
+    m.serialize_entry(
+        "expirations",
+        &seq(r.expirations.iter().map(|e| ExpirationOut {
+            pack: &r.pack_ids[e.pack as usize],
+            at: r.team_time(e.at),
+            tokens: e.tokens,
+        })),
+    )?;
+    m.serialize_entry(
+        "alerts",
+        &seq(r.alerts.iter().map(|a| AlertOut {
+            at: r.team_time(a.at),
+            balance: a.balance,
+        })),
+    )?;
+    m.serialize_entry(
+        "packs",
+        &seq(r.packs.iter().map(|p| PackOut {
+            id: &p.id,
+            used: p.used,
+            expired: p.expired,
+            remaining: p.remaining,
+            expires: format_date(p.expires),
+            returnable: p.returnable,
+        })),
+    )?;
+    m.serialize_entry("totals", &TotalsOut(r))?;
+    if let Some(order) = &r.order {
+        m.serialize_entry("order", order)?;
+    }
+    m.end()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_is_the_report_without_its_lists() {
+        // Packs that run dry: charges, denials, an alert; and an estimate, with its order.
+        for packs in [
+            r#""packs": [ { "id": "p", "purchased": "2027-01-01", "tokens": 60 } ],"#,
+            "",
+        ] {
+            let text = format!(
+                r#"{{ "flexcalc": 1, "currency": "EUR", "timezone": "Europe/Paris",
+                  "period": {{ "start": "2027-01-01", "months": 2 }}, {packs}
+                  "users": [ {{ "id": "a", "timezone": "Asia/Tokyo",
+                    "usage": [ {{ "product": "revit", "weekly": {{ "days": ["mon", "thu"], "from": "09:00", "to": "17:00" }} }} ],
+                    "results": [ {{ "service": "generative-design", "at": "2027-01-05T10:00", "quantity": 2 }} ] }} ] }}"#
+            );
+            let report = crate::simulate_json(&text).expect("a valid scenario");
+            assert!(report.charges().len() > 0);
+            assert_eq!(report.denials().len() > 0, !packs.is_empty());
+            let mut full: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+            let summary: serde_json::Value = serde_json::from_str(&report.summary_json()).unwrap();
+            let members = full.as_object_mut().unwrap();
+            assert!(members.remove("charges").is_some() && members.remove("denials").is_some());
+            assert_eq!(members.contains_key("order"), packs.is_empty());
+            assert_eq!(summary, full);
+            // Written as the report writes it: the same text once the lists are cut out.
+            let text = report.to_json();
+            let cut = text.find("\n  \"expirations\"").unwrap();
+            assert_eq!(report.summary_json(), format!("{{{}", &text[cut..]));
+            assert_eq!(serde_json::to_string(&report.summary()).unwrap(), {
+                let compact = serde_json::to_string(&report).unwrap();
+                format!("{{{}", &compact[compact.find("\"expirations\"").unwrap()..])
+            });
+        }
+    }
 
     #[test]
     fn a_charge_packs_its_item_in_24_bytes() {
