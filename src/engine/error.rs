@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// Bad input, located. Displayed as `path: problem` (or just `problem` at the top).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InputError {
     pub path: String,
     pub message: String,

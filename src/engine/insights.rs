@@ -9,6 +9,8 @@ use std::collections::HashSet;
 
 use jiff::civil::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
+// The page gets these figures from the engine's worker, serialised (src/ui/worker.rs).
+use serde::{Deserialize, Serialize};
 
 use crate::engine::model::Model;
 use crate::engine::price::{order_total, quote, unit_price, Order};
@@ -17,7 +19,7 @@ use crate::engine::simulate::{month_starts, run};
 use crate::engine::time::{add_days, format_date, midnight, Instant};
 
 /// One purchase date's packs, priced as one order (P1).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Purchase {
     pub date: Date,
     /// Pack ids bought that date, in listing order.
@@ -28,7 +30,7 @@ pub struct Purchase {
 }
 
 /// P3's tier cliff: buying `order.tokens` costs less than the plain `exact.tokens`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cliff {
     pub needed: u64,
     pub exact: Order,
@@ -40,7 +42,7 @@ pub struct Cliff {
 }
 
 /// What happened on a marked date of the balance chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MarkKind {
     Purchase,
     Expiry,
@@ -48,7 +50,7 @@ pub enum MarkKind {
     RunOut,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mark {
     pub day: usize,
     pub kind: MarkKind,
@@ -59,7 +61,7 @@ pub struct Mark {
 }
 
 /// One row of the per-user × product table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {
     pub user: usize,
     pub id: String,
@@ -73,7 +75,7 @@ pub struct UserRow {
     pub total: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserTable {
     /// Product and service ids that have at least one charge or denial, sorted by id.
     pub items: Vec<String>,
@@ -83,7 +85,7 @@ pub struct UserTable {
     pub total: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Insights {
     pub currency: String,
     pub minor_units: u32,

@@ -220,7 +220,8 @@ impl Packs {
 }
 
 /// An order of tokens: its quantity, packs, unit price and total (P1–P3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(from = "OrderFields")]
 pub struct Order {
     pub currency: String,
     pub tokens_needed: u64,
@@ -230,9 +231,35 @@ pub struct Order {
     pub unit_price: Option<Decimal>,
     pub total: Decimal,
     /// How many packs the order holds; `packs` is left empty when it is over
-    /// `MAX_ORDER_PACKS`, and the shells refuse such an order.
+    /// `MAX_ORDER_PACKS`, and the shells refuse such an order. Not in the JSON: read back
+    /// (the page's copy of the worker's answer) it is the packs listed.
     #[serde(skip)]
     pub pack_count: u64,
+}
+
+/// An order as its JSON has it (the page reads the worker's answer back through this).
+#[derive(serde::Deserialize)]
+struct OrderFields {
+    currency: String,
+    tokens_needed: u64,
+    tokens: u64,
+    packs: Vec<u64>,
+    unit_price: Option<Decimal>,
+    total: Decimal,
+}
+
+impl From<OrderFields> for Order {
+    fn from(o: OrderFields) -> Order {
+        Order {
+            pack_count: o.packs.len() as u64,
+            currency: o.currency,
+            tokens_needed: o.tokens_needed,
+            tokens: o.tokens,
+            packs: o.packs,
+            unit_price: o.unit_price,
+            total: o.total,
+        }
+    }
 }
 
 impl Order {

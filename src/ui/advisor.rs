@@ -32,8 +32,8 @@ pub fn advisor_tab() -> Html {
     let ctx = use_context::<Ctx>().expect("state");
     let l = ctx.lang;
     // Not while the scenario's time zones load: the engine would refuse them meanwhile.
-    let advice = use_memo((ctx.scenario.clone(), ctx.loading), |(s, loading)| {
-        (!loading).then(|| advise(s))
+    let advice = use_memo((ctx.scenario.clone(), ctx.zones_waiting), |(s, waiting)| {
+        (!waiting).then(|| advise(s))
     });
     let chosen = use_state(|| 0usize);
     let s = &ctx.scenario;

@@ -5,7 +5,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::engine::insights::charges_csv;
+use std::rc::Rc;
+
 use crate::engine::scenario::Scenario;
 use crate::ui::advisor::AdvisorTab;
 use crate::ui::assumptions::assumptions_tab;
@@ -20,6 +21,7 @@ use crate::ui::state::{edit, Action, Banner, BannerKind, Ctx, State, Tab};
 use crate::ui::storage::{self, Notice};
 use crate::ui::team::TeamTab;
 use crate::ui::templates;
+use crate::ui::worker;
 
 fn starter(lang: Lang) -> Scenario {
     let names = match lang {
@@ -147,16 +149,39 @@ pub fn app() -> Html {
         use_effect_with(l, move |l| js::set_doc_lang(l.code(), t(*l, "app.title")));
     }
     {
-        // Time zones the scenario names that the engine does not have yet: fetched, then
-        // the scenario is answered (Action::ZonesLoaded). Again after each arrival, for
-        // what a later edit named meanwhile.
+        // Each change of the scenario is sent to the engine's worker under its run number;
+        // the answer comes back as an action, which the reducer drops if a later change
+        // superseded it (see `worker`).
         let s = state.scenario.clone();
         let dispatcher = state.dispatcher();
-        use_effect_with((state.rev, state.loading, state.zones_seen), move |k| {
-            if k.1 {
-                crate::ui::zones::load(&s, move || dispatcher.dispatch(Action::ZonesLoaded));
-            }
+        use_effect_with(state.job, move |job| {
+            let job = *job;
+            let t0 = js::now_ms();
+            let json = s.to_json();
+            js::set_perf("to_worker_ms", js::now_ms() - t0);
+            worker::ask(worker::Kind::Simulate, json, move |reply| {
+                let t0 = js::now_ms();
+                let outcome = reply.and_then(|text| worker::read_outcome(&text));
+                js::set_perf("from_worker_ms", js::now_ms() - t0);
+                dispatcher.dispatch(Action::Answer(job, outcome.map(Rc::new)));
+            });
         });
+    }
+    {
+        // The advisor runs on the page: the time zones the scenario names that the page has
+        // not fetched yet are fetched while its tab is open (Action::ZonesLoaded), again after
+        // each arrival, for what a later edit named meanwhile.
+        let s = state.scenario.clone();
+        let dispatcher = state.dispatcher();
+        let advisor = state.tab == Tab::Advisor;
+        use_effect_with(
+            (state.rev, state.zones_waiting, state.zones_seen, advisor),
+            move |k| {
+                if k.1 && k.3 {
+                    crate::ui::zones::load(&s, move || dispatcher.dispatch(Action::ZonesLoaded));
+                }
+            },
+        );
     }
     let share_link = use_state(|| None::<String>);
     // What waits until the first screen is up (progressive: the summary answers first):
@@ -261,10 +286,19 @@ pub fn app() -> Html {
                         &o.insights.summary_csv(),
                     );
                 } else {
-                    js::download(
-                        &file_name(&state.scenario, "csv", "-charges"),
-                        "text/csv",
-                        &charges_csv(&o.report),
+                    let name = file_name(&state.scenario, "csv", "-charges");
+                    let state = state.clone();
+                    worker::ask(
+                        worker::Kind::ChargesCsv,
+                        state.scenario.to_json(),
+                        move |reply| match reply {
+                            Ok(csv) => js::download(&name, "text/csv", &csv),
+                            Err(e) => state.dispatch(Action::Banner(Some(Banner::new(
+                                BannerKind::Error,
+                                "banner.export_failed",
+                                e.to_string(),
+                            )))),
+                        },
                     );
                 }
             }

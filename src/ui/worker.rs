@@ -1,0 +1,312 @@
+//! The engine off the page's thread. The page and a dedicated Web Worker run the same wasm
+//! (the worker instantiates the module the page compiled, `www/engine-worker.js`): the page
+//! sends a scenario in the CLI's JSON with what it wants, the worker answers with text.
+//! One request is in flight at a time; a new run of the scenario replaces one still queued
+//! (the latest edit wins), and the reducer drops an answer whose run an edit superseded
+//! (`Action::Answer`). So typing never waits for the engine, and a stale answer never
+//! overwrites a newer one.
+//!
+//! The messages and what the worker computes are plain Rust (natively tested); only the
+//! transport is the browser's.
+
+use crate::engine::error::InputError;
+use crate::engine::insights::charges_csv;
+use crate::engine::scenario::Scenario;
+use crate::engine::simulate::run;
+use crate::engine::validate::validate;
+use crate::ui::state::{compute, Outcome};
+
+/// What the page asks of the worker about a scenario.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// The answer the results show (`Outcome`, as JSON).
+    Simulate,
+    /// Every charge as CSV (the export button): the report itself never crosses.
+    ChargesCsv,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Simulate => "simulate",
+            Kind::ChargesCsv => "charges-csv",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        [Kind::Simulate, Kind::ChargesCsv]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// The worker's side: the reply's text for `kind` of the scenario `json`, or the engine's
+/// located refusal.
+pub fn answer(kind: Kind, json: &str) -> Result<String, InputError> {
+    let s = Scenario::from_json(json)?;
+    match kind {
+        Kind::Simulate => {
+            let out = compute(&s)?;
+            serde_json::to_string(&out).map_err(|e| InputError::new("", e.to_string()))
+        }
+        Kind::ChargesCsv => Ok(charges_csv(&run(&validate(&s)?))),
+    }
+}
+
+/// The page's side: the answer read back from the worker's text.
+pub fn read_outcome(text: &str) -> Result<Outcome, InputError> {
+    serde_json::from_str(text).map_err(|e| {
+        InputError::new(
+            "",
+            format!("the engine's answer could not be read (an internal error): {e}"),
+        )
+    })
+}
+
+/// A refusal sent as a reply: `path`, a tab, then the message (a path has no tab).
+pub fn error_text(e: &InputError) -> String {
+    format!("{}\t{}", e.path, e.message)
+}
+
+pub fn read_error(text: &str) -> InputError {
+    match text.split_once('\t') {
+        Some((path, message)) => InputError::new(path, message),
+        None => InputError::new("", text),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use web::{ask, in_worker, serve};
+
+#[cfg(target_arch = "wasm32")]
+mod web {
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
+
+    use wasm_bindgen::prelude::*;
+
+    use super::{answer, error_text, read_error, Kind};
+    use crate::engine::error::InputError;
+    use crate::engine::scenario::Scenario;
+    use crate::ui::zones;
+
+    #[wasm_bindgen(inline_js = r#"
+export function in_worker() { return typeof document === 'undefined'; }
+// The worker (engine-worker.js) is handed the page's compiled module, else its URL, and
+// the URL of wasm-bindgen's glue, which sits beside the wasm.
+export function worker_new(on_reply, on_error) {
+  const link = document.querySelector('link[rel=preload][href$="_bg.wasm"]');
+  const wasm = link.href;
+  const glue = wasm.replace(/_bg\.wasm$/, '.js');
+  const w = new Worker(new URL('engine-worker.js', document.baseURI), { type: 'module' });
+  w.onmessage = (e) => on_reply(e.data.id, e.data.ok, e.data.text);
+  w.onerror = (e) => { e.preventDefault(); on_error(e.message || 'the engine stopped'); };
+  const boot = (module) => w.postMessage({ boot: { glue, module } });
+  Promise.resolve(window.__flexcalcWasm).then((m) => boot(m || wasm), () => boot(wasm));
+  return w;
+}
+export function worker_post(w, id, kind, text) { w.postMessage({ id, kind, text }); }
+export function worker_end(w) { w.terminate(); }
+// In the worker: requests that came while the wasm started wait in __flexcalcEarly.
+export function worker_listen(cb) {
+  self.onmessage = (e) => { if (!e.data.boot) cb(e.data.id, e.data.kind, e.data.text); };
+  for (const d of self.__flexcalcEarly.splice(0)) cb(d.id, d.kind, d.text);
+}
+export function worker_reply(id, ok, text) { self.postMessage({ id, ok, text }); }
+"#)]
+    extern "C" {
+        pub fn in_worker() -> bool;
+        fn worker_new(on_reply: &JsValue, on_error: &JsValue) -> JsValue;
+        fn worker_post(w: &JsValue, id: u32, kind: &str, text: &str);
+        fn worker_end(w: &JsValue);
+        fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String)>);
+        fn worker_reply(id: u32, ok: bool, text: &str);
+    }
+
+    type Reply = Box<dyn FnOnce(Result<String, InputError>)>;
+
+    struct Request {
+        id: u32,
+        kind: Kind,
+        json: String,
+        reply: Reply,
+    }
+
+    #[derive(Default)]
+    struct Client {
+        worker: Option<JsValue>,
+        in_flight: Option<(u32, Reply)>,
+        queue: VecDeque<Request>,
+        next_id: u32,
+    }
+
+    thread_local! {
+        static CLIENT: RefCell<Client> = RefCell::new(Client::default());
+    }
+
+    /// Asks the worker for `kind` of the scenario `json`; `reply` gets the text or the
+    /// engine's refusal. A `Simulate` request replaces one still queued (whose `reply` is
+    /// then never called: its run was superseded).
+    pub fn ask(kind: Kind, json: String, reply: impl FnOnce(Result<String, InputError>) + 'static) {
+        CLIENT.with(|c| {
+            let mut c = c.borrow_mut();
+            if kind == Kind::Simulate {
+                c.queue.retain(|r| r.kind != Kind::Simulate);
+            }
+            c.next_id = c.next_id.wrapping_add(1);
+            let id = c.next_id;
+            c.queue.push_back(Request {
+                id,
+                kind,
+                json,
+                reply: Box::new(reply),
+            });
+        });
+        pump();
+    }
+
+    /// Sends the next request if none is in flight (starting the worker if need be).
+    fn pump() {
+        let send = CLIENT.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.in_flight.is_some() {
+                return None;
+            }
+            let r = c.queue.pop_front()?;
+            let w = c.worker.get_or_insert_with(start).clone();
+            c.in_flight = Some((r.id, r.reply));
+            Some((w, r.id, r.kind, r.json))
+        });
+        if let Some((w, id, kind, json)) = send {
+            worker_post(&w, id, kind.code(), &json);
+        }
+    }
+
+    fn start() -> JsValue {
+        let on_reply = Closure::<dyn FnMut(u32, bool, String)>::new(|id, ok, text: String| {
+            let reply = CLIENT.with(|c| {
+                let mut c = c.borrow_mut();
+                match c.in_flight.take() {
+                    Some((want, reply)) if want == id => Some(reply),
+                    other => {
+                        c.in_flight = other;
+                        None
+                    }
+                }
+            });
+            if let Some(reply) = reply {
+                reply(if ok { Ok(text) } else { Err(read_error(&text)) });
+            }
+            pump();
+        });
+        // The worker died (an internal error, or it could not start): the request in
+        // flight is refused with the reason, and the next one starts a new worker.
+        let on_error = Closure::<dyn FnMut(String)>::new(|why: String| {
+            let reply = CLIENT.with(|c| {
+                let mut c = c.borrow_mut();
+                if let Some(w) = c.worker.take() {
+                    worker_end(&w);
+                }
+                c.in_flight.take().map(|(_, r)| r)
+            });
+            if let Some(reply) = reply {
+                reply(Err(InputError::new(
+                    "",
+                    format!("the engine stopped on an internal error ({why})"),
+                )));
+            }
+            pump();
+        });
+        let w = worker_new(on_reply.as_ref(), on_error.as_ref());
+        // Both live as long as the page (one worker at a time, rarely restarted).
+        on_reply.forget();
+        on_error.forget();
+        w
+    }
+
+    thread_local! {
+        /// The worker's request being answered, for the panic hook.
+        static CURRENT: Cell<u32> = const { Cell::new(0) };
+    }
+
+    /// The worker's entry: answers the page's requests one at a time, after fetching the
+    /// time zones a scenario names (as the page once did).
+    pub fn serve() {
+        std::panic::set_hook(Box::new(|info| {
+            worker_reply(CURRENT.with(Cell::get), false, &format!("\t{info}"));
+        }));
+        let cb = Closure::<dyn FnMut(u32, String, String)>::new(|id, kind: String, json| {
+            match Kind::from_code(&kind) {
+                Some(kind) => answer_when_zones_are_in(id, kind, json),
+                None => worker_reply(id, false, &format!("\tunknown request {kind:?}")),
+            }
+        });
+        worker_listen(&cb);
+        // Listens for the worker's whole life.
+        cb.forget();
+    }
+
+    fn answer_when_zones_are_in(id: u32, kind: Kind, json: String) {
+        if let Ok(s) = Scenario::from_json(&json) {
+            if zones::waiting(&s) {
+                zones::load(&s, move || answer_when_zones_are_in(id, kind, json.clone()));
+                return;
+            }
+        }
+        CURRENT.with(|c| c.set(id));
+        match answer(kind, &json) {
+            Ok(text) => worker_reply(id, true, &text),
+            Err(e) => worker_reply(id, false, &error_text(&e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::templates::starter;
+
+    #[test]
+    fn an_answer_crosses_the_boundary_unchanged() {
+        let s = starter("Europe/Paris", "EUR", ["A", "B", "C"]);
+        let direct = compute(&s).unwrap();
+        let text = answer(Kind::Simulate, &s.to_json()).unwrap();
+        assert_eq!(read_outcome(&text).unwrap(), direct);
+        // Packs mode: the packs' reports and the suggested order too.
+        let preset = crate::ui::presets::find("manufacturing-run-dry")
+            .unwrap()
+            .json;
+        let s = Scenario::from_json(preset).unwrap();
+        let direct = compute(&s).unwrap();
+        assert!(!direct.packs().is_empty() && direct.suggested.is_some());
+        let back = read_outcome(&answer(Kind::Simulate, preset).unwrap()).unwrap();
+        assert_eq!(back, direct);
+    }
+
+    #[test]
+    fn a_refusal_crosses_located() {
+        let mut s = starter("UTC", "EUR", ["A", "B", "C"]);
+        s.users[0].usage[0].weekly.as_mut().unwrap().from = "25:00".into();
+        let e = answer(Kind::Simulate, &s.to_json()).unwrap_err();
+        assert_eq!(e.path, "users[0].usage[0].weekly.from");
+        assert_eq!(read_error(&error_text(&e)), e);
+        // A message at the top has no path; an internal error's text has no tab.
+        let top = InputError::new("", "expected value");
+        assert_eq!(read_error(&error_text(&top)), top);
+        assert_eq!(read_error("boom").message, "boom");
+        assert!(read_outcome("{not json").is_err());
+    }
+
+    #[test]
+    fn the_charges_csv_is_the_engines() {
+        let s = starter("UTC", "GBP", ["A", "B", "C"]);
+        let csv = answer(Kind::ChargesCsv, &s.to_json()).unwrap();
+        let model = validate(&s).unwrap();
+        assert_eq!(csv, charges_csv(&run(&model)));
+        assert!(csv.lines().count() > 1);
+        for k in [Kind::Simulate, Kind::ChargesCsv] {
+            assert_eq!(Kind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(Kind::from_code("advise"), None);
+    }
+}
