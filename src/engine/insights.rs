@@ -21,6 +21,7 @@ use crate::engine::time::{add_days, format_date, midnight, Instant};
 /// One purchase date's packs, priced as one order (P1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Purchase {
+    #[serde(with = "crate::engine::time::day")]
     pub date: Date,
     /// Pack ids bought that date, in listing order.
     pub packs: Vec<String>,
@@ -97,6 +98,7 @@ pub struct Insights {
     /// Distinct (user, team date) pairs with at least one denial.
     pub denied_user_days: usize,
     /// The team date of the first denial: the balance ran out.
+    #[serde(with = "crate::engine::time::opt_day")]
     pub run_out: Option<Date>,
     /// Estimate: the cheapest order (P3) for the tokens charged. Packs: every purchase.
     pub money_spent: Decimal,
@@ -113,8 +115,10 @@ pub struct Insights {
     /// Tokens still unused at the period's end in packs usable by then.
     pub unused_tokens: u64,
     /// Low-balance alerts: team date and balance after the charge.
+    #[serde(with = "crate::engine::time::dated")]
     pub alerts: Vec<(Date, u64)>,
     /// The period's dates, first and count; day i is `add_days(first_day, i)`.
+    #[serde(with = "crate::engine::time::day")]
     pub first_day: Date,
     pub days: usize,
     /// Tokens charged per team day of the period.

@@ -89,6 +89,7 @@ pub struct PackReport {
     pub used: u64,
     pub expired: u64,
     pub remaining: u64,
+    #[serde(with = "crate::engine::time::day")]
     pub expires: Date,
     pub returnable: bool,
 }

@@ -623,3 +623,60 @@ mod tests {
         }
     }
 }
+
+/// Dates in serde as `YYYY-MM-DD`, read and written by the engine's own `parse_date` and
+/// `format_date`: the figures the page gets from the engine's worker carry dates, and
+/// jiff's own serde support brings its whole ISO 8601 parser and printer into the wasm.
+/// `#[serde(with = "day")]` for a `Date`; `opt_day` and `dated` for the other shapes.
+pub mod day {
+    use jiff::civil::Date;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format_date(*d))
+    }
+
+    pub fn read<E: Error>(text: &str) -> Result<Date, E> {
+        super::parse_date(text).ok_or_else(|| E::custom(format!("{text:?} is not a date")))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        read(&String::deserialize(d)?)
+    }
+}
+
+/// An optional date, as `day`.
+pub mod opt_day {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::day::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| super::day::read(&t))
+            .transpose()
+    }
+}
+
+/// A list of (date, number) pairs, the dates as `day`.
+pub mod dated {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[(Date, u64)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(d, n)| (super::format_date(*d), *n)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Date, u64)>, D::Error> {
+        Vec::<(String, u64)>::deserialize(d)?
+            .into_iter()
+            .map(|(t, n)| Ok((super::day::read(&t)?, n)))
+            .collect()
+    }
+}

@@ -164,7 +164,7 @@ export function on_undo_keys(cb) {
   });
 }
 export function now_ms() { return performance.now(); }
-export function set_perf(name, value) { (window.__flexcalcPerf = window.__flexcalcPerf || {})[name] = value; }
+export function set_perf(name, value) { (globalThis.__flexcalcPerf = globalThis.__flexcalcPerf || {})[name] = value; }
 export function focus_selector(sel) { const el = document.querySelector(sel); if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); return true; } return false; }
 export function focus_later(sel) { setTimeout(() => focus_selector(sel), 0); }
 export function later(ms, cb) { setTimeout(cb, ms); }
