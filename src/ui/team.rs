@@ -227,7 +227,7 @@ pub fn team_tab() -> Html {
     html! {
         <section class="team" aria-labelledby="team-h">
             <div class="team-list">
-                <h2 id="team-h">{ t(l, "team.title") } <span class="count">{ format!(" ({})", s.users.len()) }</span></h2>
+                <h2 id="team-h">{ t(l, "team.title") } <span class="count">{ format!(" ({})", crate::ui::js::fmt_int(l.locale(), &n.to_string())) }</span></h2>
                 if tools {
                     <div class="list-tools" role="search" aria-label={t(l, "team.find")}>
                         <div class="field grow">
