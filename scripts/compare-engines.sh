@@ -19,7 +19,7 @@ DIR="$(mktemp -d)"
 trap 'rm -rf "$DIR"; git worktree remove --force "$BASE_SRC" 2>/dev/null || true' EXIT
 python3 scripts/random-scenarios.py 0 "$COUNT" "$DIR"
 same=0; differ=0; refused=0
-for f in "$DIR"/*.json examples/*.json ../shared/vectors/*.json; do
+for f in "$DIR"/*.json examples/*.json tests/fixtures/*.json; do
     [ -e "$f" ] || continue
     a="$("$OLD" simulate "$f" 2>&1; echo "exit $?")"
     b="$("$NEW" simulate "$f" 2>&1; echo "exit $?")"

@@ -10,10 +10,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_flexcalc");
-const PRISCILLA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/vectors/priscilla.json"
-);
+const PRISCILLA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/priscilla.json");
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(BIN)

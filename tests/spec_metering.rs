@@ -18,15 +18,12 @@ const LONDON: &str = "Europe/London";
 const NEW_YORK: &str = "America/New_York";
 
 // ---------------------------------------------------------------------------------------
-// M4 seed example (../shared/vectors/priscilla.json)
+// M4 seed example (tests/fixtures/priscilla.json)
 
 #[test]
 fn m4_seed_example_priscilla_7_monday_0800_7_tuesday_0800_14_in_all() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/vectors/priscilla.json"
-    );
-    let text = std::fs::read_to_string(path).expect("the seed vector is beside the project");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/priscilla.json");
+    let text = std::fs::read_to_string(path).expect("the seed example is in tests/fixtures");
     let r: Value =
         serde_json::from_str(&flexcalc::simulate_json(&text).unwrap().to_json()).unwrap();
     // London in March 2027 before the 28th: GMT, offset +00:00.
