@@ -306,3 +306,111 @@ fn texts_damaged_in_several_places_are_located_alike() {
     }
     check(failures, refused, "several places");
 }
+
+/// Both readers' refusal of `text`, checked equal.
+fn refusal(text: &str) -> InputError {
+    let (a, b) = read(text);
+    let a = a.expect_err("refused");
+    assert_eq!(Err(a.clone()), b, "both readers alike on {text}");
+    a
+}
+
+/// An array where the format wants an object is refused where it stands, naming the path
+/// and saying an object was expected (docs/assumptions.md). serde's derived reader used to
+/// take the array's elements as the fields in order, which bypassed the unknown-field check.
+#[test]
+fn an_array_in_place_of_an_object_is_refused_naming_its_path() {
+    // (JSON pointer into `full()`, the path a refusal names.)
+    let places = [
+        ("", ""),
+        ("/period", "period"),
+        ("/packs/0", "packs[0]"),
+        ("/offerings/0", "offerings[0]"),
+        ("/catalog", "catalog"),
+        ("/catalog/products/0", "catalog.products[0]"),
+        ("/catalog/services/0", "catalog.services[0]"),
+        ("/price_book", "price_book"),
+        ("/price_book/tiers/0", "price_book.tiers[0]"),
+        ("/users/0", "users[0]"),
+        ("/users/0/subscriptions/0", "users[0].subscriptions[0]"),
+        ("/users/0/usage/0", "users[0].usage[0]"),
+        (
+            "/users/0/usage/0/sessions/0",
+            "users[0].usage[0].sessions[0]",
+        ),
+        ("/users/0/usage/1/weekly", "users[0].usage[1].weekly"),
+        ("/users/0/usage/2/monthly", "users[0].usage[2].monthly"),
+        ("/users/0/usage/3/dates", "users[0].usage[3].dates"),
+        ("/users/0/results/0", "users[0].results[0]"),
+    ];
+    for (pointer, path) in places {
+        let object = full().pointer(pointer).unwrap().clone();
+        let fields: Vec<Value> = object.as_object().unwrap().values().cloned().collect();
+        for array in [Value::Array(fields), json!([]), json!([1])] {
+            let mut d = full();
+            *d.pointer_mut(pointer).unwrap() = array;
+            for t in texts(&d) {
+                let e = refusal(&t);
+                assert_eq!(e.path, path, "{t}");
+                assert!(
+                    e.message
+                        .starts_with("expected an object, found an array (line "),
+                    "{path}: {}",
+                    e.message
+                );
+            }
+        }
+    }
+}
+
+/// The review's example: the fields in the right order, as an array, are refused too.
+#[test]
+fn the_fields_in_order_as_an_array_are_refused() {
+    let t = r#"{"flexcalc": 1, "currency": "EUR", "timezone": "Europe/Paris",
+        "period": ["2027-01-01", 12]}"#;
+    let e = refusal(t);
+    assert_eq!(
+        e.to_string(),
+        "period: expected an object, found an array (line 2, column 18)"
+    );
+    let t = r#"{"flexcalc": 1, "currency": "EUR", "timezone": "UTC",
+        "period": {"start": "2027-01-01", "months": 1},
+        "users": [{"id": "u", "usage": [
+            {"product": "revit", "weekly": [["mon"], "09:00", "17:00"]}]}]}"#;
+    assert_eq!(
+        refusal(t).to_string(),
+        "users[0].usage[0].weekly: expected an object, found an array (line 4, column 43)"
+    );
+    // The whole scenario as an array.
+    assert_eq!(
+        refusal(r#"[1, "x", "EUR", "UTC"]"#).to_string(),
+        "expected an object, found an array (line 1, column 0)"
+    );
+}
+
+/// Any other value where an object belongs is named in JSON's words.
+#[test]
+fn other_values_in_place_of_an_object_are_named_in_json_words() {
+    for (value, found) in [
+        (json!(12), "the number 12"),
+        (json!(-1.5), "the number -1.5"),
+        (json!("2027-01-01"), "the string \"2027-01-01\""),
+        (json!(true), "true"),
+        (json!(null), "null"),
+    ] {
+        let mut d = full();
+        d["period"] = value;
+        for t in texts(&d) {
+            let e = refusal(&t);
+            assert_eq!(e.path, "period");
+            let want = format!("expected an object, found {found} (line ");
+            assert!(e.message.starts_with(&want), "{}", e.message);
+        }
+    }
+    // An optional object may be null (no value), never an array.
+    let mut d = full();
+    d["catalog"] = json!(null);
+    assert!(read_json_tracked::<Scenario>(&texts(&d)[0]).is_ok());
+    d["catalog"] = json!([]);
+    assert_eq!(refusal(&texts(&d)[0]).path, "catalog");
+}

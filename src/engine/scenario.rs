@@ -4,12 +4,17 @@
 //! scenario saved by the app or shared in a link reads back identically; `validate` turns
 //! them into the checked `model`. Unknown fields are refused everywhere.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::engine::error::InputError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Scenario {
     pub flexcalc: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,14 +37,14 @@ pub struct Scenario {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Period {
     pub start: String,
     pub months: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Pack {
     pub id: String,
     pub purchased: String,
@@ -47,7 +52,7 @@ pub struct Pack {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Offering {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,7 +64,7 @@ pub struct Offering {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct CustomCatalog {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<CustomProduct>,
@@ -68,7 +73,7 @@ pub struct CustomCatalog {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct CustomProduct {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,7 +82,7 @@ pub struct CustomProduct {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct CustomService {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,7 +93,7 @@ pub struct CustomService {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct PriceBookInput {
     pub currency: String,
     pub minor_units: u32,
@@ -97,14 +102,14 @@ pub struct PriceBookInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct TierInput {
     pub from: u64,
     pub price: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct User {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +125,7 @@ pub struct User {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Subscription {
     pub offering: String,
     pub from: String,
@@ -129,7 +134,7 @@ pub struct Subscription {
 
 /// One product's use by one user: exactly one of the four patterns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Usage {
     pub product: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,7 +156,7 @@ pub struct Usage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Session {
     pub start: Stamp,
     pub end: Stamp,
@@ -174,7 +179,7 @@ pub fn stamp(s: impl Into<Stamp>) -> Stamp {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Weekly {
     pub days: Vec<String>,
     pub from: String,
@@ -182,7 +187,7 @@ pub struct Weekly {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Monthly {
     pub days: u32,
     pub from: String,
@@ -190,7 +195,7 @@ pub struct Monthly {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Dates {
     pub dates: Vec<String>,
     pub from: String,
@@ -198,11 +203,84 @@ pub struct Dates {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct ResultEvent {
     pub service: String,
     pub at: String,
     pub quantity: u64,
+}
+
+/// Every type of the format is a JSON object, and only an object. serde's derived reader
+/// also takes an array, its elements read as the fields in order (`"period": ["2027-01-01",
+/// 12]`), which would bypass `deny_unknown_fields`. So each type derives its reader and
+/// writer with `remote = "Self"` (inherent `deserialize` and `serialize` functions, not trait
+/// impls), and the trait impls below wrap them: the writer as it is, the reader asking the
+/// deserializer for a map (`deserialize_map`), which refuses anything else where it stands,
+/// before reading a byte of it (`expected an object, found an array`, located like any
+/// refusal). No second pass: the derived code reads the object's fields as before.
+macro_rules! json_objects {
+    ($($t:ident),* $(,)?) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $t::serialize(self, s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_map(Object::<$t>(PhantomData))
+            }
+        }
+
+        impl Fields for $t {
+            fn fields<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $t::deserialize(d)
+            }
+        }
+    )*};
+}
+
+json_objects!(
+    Scenario,
+    Period,
+    Pack,
+    Offering,
+    CustomCatalog,
+    CustomProduct,
+    CustomService,
+    PriceBookInput,
+    TierInput,
+    User,
+    Subscription,
+    Usage,
+    Session,
+    Weekly,
+    Monthly,
+    Dates,
+    ResultEvent,
+);
+
+/// A type's derived reader (the inherent `deserialize` of `remote = "Self"`).
+trait Fields: Sized {
+    fn fields<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// What a refusal says the format expected where a type of the format stands (`located`).
+const AN_OBJECT: &str = "an object";
+
+/// Reads one JSON object with `T`'s derived reader, and nothing else (`json_objects!`).
+struct Object<T>(PhantomData<T>);
+
+impl<'de, T: Fields> Visitor<'de> for Object<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(AN_OBJECT)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
+        T::fields(MapAccessDeserializer::new(map))
+    }
 }
 
 impl Scenario {
@@ -464,10 +542,44 @@ fn located(path: String, e: &serde_json::Error) -> InputError {
         None => &text[..],
     };
     let path = if path == "." { String::new() } else { path };
+    let object = not_an_object(words);
+    let words = object.as_deref().unwrap_or(words);
     let message = if e.line() > 0 {
         format!("{words} (line {}, column {})", e.line(), e.column())
     } else {
         words.to_string()
     };
     InputError::new(path, message)
+}
+
+/// serde's words for a value that stands where the format wants an object, in JSON's words:
+/// `invalid type: sequence, expected an object` becomes `expected an object, found an
+/// array`. None for any other message.
+fn not_an_object(words: &str) -> Option<String> {
+    let found = words
+        .strip_prefix("invalid type: ")?
+        .strip_suffix(AN_OBJECT)?
+        .strip_suffix(", expected ")?;
+    let json = match found {
+        "sequence" => "an array".to_string(),
+        "map" => AN_OBJECT.to_string(),
+        "null" => "null".to_string(),
+        _ => {
+            let quoted = |kind: &str| {
+                found
+                    .strip_prefix(kind)
+                    .and_then(|v| v.strip_prefix('`')?.strip_suffix('`'))
+            };
+            if let Some(b) = quoted("boolean ") {
+                b.to_string()
+            } else if let Some(n) = quoted("integer ").or_else(|| quoted("floating point ")) {
+                format!("the number {n}")
+            } else if let Some(text) = found.strip_prefix("string ") {
+                format!("the string {text}")
+            } else {
+                found.to_string()
+            }
+        }
+    };
+    Some(format!("expected {AN_OBJECT}, found {json}"))
 }
