@@ -225,6 +225,30 @@ fn cli_unknown_field_exits_2_naming_it() {
     );
 }
 
+/// An array where an object belongs is refused like an unknown field: exit 2, the path named
+/// (docs/assumptions.md), for `simulate` and `advise` alike.
+#[test]
+fn cli_an_array_in_place_of_an_object_exits_2_naming_the_path() {
+    let text = std::fs::read_to_string(PRISCILLA).unwrap().replace(
+        r#""period": { "start": "2027-03-01", "months": 1 }"#,
+        r#""period": ["2027-03-01", 1]"#,
+    );
+    assert!(
+        text.contains(r#""period": ["#),
+        "the fixture's period is replaced"
+    );
+    for cmd in ["simulate", "advise"] {
+        let o = run(&[cmd, "-"], Some(text.as_bytes()));
+        assert_eq!(code(&o), 2, "{cmd}");
+        assert!(o.stdout.is_empty(), "{cmd}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("period: expected an object, found an array (line 6, column "),
+            "{cmd}: {e}"
+        );
+    }
+}
+
 #[test]
 fn cli_json_syntax_errors_exit_2_with_line_and_column() {
     let o = run(
