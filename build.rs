@@ -6,7 +6,7 @@ use std::{env, fs, path::Path};
 
 fn main() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    for name in ["products", "services", "prices", "groups"] {
+    for name in ["products", "services", "prices", "groups", "import-aliases"] {
         let src = format!("rates/{name}.toml");
         println!("cargo:rerun-if-changed={src}");
         let text = fs::read_to_string(&src).unwrap_or_else(|e| panic!("{src}: {e}"));

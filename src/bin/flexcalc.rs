@@ -21,11 +21,17 @@ Usage:
                                   the cheapest mix of subscriptions and Flex; with
                                   --sensitivity, also the plan at usage -50 % to +50 %
                                   (steps of 10) and where it flips
+  flexcalc import FILE [--format auto|token-usage|seat-usage|usage-report|token-flex|sessions]
+                [--currency CUR] [--timezone ZONE] [--forecast MONTHS]
+                [--date-order dmy|mdy] [--start YYYY-MM-DD]
+                                  read an Autodesk usage export (CSV): its history and a
+                                  scenario replaying it (or, with --forecast, projecting it);
+                                  currency EUR and zone UTC unless given (docs/import.md)
   flexcalc --help | --version
 
 Output is JSON on standard output. Exit status: 0 success, 2 bad input (the message on
 standard error names the JSON path and the problem), 1 internal error.
-The scenario format is described in the README (SPEC §6).";
+The scenario format: docs/scenario-format.md; the billing rules: docs/rules.md.";
 
 enum Failure {
     Input(String),
@@ -149,6 +155,91 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(v).map_err(|e| Failure::Internal(e.to_string()))
 }
 
+/// `import FILE [flags]`: the export read by the engine's importer, as JSON.
+fn import_args(rest: &[String]) -> Result<String, Failure> {
+    use flexcalc::engine::import::{import, DateOrder, Format, ImportOptions};
+    let usage = "flexcalc import FILE [--format auto|token-usage|seat-usage|usage-report|\
+                 token-flex|sessions] [--currency CUR] [--timezone ZONE] [--forecast MONTHS] \
+                 [--date-order dmy|mdy] [--start YYYY-MM-DD]";
+    let mut options = ImportOptions::default();
+    let mut file = None;
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        if !arg.starts_with("--") {
+            if file.replace(arg.clone()).is_some() {
+                return Err(Failure::Input(format!(
+                    "import: one FILE only; usage: {usage}"
+                )));
+            }
+            continue;
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (arg.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| Failure::Input(format!("{name} needs a value")))
+        };
+        match name {
+            "--format" => {
+                let v = value()?;
+                options.format = match v.as_str() {
+                    "auto" => None,
+                    f => Some(Format::parse(f).ok_or_else(|| {
+                        Failure::Input(format!(
+                            "--format: {v:?} is not one of auto, token-usage, seat-usage, \
+                             usage-report, token-flex, sessions"
+                        ))
+                    })?),
+                }
+            }
+            "--currency" => options.currency = value()?,
+            "--timezone" => options.timezone = value()?,
+            "--forecast" => {
+                let v = value()?;
+                options.forecast = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|m| (1..=36).contains(m))
+                        .ok_or_else(|| {
+                            Failure::Input(format!(
+                                "--forecast: {v:?} is not a number of months from 1 to 36"
+                            ))
+                        })?,
+                )
+            }
+            "--date-order" => {
+                let v = value()?;
+                options.date_order = Some(DateOrder::parse(&v).ok_or_else(|| {
+                    Failure::Input(format!("--date-order: {v:?} is not dmy or mdy"))
+                })?)
+            }
+            "--start" => options.start = Some(value()?),
+            _ => return Err(unknown_argument("import", arg, Some(usage))),
+        }
+    }
+    let file =
+        file.ok_or_else(|| Failure::Input(format!("import: FILE is missing; usage: {usage}")))?;
+    let mut bytes = Vec::new();
+    if file == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Input(format!("standard input: {e}")))?;
+    } else {
+        bytes = std::fs::read(&file).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    }
+    let shown = if file == "-" {
+        "standard input"
+    } else {
+        file.as_str()
+    };
+    let imported = import(&bytes, &options).map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
+    to_json(&imported)
+}
+
 fn run(args: &[String]) -> Result<String, Failure> {
     match args.first().map(String::as_str) {
         Some("simulate") => {
@@ -161,6 +252,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             })
         }
         Some("quote") => quote_args(&args[1..]),
+        Some("import") => import_args(&args[1..]),
         Some("advise") => {
             use flexcalc::engine::advise::{advise, sensitivity, PERCENTS};
             let (text, with_sensitivity) = file_and_flag("advise", "--sensitivity", &args[1..])?;

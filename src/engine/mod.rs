@@ -4,6 +4,7 @@ pub mod advise;
 pub mod catalog;
 pub mod error;
 pub mod insights;
+pub mod import;
 pub mod intervals;
 pub mod ledger;
 pub mod meter;

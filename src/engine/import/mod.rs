@@ -1,0 +1,963 @@
+//! Autodesk's usage exports read into a history and a scenario (docs/import.md).
+//!
+//! Pure: bytes in, [`Import`] out; no file system, no clock, no web dependency (the
+//! browser calls it through the engine's worker). Five formats, detected from the header
+//! (or named): Flex token usage, seat usage, the usage report's summary, the Enterprise
+//! Token Flex consumption export, and session logs. Every data row is either imported or
+//! listed in `skipped` with its line and the reason.
+
+mod dates;
+mod products;
+mod table;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use jiff::civil::{Date, DateTime};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::engine::catalog::Catalog;
+use crate::engine::scenario::{self as sc, Scenario};
+use crate::engine::time::{add_months, format_date, time_zone};
+
+pub use dates::DateOrder;
+pub use products::{match_product, normalise};
+
+/// The local hours of each replayed day: 8 hours, well away from midnight and the small
+/// hours where clocks change, so that M4's 24-hour window opened by one day's session
+/// ends before or within the next day's (never past its end): one charge a day
+/// (docs/import.md, tests/import.rs).
+pub const DAY_FROM: &str = "09:00";
+pub const DAY_TO: &str = "17:00";
+
+/// The scenario format's longest period.
+const MAX_MONTHS: u32 = 36;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    TokenUsage,
+    SeatUsage,
+    UsageReport,
+    TokenFlex,
+    Sessions,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::TokenUsage,
+        Format::SeatUsage,
+        Format::UsageReport,
+        Format::TokenFlex,
+        Format::Sessions,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::TokenUsage => "token-usage",
+            Format::SeatUsage => "seat-usage",
+            Format::UsageReport => "usage-report",
+            Format::TokenFlex => "token-flex",
+            Format::Sessions => "sessions",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == s)
+    }
+}
+
+/// What the import is asked for; `Default` is auto-detection, EUR, UTC, no forecast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// `None`: detected from the header.
+    pub format: Option<Format>,
+    pub currency: String,
+    pub timezone: String,
+    /// Months of forecast after the history (1–36); `None`: the replay.
+    pub forecast: Option<u32>,
+    /// How slashed dates read; `None`: decided from the file's values.
+    pub date_order: Option<DateOrder>,
+    /// First day of the scenario's period when the file has no dates to start it from
+    /// (`YYYY-MM-DD`, the usage report); overrides the start for every format.
+    pub start: Option<String>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            format: None,
+            currency: "EUR".into(),
+            timezone: "UTC".into(),
+            forecast: None,
+            date_order: None,
+            start: None,
+        }
+    }
+}
+
+/// A file that cannot be read at all, located (line and column from 1; 0 when the
+/// problem is no place in the file, e.g. an option).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportError {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl ImportError {
+    pub fn at(line: u64, column: u64, message: impl Into<String>) -> Self {
+        ImportError {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.message)
+        } else {
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// A token amount as the file writes them: whole numbers, or decimal strings when any
+/// amount in the file has decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tokens {
+    pub value: Decimal,
+    pub decimal: bool,
+}
+
+impl Serialize for Tokens {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self.decimal, self.value.to_i64()) {
+            (false, Some(n)) if self.value.fract().is_zero() => s.serialize_i64(n),
+            _ => s.serialize_str(&self.value.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unmatched {
+    pub name: String,
+    pub rows: u64,
+    pub tokens: Tokens,
+}
+
+/// Every token of the imported rows: by catalog product id where the name matched (the
+/// file's name otherwise), and by `YYYY-MM` of the row's date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct History {
+    pub tokens: Tokens,
+    pub by_product: BTreeMap<String, Tokens>,
+    pub by_month: BTreeMap<String, Tokens>,
+}
+
+/// The answer of an import (`flexcalc import`'s JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Import {
+    pub format: Format,
+    /// Data rows read (blank lines aside).
+    pub rows: u64,
+    pub skipped: Vec<Skipped>,
+    pub unmatched: Vec<Unmatched>,
+    pub extra_columns: Vec<String>,
+    pub history: History,
+    /// The replay (or, with a forecast, the projection); `None` for files without users.
+    pub scenario: Option<Scenario>,
+}
+
+/// What a column holds, whatever the export calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    Team,
+    Email,
+    First,
+    Last,
+    FullName,
+    Id,
+    Product,
+    Feature,
+    Day,
+    Tokens,
+    UsageType,
+    ContractYear,
+    TokenPool,
+    Category,
+    ProductLine,
+    DaysUsed,
+    MonthlyAverage,
+    LastAccessed,
+    Seat,
+    Start,
+    End,
+}
+
+/// A header's name → its role: lower case, letters and digits only (`Day used`,
+/// `day_used` and `dayUsed` meet).
+fn role(name: &str) -> Option<Role> {
+    let key: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    Some(match key.as_str() {
+        "team" | "teamalias" | "teamname" => Role::Team,
+        "email" | "emailaddress" | "useremail" | "mail" => Role::Email,
+        "firstname" | "givenname" => Role::First,
+        "lastname" | "surname" | "familyname" => Role::Last,
+        "fullname" | "name" | "username" | "user" | "displayname" => Role::FullName,
+        "autodeskid" | "hashedautodeskid" | "userid" | "oxygenid" => Role::Id,
+        "product" | "productname" => Role::Product,
+        "feature" | "featurename" => Role::Feature,
+        "dayused" | "usagedate" | "date" | "day" | "dateused" => Role::Day,
+        "tokensused" | "tokens" | "tokensconsumed" | "tokenscharged" => Role::Tokens,
+        "usagetype" => Role::UsageType,
+        "contractyear" => Role::ContractYear,
+        "tokenpool" => Role::TokenPool,
+        "usagecategory" => Role::Category,
+        "productlinecode" => Role::ProductLine,
+        "daysused" | "totaluniquedays" | "uniquedays" => Role::DaysUsed,
+        "monthlyaverage" | "monthlyavg" => Role::MonthlyAverage,
+        "lastaccessed" | "lastused" | "lastaccess" => Role::LastAccessed,
+        "seatassignment" | "assigned" | "seatassigned" | "assignment" => Role::Seat,
+        "start" | "sessionstart" | "starttime" | "started" | "startedat" => Role::Start,
+        "end" | "sessionend" | "endtime" | "ended" | "endedat" => Role::End,
+        _ => return None,
+    })
+}
+
+const WHO: &[Role] = &[
+    Role::Email,
+    Role::Id,
+    Role::FullName,
+    Role::First,
+    Role::Last,
+];
+
+impl Format {
+    /// The roles this format reads (the rest of the header is listed as extra).
+    fn reads(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Format::TokenUsage => &[
+                Team, Email, First, Last, FullName, Id, Product, Feature, Day, Tokens, UsageType,
+            ],
+            Format::SeatUsage => &[Team, Email, First, Last, FullName, Id, Product, Day],
+            Format::UsageReport => &[
+                Team,
+                Email,
+                First,
+                Last,
+                FullName,
+                Id,
+                Product,
+                DaysUsed,
+                MonthlyAverage,
+                LastAccessed,
+                Seat,
+            ],
+            Format::TokenFlex => &[
+                ContractYear,
+                TokenPool,
+                Category,
+                Day,
+                ProductLine,
+                Product,
+                Tokens,
+            ],
+            Format::Sessions => &[Team, Email, First, Last, FullName, Id, Product, Start, End],
+        }
+    }
+
+    /// Roles without which a row of this format means nothing, as alternatives.
+    fn needs(self) -> &'static [&'static [Role]] {
+        use Role::*;
+        match self {
+            Format::TokenUsage => &[&[Product], &[Day], &[Tokens], WHO],
+            Format::SeatUsage => &[&[Product], &[Day], WHO],
+            Format::UsageReport => &[&[Product], &[DaysUsed, MonthlyAverage], WHO],
+            Format::TokenFlex => &[&[Product], &[Day], &[Tokens]],
+            Format::Sessions => &[&[Product], &[Start], &[End], WHO],
+        }
+    }
+
+    fn fits(self, roles: &HashMap<Role, usize>) -> bool {
+        self.needs()
+            .iter()
+            .all(|alt| alt.iter().any(|r| roles.contains_key(r)))
+    }
+
+    /// The format a header names, most specific first.
+    fn detect(roles: &HashMap<Role, usize>) -> Option<Format> {
+        let has = |r| roles.contains_key(&r);
+        let f = if has(Role::Category) || has(Role::ContractYear) || has(Role::TokenPool) {
+            Format::TokenFlex
+        } else if has(Role::Start) && has(Role::End) {
+            Format::Sessions
+        } else if has(Role::DaysUsed) || has(Role::MonthlyAverage) {
+            Format::UsageReport
+        } else if has(Role::Tokens) {
+            Format::TokenUsage
+        } else {
+            Format::SeatUsage
+        };
+        f.fits(roles).then_some(f)
+    }
+}
+
+/// Header names → roles (the first column of each role wins).
+fn roles_of(header: &[String]) -> HashMap<Role, usize> {
+    let mut roles = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        if let Some(r) = role(name) {
+            roles.entry(r).or_insert(i);
+        }
+    }
+    roles
+}
+
+/// One row, read but not yet counted.
+struct Row {
+    line: u64,
+    user: Option<(String, Option<String>)>,
+    team: Option<String>,
+    product: String,
+    /// The row's date (the session's start date for sessions).
+    day: Option<Date>,
+    start: Option<DateTime>,
+    end: Option<DateTime>,
+    tokens: Option<Decimal>,
+    /// Usage report: days a month.
+    per_month: Option<u32>,
+}
+
+/// Reads an export; see the module's documentation and docs/import.md.
+pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportError> {
+    let tz = time_zone(&options.timezone).ok_or_else(|| {
+        ImportError::at(
+            0,
+            0,
+            format!("timezone: {:?} is not a known IANA zone", options.timezone),
+        )
+    })?;
+    if Catalog::builtin().book(&options.currency).is_none() {
+        let known: Vec<&str> = Catalog::builtin()
+            .books
+            .iter()
+            .map(|b| b.currency.as_str())
+            .collect();
+        return Err(ImportError::at(
+            0,
+            0,
+            format!(
+                "currency: {:?} is not one of {}",
+                options.currency,
+                known.join(", ")
+            ),
+        ));
+    }
+    if let Some(m) = options.forecast {
+        if !(1..=MAX_MONTHS).contains(&m) {
+            return Err(ImportError::at(
+                0,
+                0,
+                format!("forecast: {m} is outside 1 to {MAX_MONTHS} months"),
+            ));
+        }
+    }
+    let start_option = match &options.start {
+        Some(s) => Some(crate::engine::time::parse_date(s).ok_or_else(|| {
+            ImportError::at(0, 0, format!("start: {s:?} is not a date (YYYY-MM-DD)"))
+        })?),
+        None => None,
+    };
+    let text = table::text(bytes)?;
+    let forced = options.format;
+    let table = table::read(text, |names| {
+        let roles = roles_of(names);
+        match forced {
+            Some(f) => roles.contains_key(&Role::Product) && f.fits(&roles),
+            None => Format::detect(&roles).is_some(),
+        }
+    })
+    .map_err(|e| match forced {
+        Some(f) => ImportError::at(
+            e.line,
+            e.column,
+            format!(
+                "no header of a {} file: expected columns for {}",
+                f.name(),
+                f.needs()
+                    .iter()
+                    .map(|alt| alt
+                        .iter()
+                        .map(|r| format!("{r:?}"))
+                        .collect::<Vec<_>>()
+                        .join(" or "))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        None => e,
+    })?;
+    let roles = roles_of(&table.header);
+    let format = forced
+        .or_else(|| Format::detect(&roles))
+        .unwrap_or(Format::SeatUsage);
+    let reads = format.reads();
+    let mut extra_columns = Vec::new();
+    let mut used: HashMap<Role, usize> = HashMap::new();
+    for (i, name) in table.header.iter().enumerate() {
+        match role(name).filter(|r| reads.contains(r)) {
+            Some(r) if !used.contains_key(&r) => {
+                used.insert(r, i);
+            }
+            _ if name.is_empty() => {}
+            _ => extra_columns.push(name.clone()),
+        }
+    }
+
+    let mut skipped: Vec<Skipped> = table
+        .before_header
+        .iter()
+        .map(|&line| Skipped {
+            line,
+            reason: "before the header row".into(),
+        })
+        .collect();
+
+    // The order of slashed dates, from the file's own values.
+    let date_cols: Vec<usize> = [Role::Day, Role::Start, Role::End, Role::LastAccessed]
+        .iter()
+        .filter_map(|r| used.get(r).copied())
+        .collect();
+    let order = match options.date_order {
+        Some(o) => Some(o),
+        None => date_order(&table, &date_cols)?,
+    };
+
+    let comma_decimals = table.delimiter != b',';
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for (line, r) in &table.rows {
+        match read_row(
+            format,
+            *line,
+            r,
+            order,
+            comma_decimals,
+            &tz,
+            &table.header,
+            &used,
+        ) {
+            Ok(row) => rows.push(row),
+            Err(reason) => skipped.push(Skipped {
+                line: *line,
+                reason,
+            }),
+        }
+    }
+
+    // The replay holds at most 36 months: the latest.
+    let last_month = rows
+        .iter()
+        .filter_map(|r| r.end.map(|e| e.date()).or(r.day))
+        .max()
+        .map(first_of_month);
+    let cutoff = last_month.map(|m| add_months(m, -i64::from(MAX_MONTHS - 1)));
+    let mut kept = Vec::with_capacity(rows.len());
+    for row in rows {
+        match (row.day, cutoff) {
+            (Some(d), Some(c)) if d < c => skipped.push(Skipped {
+                line: row.line,
+                reason: format!(
+                    "before {}: a scenario holds at most {MAX_MONTHS} months, the file's latest",
+                    format_date(c)
+                ),
+            }),
+            _ => kept.push(row),
+        }
+    }
+    skipped.sort_by_key(|s| s.line);
+
+    let decimal = kept.iter().any(|r| {
+        r.tokens
+            .is_some_and(|t| t.scale() > 0 && !t.fract().is_zero())
+    });
+    let tok = |value: Decimal| Tokens { value, decimal };
+
+    // History and unmatched names.
+    let mut total = Decimal::ZERO;
+    let mut by_product: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut by_month: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut unmatched: Vec<(String, u64, Decimal)> = Vec::new();
+    let mut unmatched_at: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashMap<String, Option<&'static str>> = HashMap::new();
+    let mut matched: Vec<Option<&'static str>> = Vec::with_capacity(kept.len());
+    for row in &kept {
+        let id = *ids
+            .entry(row.product.clone())
+            .or_insert_with(|| match_product(&row.product));
+        matched.push(id);
+        let t = row.tokens.unwrap_or_default();
+        if id.is_none() {
+            let i = *unmatched_at.entry(row.product.clone()).or_insert_with(|| {
+                unmatched.push((row.product.clone(), 0, Decimal::ZERO));
+                unmatched.len() - 1
+            });
+            unmatched[i].1 += 1;
+            unmatched[i].2 += t;
+        }
+        if row.tokens.is_some() {
+            total += t;
+            *by_product
+                .entry(id.map_or_else(|| row.product.clone(), str::to_string))
+                .or_default() += t;
+            if let Some(d) = row.day {
+                *by_month
+                    .entry(format!("{:04}-{:02}", d.year(), d.month()))
+                    .or_default() += t;
+            }
+        }
+    }
+    let history = History {
+        tokens: tok(total),
+        by_product: by_product.into_iter().map(|(k, v)| (k, tok(v))).collect(),
+        by_month: by_month.into_iter().map(|(k, v)| (k, tok(v))).collect(),
+    };
+
+    let scenario = build_scenario(format, &kept, &matched, options, start_option)?;
+
+    Ok(Import {
+        format,
+        rows: table.rows.len() as u64,
+        skipped,
+        unmatched: unmatched
+            .into_iter()
+            .map(|(name, rows, t)| Unmatched {
+                name,
+                rows,
+                tokens: tok(t),
+            })
+            .collect(),
+        extra_columns,
+        history,
+        scenario,
+    })
+}
+
+fn first_of_month(d: Date) -> Date {
+    d.first_of_month()
+}
+
+/// Day first or month first, from the slashed dates of `cols`: a first number above 12
+/// means day first, a second above 12 month first; both, or neither, is refused.
+fn date_order(table: &table::Table, cols: &[usize]) -> Result<Option<DateOrder>, ImportError> {
+    let (mut dmy, mut mdy, mut first) = (None, None, None);
+    for (line, r) in &table.rows {
+        for &c in cols {
+            if let Some((a, b)) = r.get(c).and_then(dates::slashed) {
+                first.get_or_insert((*line, c));
+                if a > 12 && dmy.is_none() {
+                    dmy = Some((*line, c, r[c].to_string()));
+                }
+                if b > 12 && mdy.is_none() {
+                    mdy = Some((*line, c, r[c].to_string()));
+                }
+            }
+        }
+    }
+    let col_name = |c: usize| table.header.get(c).cloned().unwrap_or_default();
+    match (dmy, mdy, first) {
+        (Some((l1, c1, v1)), Some((l2, _, v2)), _) => Err(ImportError::at(
+            l1.max(l2),
+            c1 as u64 + 1,
+            format!(
+                "dates read both day first ({v1:?}, line {l1}) and month first ({v2:?}, \
+                 line {l2}) in column {:?}; fix the file or pass --date-order dmy|mdy",
+                col_name(c1)
+            ),
+        )),
+        (Some(_), None, _) => Ok(Some(DateOrder::Dmy)),
+        (None, Some(_), _) => Ok(Some(DateOrder::Mdy)),
+        (None, None, Some((line, c))) => Err(ImportError::at(
+            line,
+            c as u64 + 1,
+            format!(
+                "the dates of column {:?} read both as DD/MM/YYYY and MM/DD/YYYY (no day \
+                 above 12): pass --date-order dmy or --date-order mdy",
+                col_name(c)
+            ),
+        )),
+        (None, None, None) => Ok(None),
+    }
+}
+
+/// `*****`, the e-mail of an export without personal data.
+fn masked(s: &str) -> bool {
+    s.chars().all(|c| c == '*')
+}
+
+/// The non-blank field of `role` in `r`, trimmed.
+fn field<'r>(used: &HashMap<Role, usize>, r: &'r csv::StringRecord, role: Role) -> Option<&'r str> {
+    used.get(&role)
+        .and_then(|&i| r.get(i))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_row(
+    format: Format,
+    line: u64,
+    r: &csv::StringRecord,
+    order: Option<DateOrder>,
+    comma_decimals: bool,
+    tz: &jiff::tz::TimeZone,
+    header: &[String],
+    used: &HashMap<Role, usize>,
+) -> Result<Row, String> {
+    let get = |r, role| field(used, r, role);
+    let col = |role: Role| -> String {
+        used.get(&role)
+            .and_then(|&i| header.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let product = get(r, Role::Product)
+        .ok_or_else(|| format!("no product (column {:?} is empty)", col(Role::Product)))?
+        .to_string();
+    let user = if format == Format::TokenFlex {
+        None
+    } else {
+        let email = get(r, Role::Email).filter(|e| !masked(e));
+        let id = get(r, Role::Id).filter(|e| !masked(e));
+        let full = get(r, Role::FullName).filter(|e| !masked(e));
+        let first = get(r, Role::First).filter(|e| !masked(e));
+        let last = get(r, Role::Last).filter(|e| !masked(e));
+        let joined = match (first, last) {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            (Some(x), None) | (None, Some(x)) => Some(x.to_string()),
+            (None, None) => None,
+        };
+        let name = full.map(str::to_string).or(joined);
+        let key = email
+            .map(str::to_lowercase)
+            .or_else(|| id.map(str::to_string))
+            .or_else(|| name.clone())
+            .ok_or("no user (e-mail, Autodesk ID and name are all empty or masked)")?;
+        Some((key, name))
+    };
+    let date = |role: Role| -> Result<Option<dates::Stamp>, String> {
+        match get(r, role) {
+            None => Ok(None),
+            Some(v) => dates::parse(v, order)
+                .map(Some)
+                .ok_or_else(|| format!("bad date {v:?} in column {:?}", col(role))),
+        }
+    };
+    let need = |role: Role, v: Option<dates::Stamp>| {
+        v.ok_or_else(|| format!("no date (column {:?} is empty)", col(role)))
+    };
+    let number = |role: Role| -> Result<Option<Decimal>, String> {
+        let Some(v) = get(r, role) else {
+            return Ok(None);
+        };
+        let text = if comma_decimals && !v.contains('.') {
+            v.replace(',', ".")
+        } else {
+            v.replace(',', "")
+        };
+        text.parse::<Decimal>()
+            .map(Some)
+            .map_err(|_| format!("{v:?} in column {:?} is not a number", col(role)))
+    };
+    let team = get(r, Role::Team).map(str::to_string);
+    let mut row = Row {
+        line,
+        user,
+        team,
+        product,
+        day: None,
+        start: None,
+        end: None,
+        tokens: None,
+        per_month: None,
+    };
+    match format {
+        Format::TokenUsage | Format::TokenFlex => {
+            row.day = Some(need(Role::Day, date(Role::Day)?)?.date);
+            let t = number(Role::Tokens)?
+                .ok_or_else(|| format!("no tokens (column {:?} is empty)", col(Role::Tokens)))?;
+            if format == Format::TokenUsage && t.is_sign_negative() && !t.is_zero() {
+                return Err(format!("negative tokens ({t})"));
+            }
+            row.tokens = Some(t);
+        }
+        Format::SeatUsage => row.day = Some(need(Role::Day, date(Role::Day)?)?.date),
+        Format::Sessions => {
+            let s = need(Role::Start, date(Role::Start)?)?.local(tz);
+            let e = need(Role::End, date(Role::End)?)?.local(tz);
+            if e <= s {
+                return Err("the session ends before it starts".into());
+            }
+            row.day = Some(s.date());
+            row.start = Some(s);
+            row.end = Some(e);
+        }
+        Format::UsageReport => {
+            let avg = number(Role::MonthlyAverage)?;
+            let days = number(Role::DaysUsed)?;
+            let per = avg.or(days).ok_or("no days used nor monthly average")?;
+            if per.is_sign_negative() && !per.is_zero() {
+                return Err(format!("negative days ({per})"));
+            }
+            let rounded = per
+                .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                .to_u32()
+                .unwrap_or(31);
+            let used_at_all = !per.is_zero() || days.is_some_and(|d| !d.is_zero());
+            row.per_month = Some(if used_at_all { rounded.clamp(1, 31) } else { 0 });
+            row.day = date(Role::LastAccessed)?.map(|s| s.date);
+        }
+    }
+    Ok(row)
+}
+
+/// The user × product uses of the rows with a matched product, users in order of first
+/// appearance.
+struct Uses<'a> {
+    users: Vec<(String, Option<String>)>,
+    per: BTreeMap<(usize, &'static str), Vec<&'a Row>>,
+}
+
+fn uses<'a>(rows: &'a [Row], matched: &[Option<&'static str>]) -> Uses<'a> {
+    let mut users = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut per: BTreeMap<(usize, &'static str), Vec<&Row>> = BTreeMap::new();
+    for (row, id) in rows.iter().zip(matched) {
+        let (Some((key, name)), Some(id)) = (&row.user, id) else {
+            continue;
+        };
+        let u = *at.entry(key.as_str()).or_insert_with(|| {
+            users.push((key.clone(), name.clone()));
+            users.len() - 1
+        });
+        per.entry((u, *id)).or_default().push(row);
+    }
+    Uses { users, per }
+}
+
+fn months_between(first: Date, last: Date) -> u32 {
+    let m = (i32::from(last.year()) - i32::from(first.year())) * 12 + i32::from(last.month())
+        - i32::from(first.month());
+    (m + 1).max(1) as u32
+}
+
+fn stamp(dt: DateTime) -> sc::Stamp {
+    sc::stamp(format!(
+        "{}T{:02}:{:02}",
+        format_date(dt.date()),
+        dt.hour(),
+        dt.minute()
+    ))
+}
+
+fn build_scenario(
+    format: Format,
+    rows: &[Row],
+    matched: &[Option<&'static str>],
+    options: &ImportOptions,
+    start_option: Option<Date>,
+) -> Result<Option<Scenario>, ImportError> {
+    if format == Format::TokenFlex {
+        return Ok(None);
+    }
+    let uses = uses(rows, matched);
+    let teams: BTreeSet<&str> = rows.iter().filter_map(|r| r.team.as_deref()).collect();
+    let team = (teams.len() == 1).then(|| teams.into_iter().next().unwrap_or_default());
+    let dated = rows
+        .iter()
+        .filter_map(|r| r.day)
+        .chain(rows.iter().filter_map(|r| r.end.map(|e| e.date())));
+    let (first, last) = dated.fold((None::<Date>, None::<Date>), |(a, b), d| {
+        (
+            Some(a.map_or(d, |a| a.min(d))),
+            Some(b.map_or(d, |b| b.max(d))),
+        )
+    });
+    let user = |i: usize, usage: Vec<sc::Usage>| {
+        let (id, name) = &uses.users[i];
+        sc::User {
+            id: id.clone(),
+            name: name.clone().filter(|n| n != id),
+            timezone: None,
+            subscriptions: Vec::new(),
+            usage,
+            results: Vec::new(),
+        }
+    };
+    let mut users: Vec<sc::User> = Vec::new();
+    let mut push = |i: usize, usage: sc::Usage| match users.last_mut() {
+        Some(u) if u.id == uses.users[i].0 => u.usage.push(usage),
+        _ => users.push(user(i, vec![usage])),
+    };
+    let monthly = |product: &str, days: u32| sc::Usage {
+        product: product.to_string(),
+        monthly: Some(sc::Monthly {
+            days,
+            from: DAY_FROM.into(),
+            to: DAY_TO.into(),
+        }),
+        ..Default::default()
+    };
+
+    let (start, months, name) = if format == Format::UsageReport {
+        let start = match (start_option, last) {
+            (Some(s), _) => s,
+            (None, Some(l)) => add_months(l.first_of_month(), 1),
+            (None, None) => {
+                return Err(ImportError::at(
+                    0,
+                    0,
+                    "the usage report has no last_accessed date to start the forecast from: \
+                     pass --start YYYY-MM-DD",
+                ))
+            }
+        };
+        for (&(u, product), rs) in &uses.per {
+            let days = rs.iter().filter_map(|r| r.per_month).max().unwrap_or(0);
+            if days > 0 {
+                push(u, monthly(product, days));
+            }
+        }
+        let months = options.forecast.unwrap_or(12);
+        (start, months, "Forecast from a usage report".to_string())
+    } else {
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(None);
+        };
+        let first = first.first_of_month();
+        let history_months = months_between(first, last);
+        let span = format!(
+            "{:04}-{:02} to {:04}-{:02}",
+            first.year(),
+            first.month(),
+            last.year(),
+            last.month()
+        );
+        match options.forecast {
+            Some(months) => {
+                for (&(u, product), rs) in &uses.per {
+                    let days: BTreeSet<Date> = rs
+                        .iter()
+                        .filter(|r| r.tokens.is_none_or(|t| !t.is_zero()))
+                        .filter_map(|r| r.day)
+                        .collect();
+                    let n = days.len() as u32;
+                    if n == 0 {
+                        continue;
+                    }
+                    // Average days a month, rounded half up, at least 1.
+                    let avg = (2 * n + history_months) / (2 * history_months);
+                    push(u, monthly(product, avg.clamp(1, 31)));
+                }
+                let start =
+                    start_option.unwrap_or_else(|| add_months(first, history_months.into()));
+                (start, months, format!("Forecast from usage {span}"))
+            }
+            None => {
+                for (&(u, product), rs) in &uses.per {
+                    let usage = if format == Format::Sessions {
+                        let mut sessions: Vec<(DateTime, DateTime)> =
+                            rs.iter().filter_map(|r| Some((r.start?, r.end?))).collect();
+                        sessions.sort();
+                        sc::Usage {
+                            product: product.to_string(),
+                            sessions: Some(
+                                sessions
+                                    .into_iter()
+                                    .map(|(s, e)| {
+                                        // Whole minutes: the start down, the end up.
+                                        let e = if e.second() > 0 || e.subsec_nanosecond() > 0 {
+                                            e.checked_add(jiff::Span::new().minutes(1)).unwrap_or(e)
+                                        } else {
+                                            e
+                                        };
+                                        sc::Session {
+                                            start: stamp(s),
+                                            end: stamp(e),
+                                            inactive: None,
+                                        }
+                                    })
+                                    .collect(),
+                            ),
+                            ..Default::default()
+                        }
+                    } else {
+                        let days: BTreeSet<Date> = rs
+                            .iter()
+                            .filter(|r| r.tokens.is_none_or(|t| !t.is_zero()))
+                            .filter_map(|r| r.day)
+                            .collect();
+                        if days.is_empty() {
+                            continue;
+                        }
+                        sc::Usage {
+                            product: product.to_string(),
+                            dates: Some(sc::Dates {
+                                dates: days.into_iter().map(format_date).collect(),
+                                from: DAY_FROM.into(),
+                                to: DAY_TO.into(),
+                            }),
+                            ..Default::default()
+                        }
+                    };
+                    push(u, usage);
+                }
+                let start = start_option.unwrap_or(first);
+                (start, history_months, format!("Usage {span}"))
+            }
+        }
+    };
+    let name = match team {
+        Some(t) => format!("{t}: {name}"),
+        None => name,
+    };
+    let currency = options.currency.clone();
+    Ok(Some(Scenario {
+        flexcalc: 1,
+        name: Some(name),
+        currency,
+        timezone: options.timezone.clone(),
+        period: sc::Period {
+            start: format_date(start),
+            months,
+        },
+        packs: None,
+        low_balance_percent: None,
+        offerings: Vec::new(),
+        catalog: None,
+        price_book: None,
+        users,
+    }))
+}
