@@ -317,6 +317,8 @@ fn cli_help_exits_0_and_lists_the_commands() {
         "advise",
         "--sensitivity",
         "--summary",
+        "docs/scenario-format.md",
+        "docs/rules.md",
     ] {
         assert!(text.contains(word), "help does not mention {word}");
     }
