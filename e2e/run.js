@@ -48,7 +48,32 @@ async function ready(page) {
 const tokens = (page) => page.$eval('#sum-tokens .stat-value', (e) => Number(e.dataset.value));
 const cost = (page) => page.$eval('#sum-cost .stat-value', (e) => e.dataset.value);
 const costText = (page) => page.$eval('#sum-cost .stat-value', (e) => e.textContent);
-const stored = (page) => page.evaluate(() => localStorage.getItem('flexcalc.scenario'));
+/** The autosaved scenario's text once the save of the last change is written: the copy in
+ * local storage if there is one (a fallback write, newer), else IndexedDB's (decoded). */
+async function stored(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+  await page.waitForFunction(() => (window.__flexcalcPerf || {}).saving !== 1, null, { timeout: 120000 });
+  return page.evaluate(async () => {
+    const local = localStorage.getItem('flexcalc.scenario');
+    if (local !== null) return local;
+    if (!(await indexedDB.databases()).some((d) => d.name === 'flexcalc')) return null;
+    const rec = await new Promise((ok, ko) => {
+      const r = indexedDB.open('flexcalc');
+      r.onerror = () => ko(r.error);
+      r.onsuccess = () => {
+        const db = r.result;
+        if (!db.objectStoreNames.contains('state')) { db.close(); return ok(undefined); }
+        const g = db.transaction('state').objectStore('state').get('scenario');
+        g.onsuccess = () => { db.close(); ok(g.result); };
+        g.onerror = () => { db.close(); ko(g.error); };
+      };
+    });
+    if (!rec) return null;
+    if (rec.enc !== 'gzip') return rec.data;
+    return new Response(new Blob([rec.data]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  });
+}
+
 
 async function shot(page, name, full = true) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: full });
@@ -717,7 +742,7 @@ test('advisor: the plan and its totals, apply, undo, break-even chart', async ()
   await page.click('#apply-plan');
   await page.waitForFunction(() => document.querySelector('#apply-plan').disabled);
   eq(await total('current'), plan, 'the current subscriptions now cost what the plan costs');
-  const held = JSON.parse(await page.evaluate(() => new Promise((r) => setTimeout(() => r(localStorage.getItem('flexcalc.scenario')), 1500))));
+  const held = JSON.parse(await stored(page));
   const planSubs = await page.$$eval('#advisor-plan-table .plan-subs li', (l) => l.length);
   eq(held.users.reduce((n, u) => n + (u.subscriptions || []).length, 0), planSubs, 'the saved scenario holds the plan');
   assert(await tokens(page) !== tokensBefore, `the results changed (${tokensBefore} tokens before)`);

@@ -188,25 +188,21 @@ impl Report {
     /// The report without its per-charge lists: serializes as [`Report`] does, every
     /// member in the same order and written the same way, but with no `charges` and no
     /// `denials` (neither is read, so no charge is formatted).
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn summary(&self) -> Summary<'_> {
         Summary(self)
     }
 
     /// Pretty JSON of [`Report::summary`]: [`Report::to_json`]'s text with the `charges`
     /// and `denials` members left out, byte-for-byte the same for the same input.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn summary_json(&self) -> String {
         serde_json::to_string_pretty(&self.summary()).unwrap_or_default()
     }
 }
 
 /// A [`Report`] serialized without `charges` and `denials` (see [`Report::summary`]).
-#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Copy)]
 pub struct Summary<'a>(&'a Report);
 
-#[cfg(not(target_arch = "wasm32"))]
 impl Serialize for Summary<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         serialize_report::<S, false>(self.0, s)

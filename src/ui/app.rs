@@ -10,6 +10,7 @@ use std::rc::Rc;
 use crate::engine::scenario::Scenario;
 use crate::ui::advisor::AdvisorTab;
 use crate::ui::assumptions::assumptions_tab;
+use crate::ui::autosave::{use_autosave, SaveWarning};
 use crate::ui::i18n::{self, t, Lang, LANGS};
 use crate::ui::js;
 use crate::ui::packs::PacksTab;
@@ -72,26 +73,21 @@ fn with_lang(lang: Lang, then: impl FnOnce() + 'static) {
 
 /// The state on start: a shared link wins, then the autosave, then a starter team.
 fn initial() -> State {
-    let raw = js::storage_get(storage::KEY);
-    let legacy = js::storage_get(storage::LEGACY_KEY);
-    let loaded = storage::load(raw.as_deref(), legacy.as_deref());
+    // What `storage::restore` found (it has already set an unreadable copy aside).
+    let loaded = LOADED
+        .with(|l| l.borrow_mut().take())
+        .unwrap_or(storage::Loaded {
+            scenario: None,
+            notice: None,
+        });
     let lang = start_lang();
     let mut banner = match &loaded.notice {
-        Some(Notice::Migrated) => {
-            js::storage_remove(storage::LEGACY_KEY);
-            Some(Banner::new(BannerKind::Info, "banner.migrated", ""))
-        }
-        Some(Notice::Reset(why)) => {
-            if let Some(text) = raw.as_ref().or(legacy.as_ref()) {
-                js::storage_set(storage::BACKUP_KEY, text);
-            }
-            js::storage_remove(storage::LEGACY_KEY);
-            Some(Banner::new(
-                BannerKind::Warning,
-                "banner.reset",
-                why.clone(),
-            ))
-        }
+        Some(Notice::Migrated) => Some(Banner::new(BannerKind::Info, "banner.migrated", "")),
+        Some(Notice::Reset(why)) => Some(Banner::new(
+            BannerKind::Warning,
+            "banner.reset",
+            why.clone(),
+        )),
         None => None,
     };
     let mut scenario = loaded.scenario;
@@ -132,39 +128,37 @@ pub fn app() -> Html {
     {
         use_effect_with((), |_| js::set_perf("first_render", js::now_ms()));
     }
-    {
-        let s = state.clone();
-        // Saved just after the render, so typing never waits for the write.
-        use_effect_with(state.rev, move |_| {
-            let save = Closure::once_into_js(move || {
-                let t0 = js::now_ms();
-                js::storage_set(storage::KEY, &s.scenario.to_json());
-                js::storage_set(storage::LANG_KEY, s.lang.code());
-                js::set_perf("autosave_ms", js::now_ms() - t0);
-            });
-            js::later(0, &save);
-        });
-    }
+    // Saved just after the render, so typing never waits for the write.
+    let save_status = use_autosave(state.lang);
     {
         use_effect_with(l, move |l| js::set_doc_lang(l.code(), t(*l, "app.title")));
     }
     {
-        // Each change of the scenario is sent to the engine's worker under its run number;
-        // the answer comes back as an action, which the reducer drops if a later change
-        // superseded it (see `worker`).
+        // Each change of the scenario, just after its render (so the edit shows at once):
+        // its JSON, written once, is autosaved and sent to the engine's worker under its run
+        // number; the answer comes back as an action, which the reducer drops if a later
+        // change superseded it (see `worker`).
         let s = state.scenario.clone();
         let dispatcher = state.dispatcher();
         use_effect_with(state.job, move |job| {
             let job = *job;
-            let t0 = js::now_ms();
-            let json = s.to_json();
-            js::set_perf("to_worker_ms", js::now_ms() - t0);
-            worker::ask(worker::Kind::Simulate, json, move |reply| {
+            let send = Closure::once_into_js(move || {
                 let t0 = js::now_ms();
-                let outcome = reply.and_then(|text| worker::read_outcome(&text));
-                js::set_perf("from_worker_ms", js::now_ms() - t0);
-                dispatcher.dispatch(Action::Answer(job, outcome.map(Rc::new)));
+                // Compact (the export stays the CLI's pretty format): half the text to write,
+                // hand over and read for a big team.
+                let json: Rc<str> = serde_json::to_string(&*s).unwrap_or_default().into();
+                js::set_perf("to_json_ms", js::now_ms() - t0);
+                storage::save(json.clone());
+                js::set_perf("autosave_ms", js::now_ms() - t0);
+                worker::ask(worker::Kind::Simulate, json, move |reply| {
+                    let t0 = js::now_ms();
+                    let outcome = reply.and_then(|text| worker::read_outcome(&text));
+                    js::set_perf("from_worker_ms", js::now_ms() - t0);
+                    dispatcher.dispatch(Action::Answer(job, outcome.map(Rc::new)));
+                });
+                js::set_perf("to_worker_ms", js::now_ms() - t0);
             });
+            js::later(0, &send);
         });
     }
     {
@@ -290,7 +284,7 @@ pub fn app() -> Html {
                     let state = state.clone();
                     worker::ask(
                         worker::Kind::ChargesCsv,
-                        state.scenario.to_json(),
+                        state.scenario.to_json().into(),
                         move |reply| match reply {
                             Ok(csv) => js::download(&name, "text/csv", &csv),
                             Err(e) => state.dispatch(Action::Banner(Some(Banner::new(
@@ -413,7 +407,7 @@ pub fn app() -> Html {
                     <button type="button" id="redo" disabled={state.future.is_empty()}
                         onclick={{ let s = state.clone(); Callback::from(move |_| s.dispatch(Action::Redo)) }}>{ t(l, "redo") }</button>
                     <button type="button" id="share" onclick={do_share}>{ t(l, "share") }</button>
-                    <button type="button" id="export-json" onclick={export_json}>{ t(l, "export.json") }</button>
+                    <button type="button" id="export-json" onclick={export_json.clone()}>{ t(l, "export.json") }</button>
                     <label class="button" for="import-file">{ t(l, "import.json") }</label>
                     <input type="file" id="import-file" class="visually-hidden" accept=".json,application/json" onchange={import} />
                     <button type="button" id="export-csv" onclick={export_csv(false)}>{ t(l, "export.csv") }</button>
@@ -442,6 +436,7 @@ pub fn app() -> Html {
                     <button type="button" class="link" onclick={{ let s = state.clone(); Callback::from(move |_| s.dispatch(Action::Banner(None))) }}>{ t(l, "dismiss") }</button>
                 </div>
             }
+            <SaveWarning status={save_status} lang={l} on_export={export_json.clone()} />
             if let Some(o) = &shown {
                 <a class="mini-summary" href="#results" aria-hidden="true" tabindex="-1">
                     <span>{ crate::ui::format::Fmt::new(l, &o.insights.currency, o.insights.minor_units).int(o.insights.tokens_charged) }{ " " }{ t(l, "unit.tokens") }</span>
@@ -484,6 +479,9 @@ pub fn app() -> Html {
 }
 
 thread_local! {
+    /// What the autosave held, read (asynchronously) before the app starts.
+    static LOADED: std::cell::RefCell<Option<storage::Loaded>> =
+        const { std::cell::RefCell::new(None) };
     /// A shared link's scenario, unpacked by the browser before the app starts.
     static SHARED: std::cell::RefCell<Option<Result<Scenario, LinkError>>> =
         const { std::cell::RefCell::new(None) };
@@ -514,6 +512,9 @@ fn boot() {
 }
 
 fn start() {
-    js::remove_boot();
-    yew::Renderer::<App>::new().render();
+    storage::restore(|loaded| {
+        LOADED.with(|l| *l.borrow_mut() = Some(loaded));
+        js::remove_boot();
+        yew::Renderer::<App>::new().render();
+    });
 }

@@ -1,22 +1,19 @@
-//! Autosave in the app: a hook that saves the scenario after each change (through
-//! `storage::save`, serialised, the latest text winning) and answers how saving goes, and
-//! the persistent warning shown while the browser refuses to store the work.
+//! Autosave in the app: a hook that answers how saving goes (the app saves each change of
+//! the scenario through `storage::save`, serialised, the latest text winning), and the
+//! persistent warning shown while the browser refuses to store the work.
 
-use std::rc::Rc;
-
-use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::engine::scenario::Scenario;
 use crate::ui::i18n::{t, Lang};
 use crate::ui::js;
 use crate::ui::storage::{self, SaveStatus};
 
-/// Saves `scenario` after each change of `rev` (just after the render, so typing never
-/// waits for the write) and `lang` when it changes; re-renders the caller only when the
-/// status changes (a failure, or the first success after one).
+/// Saves `lang` when it changes, and answers how autosave goes: re-renders the caller only
+/// when the status changes (a failure, or the first success after one). The scenario itself
+/// is saved by the app with the JSON it sends the engine (`storage::save`), written once
+/// per change.
 #[hook]
-pub fn use_autosave(scenario: Rc<Scenario>, rev: u64, lang: Lang) -> SaveStatus {
+pub fn use_autosave(lang: Lang) -> SaveStatus {
     let status = use_state_eq(storage::status);
     {
         let status = status.setter();
@@ -24,14 +21,6 @@ pub fn use_autosave(scenario: Rc<Scenario>, rev: u64, lang: Lang) -> SaveStatus 
     }
     use_effect_with(lang, |l| {
         js::storage_set(storage::LANG_KEY, l.code());
-    });
-    use_effect_with(rev, move |_| {
-        let save = Closure::once_into_js(move || {
-            let t0 = js::now_ms();
-            storage::save(scenario.to_json());
-            js::set_perf("autosave_ms", js::now_ms() - t0);
-        });
-        js::later(0, &save);
     });
     (*status).clone()
 }

@@ -308,7 +308,7 @@ mod web {
 
     /// Saves `text` (the scenario's JSON) after the writes under way; only the latest
     /// waiting text is written.
-    pub fn save(text: String) {
+    pub fn save(text: impl Into<Rc<str>>) {
         if let Some(t) = SAVER.with(|s| s.borrow_mut().queue.submit(text.into())) {
             write(t);
         }
@@ -323,6 +323,9 @@ mod web {
     pub fn watch(f: impl Fn(SaveStatus) + 'static) {
         SAVER.with(|s| s.borrow_mut().watcher = Some(Rc::new(f)));
     }
+
+    /// From this size on, the text is gzipped in the engine's worker.
+    const GZIP_IN_WORKER: usize = 1 << 20;
 
     fn write(text: Rc<str>) {
         js::set_perf("saving", 1.0);
@@ -341,7 +344,17 @@ mod web {
                         fallback(&t, format!("IndexedDB: {detail}"));
                     }
                 });
-                js::idb_save(IDB_KEY, &text, &done);
+                // A big team's text is gzipped by the engine's worker, off the page's thread
+                // (CompressionStream on the page ran 3 s in one task for 84 MB).
+                if text.len() >= GZIP_IN_WORKER {
+                    let raw = text.len() as f64;
+                    crate::ui::worker::gzip(text.clone(), move |gz| match gz {
+                        Ok(gz) => js::idb_save_gz(IDB_KEY, &gz, raw, &done),
+                        Err(e) => fallback(&text, format!("gzip: {}", e.message)),
+                    });
+                } else {
+                    js::idb_save(IDB_KEY, &text, &done);
+                }
             }
         }
     }

@@ -76,19 +76,20 @@ pub fn read_error(text: &str) -> InputError {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use web::{ask, in_worker, serve};
+pub use web::{ask, gzip, in_worker, serve};
 
 #[cfg(target_arch = "wasm32")]
 mod web {
     use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
+    use std::rc::Rc;
 
     use wasm_bindgen::prelude::*;
 
     use super::{answer, error_text, read_error, Kind};
     use crate::engine::error::InputError;
     use crate::engine::scenario::Scenario;
-    use crate::ui::zones;
+    use crate::ui::{js, zones};
 
     #[wasm_bindgen(inline_js = r#"
 export function in_worker() { return typeof document === 'undefined'; }
@@ -99,20 +100,29 @@ export function worker_new(on_reply, on_error) {
   const wasm = link.href;
   const glue = wasm.replace(/_bg\.wasm$/, '.js');
   const w = new Worker(new URL('engine-worker.js', document.baseURI), { type: 'module' });
-  w.onmessage = (e) => on_reply(e.data.id, e.data.ok, e.data.text);
+  w.onmessage = (e) => on_reply(e.data.id, e.data.ok, e.data.text || '', e.data.ms || 0, e.data.gz);
   w.onerror = (e) => { e.preventDefault(); on_error(e.message || 'the engine stopped'); };
   const boot = (module) => w.postMessage({ boot: { glue, module } });
   Promise.resolve(window.__flexcalcWasm).then((m) => boot(m || wasm), () => boot(wasm));
   return w;
 }
 export function worker_post(w, id, kind, text) { w.postMessage({ id, kind, text }); }
+// In the worker: gzip is the browser's CompressionStream, run here so a big team's save
+// costs the page nothing; the bytes go back without a copy (transferred).
+function gzip(d) {
+  const t0 = performance.now();
+  new Response(new Blob([d.text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer().then(
+    (gz) => self.postMessage({ id: d.id, ok: true, gz, ms: performance.now() - t0 }, [gz]),
+    (e) => self.postMessage({ id: d.id, ok: false, text: '\tgzip: ' + (e && e.message) }));
+}
 export function worker_end(w) { w.terminate(); }
 // In the worker: requests that came while the wasm started wait in __flexcalcEarly.
 export function worker_listen(cb) {
-  self.onmessage = (e) => { if (!e.data.boot) cb(e.data.id, e.data.kind, e.data.text); };
-  for (const d of self.__flexcalcEarly.splice(0)) cb(d.id, d.kind, d.text);
+  const take = (d) => (d.kind === 'gzip' ? gzip(d) : cb(d.id, d.kind, d.text));
+  self.onmessage = (e) => { if (!e.data.boot) take(e.data); };
+  for (const d of self.__flexcalcEarly.splice(0)) take(d);
 }
-export function worker_reply(id, ok, text) { self.postMessage({ id, ok, text }); }
+export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text, ms }); }
 "#)]
     extern "C" {
         pub fn in_worker() -> bool;
@@ -120,15 +130,19 @@ export function worker_reply(id, ok, text) { self.postMessage({ id, ok, text });
         fn worker_post(w: &JsValue, id: u32, kind: &str, text: &str);
         fn worker_end(w: &JsValue);
         fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String)>);
-        fn worker_reply(id: u32, ok: bool, text: &str);
+        fn worker_reply(id: u32, ok: bool, text: &str, ms: f64);
     }
 
-    type Reply = Box<dyn FnOnce(Result<String, InputError>)>;
+    /// What a reply carries: the text, and the bytes of a `gzip` request.
+    type Reply = Box<dyn FnOnce(Result<(String, JsValue), InputError>)>;
+
+    /// The worker's answer to a request is `Kind::code`'s, or `GZIP`'s.
+    const GZIP: &str = "gzip";
 
     struct Request {
         id: u32,
-        kind: Kind,
-        json: String,
+        code: &'static str,
+        json: Rc<str>,
         reply: Reply,
     }
 
@@ -147,19 +161,37 @@ export function worker_reply(id, ok, text) { self.postMessage({ id, ok, text });
     /// Asks the worker for `kind` of the scenario `json`; `reply` gets the text or the
     /// engine's refusal. A `Simulate` request replaces one still queued (whose `reply` is
     /// then never called: its run was superseded).
-    pub fn ask(kind: Kind, json: String, reply: impl FnOnce(Result<String, InputError>) + 'static) {
+    pub fn ask(
+        kind: Kind,
+        json: Rc<str>,
+        reply: impl FnOnce(Result<String, InputError>) + 'static,
+    ) {
+        request(
+            kind.code(),
+            json,
+            Box::new(|r| reply(r.map(|(text, _)| text))),
+        );
+    }
+
+    /// `text` gzipped by the worker: the bytes (an `ArrayBuffer`) to `reply`.
+    pub fn gzip(text: Rc<str>, reply: impl FnOnce(Result<JsValue, InputError>) + 'static) {
+        request(GZIP, text, Box::new(|r| reply(r.map(|(_, gz)| gz))));
+    }
+
+    fn request(code: &'static str, json: Rc<str>, reply: Reply) {
+        let simulate = Kind::Simulate.code();
         CLIENT.with(|c| {
             let mut c = c.borrow_mut();
-            if kind == Kind::Simulate {
-                c.queue.retain(|r| r.kind != Kind::Simulate);
+            if code == simulate {
+                c.queue.retain(|r| r.code != simulate);
             }
             c.next_id = c.next_id.wrapping_add(1);
             let id = c.next_id;
             c.queue.push_back(Request {
                 id,
-                kind,
+                code,
                 json,
-                reply: Box::new(reply),
+                reply,
             });
         });
         pump();
@@ -175,30 +207,45 @@ export function worker_reply(id, ok, text) { self.postMessage({ id, ok, text });
             let r = c.queue.pop_front()?;
             let w = c.worker.get_or_insert_with(start).clone();
             c.in_flight = Some((r.id, r.reply));
-            Some((w, r.id, r.kind, r.json))
+            Some((w, r.id, r.code, r.json))
         });
-        if let Some((w, id, kind, json)) = send {
-            worker_post(&w, id, kind.code(), &json);
+        if let Some((w, id, code, json)) = send {
+            worker_post(&w, id, code, &json);
         }
     }
 
     fn start() -> JsValue {
-        let on_reply = Closure::<dyn FnMut(u32, bool, String)>::new(|id, ok, text: String| {
-            let reply = CLIENT.with(|c| {
-                let mut c = c.borrow_mut();
-                match c.in_flight.take() {
-                    Some((want, reply)) if want == id => Some(reply),
-                    other => {
-                        c.in_flight = other;
-                        None
+        let on_reply = Closure::<dyn FnMut(u32, bool, String, f64, JsValue)>::new(
+            |id, ok, text: String, ms, gz: JsValue| {
+                // The worker's own time on the request (the engine and writing its answer, or gzip).
+                js::set_perf(
+                    if gz.is_undefined() {
+                        "worker_ms"
+                    } else {
+                        "gzip_ms"
+                    },
+                    ms,
+                );
+                let reply = CLIENT.with(|c| {
+                    let mut c = c.borrow_mut();
+                    match c.in_flight.take() {
+                        Some((want, reply)) if want == id => Some(reply),
+                        other => {
+                            c.in_flight = other;
+                            None
+                        }
                     }
+                });
+                if let Some(reply) = reply {
+                    reply(if ok {
+                        Ok((text, gz))
+                    } else {
+                        Err(read_error(&text))
+                    });
                 }
-            });
-            if let Some(reply) = reply {
-                reply(if ok { Ok(text) } else { Err(read_error(&text)) });
-            }
-            pump();
-        });
+                pump();
+            },
+        );
         // The worker died (an internal error, or it could not start): the request in
         // flight is refused with the reason, and the next one starts a new worker.
         let on_error = Closure::<dyn FnMut(String)>::new(|why: String| {
@@ -233,12 +280,12 @@ export function worker_reply(id, ok, text) { self.postMessage({ id, ok, text });
     /// time zones a scenario names (as the page once did).
     pub fn serve() {
         std::panic::set_hook(Box::new(|info| {
-            worker_reply(CURRENT.with(Cell::get), false, &format!("\t{info}"));
+            worker_reply(CURRENT.with(Cell::get), false, &format!("\t{info}"), 0.0);
         }));
         let cb = Closure::<dyn FnMut(u32, String, String)>::new(|id, kind: String, json| {
             match Kind::from_code(&kind) {
                 Some(kind) => answer_when_zones_are_in(id, kind, json),
-                None => worker_reply(id, false, &format!("\tunknown request {kind:?}")),
+                None => worker_reply(id, false, &format!("\tunknown request {kind:?}"), 0.0),
             }
         });
         worker_listen(&cb);
@@ -254,9 +301,10 @@ export function worker_reply(id, ok, text) { self.postMessage({ id, ok, text });
             }
         }
         CURRENT.with(|c| c.set(id));
+        let t0 = js::now_ms();
         match answer(kind, &json) {
-            Ok(text) => worker_reply(id, true, &text),
-            Err(e) => worker_reply(id, false, &error_text(&e)),
+            Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
+            Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
         }
     }
 }
