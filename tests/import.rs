@@ -296,6 +296,38 @@ fn sessions_are_replayed_as_they_were() {
 }
 
 #[test]
+fn xlsx_first_sheet_with_excel_dates() {
+    // tests/fixtures/import/make_xlsx.py wrote it: a title row, a blank row, then the
+    // header; dates are Excel serials (one with a time), one amount has decimals.
+    let imp = read("token-usage.xlsx");
+    assert_eq!(imp.format, Format::TokenUsage);
+    assert_eq!(imp.rows, 4);
+    assert_eq!(
+        as_json(&imp.skipped),
+        json!([{ "line": 1, "reason": "before the header row" }])
+    );
+    assert_eq!(imp.extra_columns, ["Cost centre"]);
+    assert_eq!(
+        as_json(&imp.history),
+        json!({ "tokens": "25.5",
+                "by_product": { "Unknown Tool": "2.5", "autocad": "14", "navisworks": "9" },
+                "by_month": { "2026-01": "14", "2026-02": "11.5" } })
+    );
+    let s = imp.scenario.unwrap();
+    assert_eq!(
+        charged(&s),
+        pairs(&[
+            ("ada@example.com", "autocad", 14),
+            ("bob@example.com", "navisworks", 9)
+        ])
+    );
+    let e = import(b"PK\x03\x04 not really a zip", &ImportOptions::default()).unwrap_err();
+    assert!(e.message.contains("XLSX"), "{e}");
+    let e = import(b"\xD0\xCF\x11\xE0 old xls", &ImportOptions::default()).unwrap_err();
+    assert!(e.message.contains(".xls"), "{e}");
+}
+
+#[test]
 fn date_order_is_decided_by_the_file_or_asked_for() {
     let e = import(&fixture("ambiguous-dates.csv"), &ImportOptions::default()).unwrap_err();
     assert_eq!((e.line, e.column), (2, 3));

@@ -3,8 +3,8 @@
 pub mod advise;
 pub mod catalog;
 pub mod error;
-pub mod insights;
 pub mod import;
+pub mod insights;
 pub mod intervals;
 pub mod ledger;
 pub mod meter;

@@ -391,9 +391,8 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         })?),
         None => None,
     };
-    let text = table::text(bytes)?;
     let forced = options.format;
-    let table = table::read(text, |names| {
+    let table = table::read(bytes, |names| {
         let roles = roles_of(names);
         match forced {
             Some(f) => roles.contains_key(&Role::Product) && f.fits(&roles),

@@ -62,9 +62,21 @@ fn blank(r: &StringRecord) -> bool {
     r.iter().all(|f| f.trim().is_empty())
 }
 
-/// Reads the records; the header is the first record (of the first 30) that `is_header`
-/// accepts. Records wholly blank (`,,,`) are not rows.
-pub fn read(text: &str, is_header: impl Fn(&[String]) -> bool) -> Result<Table, ImportError> {
+/// Reads the records of a CSV text or an XLSX workbook (its first sheet); the header is
+/// the first record (of the first 30) that `is_header` accepts. Records wholly blank
+/// (`,,,`) are not rows.
+pub fn read(bytes: &[u8], is_header: impl Fn(&[String]) -> bool) -> Result<Table, ImportError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return from_records(b',', xlsx(bytes)?, is_header);
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Err(ImportError::at(
+            1,
+            1,
+            "an Excel 97-2003 (.xls) workbook is not read: save it as XLSX or CSV UTF-8",
+        ));
+    }
+    let text = text(bytes)?;
     let delimiter = delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -72,9 +84,7 @@ pub fn read(text: &str, is_header: impl Fn(&[String]) -> bool) -> Result<Table, 
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let lines = Lines::new(text);
-    let mut header: Option<Vec<String>> = None;
-    let mut before_header = Vec::new();
-    let mut rows = Vec::new();
+    let mut records = Vec::new();
     let mut record = StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -91,11 +101,25 @@ pub fn read(text: &str, is_header: impl Fn(&[String]) -> bool) -> Result<Table, 
         let line = record
             .position()
             .map_or(line, |p| lines.line_of(p.byte() as usize));
+        records.push((line, std::mem::take(&mut record)));
+    }
+    from_records(delimiter, records, is_header)
+}
+
+fn from_records(
+    delimiter: u8,
+    records: Vec<(u64, StringRecord)>,
+    is_header: impl Fn(&[String]) -> bool,
+) -> Result<Table, ImportError> {
+    let mut header: Option<Vec<String>> = None;
+    let mut before_header = Vec::new();
+    let mut rows = Vec::new();
+    for (line, record) in records {
         if blank(&record) {
             continue;
         }
         if header.is_some() {
-            rows.push((line, std::mem::take(&mut record)));
+            rows.push((line, record));
             continue;
         }
         let names: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
@@ -123,6 +147,54 @@ pub fn read(text: &str, is_header: impl Fn(&[String]) -> bool) -> Result<Table, 
         rows,
         before_header,
     })
+}
+
+/// The first worksheet of an XLSX workbook as records, each with its row number. Dates
+/// are written `YYYY-MM-DD` (with ` HH:MM:SS` when they have a time), numbers as Excel
+/// shows them unformatted.
+fn xlsx(bytes: &[u8]) -> Result<Vec<(u64, StringRecord)>, ImportError> {
+    use calamine::{Data, Reader, Xlsx};
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ImportError::at(1, 1, format!("not a readable XLSX workbook: {e}"))
+    };
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let range = match book.worksheet_range_at(0) {
+        Some(r) => r.map_err(|e| unreadable(&e))?,
+        None => return Err(unreadable(&"it has no worksheet")),
+    };
+    let first_row = range.start().map_or(0, |(r, _)| r);
+    let first_col = range.start().map_or(0, |(_, c)| c);
+    let mut out = Vec::with_capacity(range.height());
+    for (i, row) in range.rows().enumerate() {
+        let mut record = StringRecord::new();
+        // Columns before the range's first are empty: keep the sheet's positions.
+        for _ in 0..first_col {
+            record.push_field("");
+        }
+        for cell in row {
+            let text = match cell {
+                Data::Empty => String::new(),
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Int(n) => n.to_string(),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::Error(e) => format!("#{e:?}"),
+                Data::DateTime(d) => {
+                    let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+                    if d.is_datetime() && (h, mi, s) == (0, 0, 0) {
+                        format!("{y:04}-{mo:02}-{day:02}")
+                    } else if d.is_datetime() {
+                        format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}")
+                    } else {
+                        d.as_f64().to_string()
+                    }
+                }
+            };
+            record.push_field(&text);
+        }
+        out.push((u64::from(first_row) + i as u64 + 1, record));
+    }
+    Ok(out)
 }
 
 /// Byte offsets → line numbers (from 1), lines ended by LF, CRLF or a lone CR.
