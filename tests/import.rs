@@ -627,4 +627,42 @@ proptest! {
         let s = imp.scenario.unwrap();
         prop_assert_eq!(charged(&s), want);
     }
+
+    /// The fuzz target's check on every test run: fixtures with bytes changed, cut or
+    /// inserted are read or refused, never a panic, and a scenario written validates.
+    #[test]
+    fn damaged_files_never_panic_and_scenarios_validate(
+        file in prop_oneof![
+            Just("token-usage-2026.csv"), Just("token-usage-old.csv"), Just("seat-usage.csv"),
+            Just("usage-report.csv"), Just("token-flex.csv"), Just("sessions.csv"),
+            Just("token-usage.xlsx"),
+        ],
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 0..8),
+        forecast in proptest::option::of(1u32..=36),
+    ) {
+        let mut bytes = fixture(file);
+        for (at, byte, how) in edits {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = at.index(bytes.len());
+            match how {
+                0 => bytes[i] = byte,
+                1 => bytes.insert(i, byte),
+                _ => bytes.truncate(i),
+            }
+        }
+        let options = ImportOptions { forecast, ..Default::default() };
+        if let Ok(imp) = import(&bytes, &options) {
+            if let Some(s) = &imp.scenario {
+                prop_assert!(flexcalc::engine::validate::validate(s).is_ok(), "{}", s.to_json());
+            }
+            let data_skipped = imp
+                .skipped
+                .iter()
+                .filter(|s| s.reason != "before the header row")
+                .count() as u64;
+            prop_assert!(data_skipped <= imp.rows);
+        }
+    }
 }

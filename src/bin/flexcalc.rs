@@ -24,7 +24,7 @@ Usage:
   flexcalc import FILE [--format auto|token-usage|seat-usage|usage-report|token-flex|sessions]
                 [--currency CUR] [--timezone ZONE] [--forecast MONTHS]
                 [--date-order dmy|mdy] [--start YYYY-MM-DD]
-                                  read an Autodesk usage export (CSV): its history and a
+                                  read an Autodesk usage export (CSV, XLSX): its history, a
                                   scenario replaying it (or, with --forecast, projecting it);
                                   currency EUR and zone UTC unless given (docs/import.md)
   flexcalc --help | --version
