@@ -1,8 +1,9 @@
 //! The engine off the page's thread. The page and a dedicated Web Worker run the same wasm
 //! (the worker instantiates the module the page compiled, `www/engine-worker.js`): the page
 //! sends a scenario in the CLI's JSON with what it wants, the worker answers with text.
-//! One request is in flight at a time; a new run of the scenario replaces one still queued
-//! (the latest edit wins), and the reducer drops an answer whose run an edit superseded
+//! One engine request is in flight at a time (a gzip for the autosave runs beside it, in
+//! the worker's JavaScript); a new run of the scenario replaces one still queued (the
+//! latest edit wins), and the reducer drops an answer whose run an edit superseded
 //! (`Action::Answer`). So typing never waits for the engine, and a stale answer never
 //! overwrites a newer one.
 //!
@@ -150,6 +151,9 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
     struct Client {
         worker: Option<JsValue>,
         in_flight: Option<(u32, Reply)>,
+        /// Gzip requests under way: the worker's JavaScript answers them beside the engine
+        /// (asynchronously), so they neither wait in the queue nor hold it up.
+        gzipping: Vec<(u32, Reply)>,
         queue: VecDeque<Request>,
         next_id: u32,
     }
@@ -180,6 +184,16 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
 
     fn request(code: &'static str, json: Rc<str>, reply: Reply) {
         let simulate = Kind::Simulate.code();
+        if code == GZIP {
+            let (w, id) = CLIENT.with(|c| {
+                let mut c = c.borrow_mut();
+                c.next_id = c.next_id.wrapping_add(1);
+                let id = c.next_id;
+                c.gzipping.push((id, reply));
+                (c.worker.get_or_insert_with(start).clone(), id)
+            });
+            return worker_post(&w, id, code, &json);
+        }
         CLIENT.with(|c| {
             let mut c = c.borrow_mut();
             if code == simulate {
@@ -232,7 +246,8 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
                         Some((want, reply)) if want == id => Some(reply),
                         other => {
                             c.in_flight = other;
-                            None
+                            let i = c.gzipping.iter().position(|(want, _)| *want == id)?;
+                            Some(c.gzipping.swap_remove(i).1)
                         }
                     }
                 });
@@ -249,14 +264,16 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
         // The worker died (an internal error, or it could not start): the request in
         // flight is refused with the reason, and the next one starts a new worker.
         let on_error = Closure::<dyn FnMut(String)>::new(|why: String| {
-            let reply = CLIENT.with(|c| {
+            let replies = CLIENT.with(|c| {
                 let mut c = c.borrow_mut();
                 if let Some(w) = c.worker.take() {
                     worker_end(&w);
                 }
-                c.in_flight.take().map(|(_, r)| r)
+                let mut all: Vec<Reply> = c.gzipping.drain(..).map(|(_, r)| r).collect();
+                all.extend(c.in_flight.take().map(|(_, r)| r));
+                all
             });
-            if let Some(reply) = reply {
+            for reply in replies {
                 reply(Err(InputError::new(
                     "",
                     format!("the engine stopped on an internal error ({why})"),
