@@ -328,6 +328,20 @@ fn xlsx_first_sheet_with_excel_dates() {
 }
 
 #[test]
+fn insights_api_field_names_read_as_token_usage() {
+    // SPEC's public facts: productName, usageDate (UTC), tokens, emailAddress, userName,
+    // fullName, totalUniqueDays.
+    let text = "productName,usageDate,tokens,emailAddress,userName,fullName,totalUniqueDays\n\
+                Revit,2026-04-01T00:00:00Z,10,ada@example.com,ada,Ada Lovelace,2\n\
+                Revit,2026-04-02T00:00:00Z,10,ada@example.com,ada,Ada Lovelace,2\n";
+    let imp = import(text.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(imp.format, Format::TokenUsage);
+    assert_eq!(imp.extra_columns, ["fullName", "totalUniqueDays"]);
+    let s = imp.scenario.unwrap();
+    assert_eq!(charged(&s), pairs(&[("ada@example.com", "revit", 20)]));
+}
+
+#[test]
 fn date_order_is_decided_by_the_file_or_asked_for() {
     let e = import(&fixture("ambiguous-dates.csv"), &ImportOptions::default()).unwrap_err();
     assert_eq!((e.line, e.column), (2, 3));

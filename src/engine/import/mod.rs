@@ -314,6 +314,10 @@ impl Format {
             Format::TokenFlex
         } else if has(Role::Start) && has(Role::End) {
             Format::Sessions
+        } else if has(Role::Tokens) && has(Role::Day) {
+            // Before the usage report: the Insights API's rows carry a per-user
+            // `totalUniqueDays` beside each day's tokens.
+            Format::TokenUsage
         } else if has(Role::DaysUsed) || has(Role::MonthlyAverage) {
             Format::UsageReport
         } else if has(Role::Tokens) {
