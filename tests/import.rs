@@ -342,6 +342,29 @@ fn insights_api_field_names_read_as_token_usage() {
 }
 
 #[test]
+fn a_replay_keeps_the_latest_36_months_and_lists_the_rest() {
+    let text = "Email,Product,Day used,Tokens used\n\
+                a@x,AutoCAD,2022-12-31,7\n\
+                a@x,AutoCAD,2023-01-02,7\n\
+                a@x,AutoCAD,2025-12-01,7\n";
+    let imp = import(text.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(imp.skipped.len(), 1);
+    assert_eq!(imp.skipped[0].line, 2);
+    assert!(
+        imp.skipped[0].reason.starts_with("before 2023-01-01"),
+        "{:?}",
+        imp.skipped
+    );
+    assert_eq!(as_json(&imp.history)["tokens"], json!(14));
+    let s = imp.scenario.unwrap();
+    assert_eq!(
+        (s.period.start.as_str(), s.period.months),
+        ("2023-01-01", 36)
+    );
+    assert_eq!(charged(&s), pairs(&[("a@x", "autocad", 14)]));
+}
+
+#[test]
 fn date_order_is_decided_by_the_file_or_asked_for() {
     let e = import(&fixture("ambiguous-dates.csv"), &ImportOptions::default()).unwrap_err();
     assert_eq!((e.line, e.column), (2, 3));

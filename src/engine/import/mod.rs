@@ -486,7 +486,15 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         .filter_map(|r| r.end.map(|e| e.date()).or(r.day))
         .max()
         .map(first_of_month);
-    let cutoff = last_month.map(|m| add_months(m, -i64::from(MAX_MONTHS - 1)));
+    // (Only where the rows' dates are days replayed: a usage report's are last accesses,
+    // a Token Flex export has no scenario.)
+    let replayed = matches!(
+        format,
+        Format::TokenUsage | Format::SeatUsage | Format::Sessions
+    );
+    let cutoff = last_month
+        .filter(|_| replayed)
+        .map(|m| add_months(m, -i64::from(MAX_MONTHS - 1)));
     let mut kept = Vec::with_capacity(rows.len());
     for row in rows {
         match (row.day, cutoff) {
