@@ -510,10 +510,9 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
     }
     skipped.sort_by_key(|s| s.line);
 
-    let decimal = kept.iter().any(|r| {
-        r.tokens
-            .is_some_and(|t| t.scale() > 0 && !t.fract().is_zero())
-    });
+    // "Tokens as in the file": decimal strings as soon as one amount is written with
+    // decimals (`3.0` included).
+    let decimal = kept.iter().any(|r| r.tokens.is_some_and(|t| t.scale() > 0));
     let tok = |value: Decimal| Tokens { value, decimal };
 
     // History and unmatched names.
