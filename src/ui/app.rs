@@ -134,23 +134,25 @@ pub fn app() -> Html {
         use_effect_with(l, move |l| js::set_doc_lang(l.code(), t(*l, "app.title")));
     }
     {
-        // Each change of the scenario, just after its render (so the edit shows at once):
-        // its JSON, written once, is autosaved and sent to the engine's worker under its run
-        // number; the answer comes back as an action, which the reducer drops if a later
-        // change superseded it (see `worker`).
+        // Each change of the scenario, just after its render (so the edit shows at once), is
+        // sent to the engine's worker under its run number (as what changed since the last
+        // run, see `worker`), which also writes the autosave; the answer comes back as an
+        // action, which the reducer drops if a later change superseded it.
         let s = state.scenario.clone();
         let dispatcher = state.dispatcher();
         use_effect_with(state.job, move |job| {
             let job = *job;
             let send = Closure::once_into_js(move || {
                 let t0 = js::now_ms();
-                // Compact (the export stays the CLI's pretty format): half the text to write,
-                // hand over and read for a big team.
-                let json: Rc<str> = serde_json::to_string(&*s).unwrap_or_default().into();
-                js::set_perf("to_json_ms", js::now_ms() - t0);
-                storage::save(json.clone());
+                let by_worker = storage::by_worker();
+                if by_worker {
+                    storage::saving(s.clone());
+                } else {
+                    // No IndexedDB: the page saves the text itself (local storage).
+                    storage::save(serde_json::to_string(&*s).unwrap_or_default());
+                }
                 js::set_perf("autosave_ms", js::now_ms() - t0);
-                worker::ask(worker::Kind::Simulate, json, move |reply| {
+                worker::run_scenario(s, by_worker, move |reply| {
                     let t0 = js::now_ms();
                     let outcome = reply.and_then(|text| worker::read_outcome(&text));
                     js::set_perf("from_worker_ms", js::now_ms() - t0);

@@ -246,7 +246,7 @@ impl Queue {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use web::{restore, save, status, watch};
+pub use web::{by_worker, restore, save, saving, status, stored_by_worker, watch};
 
 /// The browser side: IndexedDB through `js::idb_*`, local storage as the fallback.
 #[cfg(target_arch = "wasm32")]
@@ -322,6 +322,49 @@ mod web {
     /// Calls `f` with the status each time a write ends and the status changed.
     pub fn watch(f: impl Fn(SaveStatus) + 'static) {
         SAVER.with(|s| s.borrow_mut().watcher = Some(Rc::new(f)));
+    }
+
+    /// Whether the engine's worker writes the autosave (IndexedDB opened at start): the
+    /// page then never writes a big team's JSON itself. Else the page saves the text
+    /// (`save`), to local storage.
+    pub fn by_worker() -> bool {
+        SAVER.with(|s| s.borrow().no_idb.is_none())
+    }
+
+    /// The scenario the worker saves, for the fallback's text should IndexedDB refuse it.
+    pub fn saving(s: Rc<Scenario>) {
+        SOURCE.with(|x| *x.borrow_mut() = Some(s));
+    }
+
+    thread_local! {
+        static SOURCE: RefCell<Option<Rc<Scenario>>> = const { RefCell::new(None) };
+    }
+
+    /// The worker's gzipped JSON of the scenario (`gz`, an `ArrayBuffer`, of `raw` bytes):
+    /// stored as `write` would, with the same fallback and report. The worker's saves come
+    /// in the order of the runs and IndexedDB writes in order, so the latest is the last.
+    pub fn stored_by_worker(gz: JsValue, raw: f64) {
+        let text = || {
+            SOURCE.with(|x| {
+                x.borrow()
+                    .as_ref()
+                    .map(|s| serde_json::to_string(&**s).unwrap_or_default())
+                    .unwrap_or_default()
+            })
+        };
+        if gz.is_string() {
+            return fallback(&text(), String::from("gzip: refused by the browser"));
+        }
+        let done = Closure::once_into_js(move |ok: bool, detail: String| {
+            if ok {
+                js::storage_remove(KEY);
+                js::storage_remove(LEGACY_KEY);
+                finished(Ok(Place::Idb));
+            } else {
+                fallback(&text(), format!("IndexedDB: {detail}"));
+            }
+        });
+        js::idb_save_gz(IDB_KEY, &gz, raw, &done);
     }
 
     /// From this size on, the text is gzipped in the engine's worker.

@@ -12,7 +12,9 @@
 
 use crate::engine::error::InputError;
 use crate::engine::insights::charges_csv;
-use crate::engine::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::scenario::{Scenario, User};
 use crate::engine::simulate::run;
 use crate::engine::validate::validate;
 use crate::ui::state::{compute, Outcome};
@@ -41,17 +43,119 @@ impl Kind {
     }
 }
 
-/// The worker's side: the reply's text for `kind` of the scenario `json`, or the engine's
+/// The worker's side: the reply's text for `kind` of the scenario `s`, or the engine's
 /// located refusal.
-pub fn answer(kind: Kind, json: &str) -> Result<String, InputError> {
-    let s = Scenario::from_json(json)?;
+pub fn answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
     match kind {
         Kind::Simulate => {
-            let out = compute(&s)?;
+            let out = compute(s)?;
             serde_json::to_string(&out).map_err(|e| InputError::new("", e.to_string()))
         }
-        Kind::ChargesCsv => Ok(charges_csv(&run(&validate(&s)?))),
+        Kind::ChargesCsv => Ok(charges_csv(&run(&validate(s)?))),
     }
+}
+
+/// How a run's scenario travels: whole (its compact JSON), or as what changed since the
+/// scenario the worker holds (the last one sent). A big team's edit changes one user: its
+/// JSON alone, not 34 MB of the team, is written on the page and read in the worker.
+pub const WHOLE: &str = "simulate";
+pub const PATCH: &str = "simulate-patch";
+
+#[derive(Serialize)]
+struct PatchOut<'a> {
+    head: &'a Scenario,
+    len: usize,
+    users: Vec<(usize, &'a User)>,
+}
+
+#[derive(Deserialize)]
+struct PatchIn {
+    head: Scenario,
+    len: usize,
+    users: Vec<(usize, User)>,
+}
+
+/// The page's side: the message (`WHOLE` or `PATCH`, and its text) that gives the worker
+/// `s` when it holds `held`. A patch when the team has the same size and at most half its
+/// users changed.
+pub fn run_message(held: Option<&Scenario>, s: &Scenario) -> (&'static str, String) {
+    if let Some(h) = held.filter(|h| h.users.len() == s.users.len()) {
+        let users: Vec<(usize, &User)> = s
+            .users
+            .iter()
+            .zip(&h.users)
+            .enumerate()
+            .filter(|(_, (new, old))| new != old)
+            .map(|(i, (new, _))| (i, new))
+            .collect();
+        if users.len() * 2 <= s.users.len() {
+            let head = head(s);
+            let patch = PatchOut {
+                head: &head,
+                len: s.users.len(),
+                users,
+            };
+            return (PATCH, serde_json::to_string(&patch).unwrap_or_default());
+        }
+    }
+    (WHOLE, serde_json::to_string(s).unwrap_or_default())
+}
+
+/// Everything of `s` but its users.
+fn head(s: &Scenario) -> Scenario {
+    let Scenario {
+        flexcalc,
+        name,
+        currency,
+        timezone,
+        period,
+        packs,
+        low_balance_percent,
+        offerings,
+        catalog,
+        price_book,
+        users: _,
+    } = s;
+    Scenario {
+        flexcalc: *flexcalc,
+        name: name.clone(),
+        currency: currency.clone(),
+        timezone: timezone.clone(),
+        period: period.clone(),
+        packs: packs.clone(),
+        low_balance_percent: *low_balance_percent,
+        offerings: offerings.clone(),
+        catalog: catalog.clone(),
+        price_book: price_book.clone(),
+        users: Vec::new(),
+    }
+}
+
+/// The worker's side: the scenario the message stands for, from the one it holds (taken).
+pub fn read_message(
+    held: &mut Option<Scenario>,
+    code: &str,
+    text: &str,
+) -> Result<Scenario, InputError> {
+    if code != PATCH {
+        return Scenario::from_json(text);
+    }
+    let internal = |m: String| InputError::new("", format!("an internal error: {m}"));
+    let p: PatchIn = serde_json::from_str(text).map_err(|e| internal(e.to_string()))?;
+    let mut users = match held.take() {
+        Some(h) if h.users.len() == p.len => h.users,
+        _ => {
+            return Err(internal(
+                "a change to a scenario the engine does not hold".into(),
+            ))
+        }
+    };
+    for (i, u) in p.users {
+        *users
+            .get_mut(i)
+            .ok_or_else(|| internal(format!("no user {i}")))? = u;
+    }
+    Ok(Scenario { users, ..p.head })
 }
 
 /// The page's side: the answer read back from the worker's text.
@@ -77,7 +181,7 @@ pub fn read_error(text: &str) -> InputError {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use web::{ask, gzip, in_worker, serve};
+pub use web::{ask, gzip, in_worker, run_scenario, serve};
 
 #[cfg(target_arch = "wasm32")]
 mod web {
@@ -87,51 +191,63 @@ mod web {
 
     use wasm_bindgen::prelude::*;
 
-    use super::{answer, error_text, read_error, Kind};
+    use super::{answer, error_text, read_error, read_message, run_message, Kind, PATCH, WHOLE};
     use crate::engine::error::InputError;
     use crate::engine::scenario::Scenario;
-    use crate::ui::{js, zones};
+    use crate::ui::{js, storage, zones};
 
     #[wasm_bindgen(inline_js = r#"
 export function in_worker() { return typeof document === 'undefined'; }
 // The worker (engine-worker.js) is handed the page's compiled module, else its URL, and
 // the URL of wasm-bindgen's glue, which sits beside the wasm.
-export function worker_new(on_reply, on_error) {
+export function worker_new(on_reply, on_error, on_save) {
   const link = document.querySelector('link[rel=preload][href$="_bg.wasm"]');
   const wasm = link.href;
   const glue = wasm.replace(/_bg\.wasm$/, '.js');
   const w = new Worker(new URL('engine-worker.js', document.baseURI), { type: 'module' });
-  w.onmessage = (e) => on_reply(e.data.id, e.data.ok, e.data.text || '', e.data.ms || 0, e.data.gz);
+  w.onmessage = (e) => (e.data.save ? on_save(e.data.save, e.data.raw, e.data.ms || 0)
+    : on_reply(e.data.id, e.data.ok, e.data.text || '', e.data.ms || 0, e.data.gz));
   w.onerror = (e) => { e.preventDefault(); on_error(e.message || 'the engine stopped'); };
   const boot = (module) => w.postMessage({ boot: { glue, module } });
   Promise.resolve(window.__flexcalcWasm).then((m) => boot(m || wasm), () => boot(wasm));
   return w;
 }
-export function worker_post(w, id, kind, text) { w.postMessage({ id, kind, text }); }
+export function worker_post(w, id, kind, text, save) { w.postMessage({ id, kind, text, save }); }
 // In the worker: gzip is the browser's CompressionStream, run here so a big team's save
 // costs the page nothing; the bytes go back without a copy (transferred).
-function gzip(d) {
+function gzip(text) {
+  return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+}
+function gzip_request(d) {
   const t0 = performance.now();
-  new Response(new Blob([d.text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer().then(
+  gzip(d.text).then(
     (gz) => self.postMessage({ id: d.id, ok: true, gz, ms: performance.now() - t0 }, [gz]),
     (e) => self.postMessage({ id: d.id, ok: false, text: '\tgzip: ' + (e && e.message) }));
 }
 export function worker_end(w) { w.terminate(); }
 // In the worker: requests that came while the wasm started wait in __flexcalcEarly.
 export function worker_listen(cb) {
-  const take = (d) => (d.kind === 'gzip' ? gzip(d) : cb(d.id, d.kind, d.text));
+  const take = (d) => (d.kind === 'gzip' ? gzip_request(d) : cb(d.id, d.kind, d.text, !!d.save));
   self.onmessage = (e) => { if (!e.data.boot) take(e.data); };
   for (const d of self.__flexcalcEarly.splice(0)) take(d);
 }
 export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text, ms }); }
+// The scenario's JSON for the autosave, gzipped here; a failure is left to the page's
+// fallback (it saves the text itself).
+export function worker_save(text) {
+  const t0 = performance.now();
+  gzip(text).then((gz) => self.postMessage({ save: gz, raw: text.length, ms: performance.now() - t0 }, [gz]),
+    () => self.postMessage({ save: 'failed', raw: text.length }));
+}
 "#)]
     extern "C" {
         pub fn in_worker() -> bool;
-        fn worker_new(on_reply: &JsValue, on_error: &JsValue) -> JsValue;
-        fn worker_post(w: &JsValue, id: u32, kind: &str, text: &str);
+        fn worker_new(on_reply: &JsValue, on_error: &JsValue, on_save: &JsValue) -> JsValue;
+        fn worker_post(w: &JsValue, id: u32, kind: &str, text: &str, save: bool);
         fn worker_end(w: &JsValue);
-        fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String)>);
+        fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String, bool)>);
         fn worker_reply(id: u32, ok: bool, text: &str, ms: f64);
+        fn worker_save(text: &str);
     }
 
     /// What a reply carries: the text, and the bytes of a `gzip` request.
@@ -140,10 +256,17 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
     /// The worker's answer to a request is `Kind::code`'s, or `GZIP`'s.
     const GZIP: &str = "gzip";
 
+    enum Payload {
+        /// A scenario's JSON, as it is.
+        Text(&'static str, Rc<str>),
+        /// A run of the scenario: sent whole or as a patch of the one the worker holds,
+        /// decided when it is sent; `bool`: the worker saves it too.
+        Run(Rc<Scenario>, bool),
+    }
+
     struct Request {
         id: u32,
-        code: &'static str,
-        json: Rc<str>,
+        payload: Payload,
         reply: Reply,
     }
 
@@ -155,6 +278,8 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
         /// (asynchronously), so they neither wait in the queue nor hold it up.
         gzipping: Vec<(u32, Reply)>,
         queue: VecDeque<Request>,
+        /// The scenario the worker holds: the last run sent (the next run is a patch of it).
+        held: Option<Rc<Scenario>>,
         next_id: u32,
     }
 
@@ -163,50 +288,52 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
     }
 
     /// Asks the worker for `kind` of the scenario `json`; `reply` gets the text or the
-    /// engine's refusal. A `Simulate` request replaces one still queued (whose `reply` is
-    /// then never called: its run was superseded).
+    /// engine's refusal.
     pub fn ask(
         kind: Kind,
         json: Rc<str>,
         reply: impl FnOnce(Result<String, InputError>) + 'static,
     ) {
-        request(
-            kind.code(),
-            json,
-            Box::new(|r| reply(r.map(|(text, _)| text))),
-        );
+        let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
+        enqueue(Payload::Text(kind.code(), json), reply);
+    }
+
+    /// Runs the engine on `s` (and, with `save`, has the worker write the autosave's bytes,
+    /// handed to `storage::stored_by_worker`). Replaces a run still queued, whose `reply` is
+    /// then never called: it was superseded.
+    pub fn run_scenario(
+        s: Rc<Scenario>,
+        save: bool,
+        reply: impl FnOnce(Result<String, InputError>) + 'static,
+    ) {
+        let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
+        enqueue(Payload::Run(s, save), reply);
     }
 
     /// `text` gzipped by the worker: the bytes (an `ArrayBuffer`) to `reply`.
     pub fn gzip(text: Rc<str>, reply: impl FnOnce(Result<JsValue, InputError>) + 'static) {
-        request(GZIP, text, Box::new(|r| reply(r.map(|(_, gz)| gz))));
+        let (w, id) = CLIENT.with(|c| {
+            let mut c = c.borrow_mut();
+            c.next_id = c.next_id.wrapping_add(1);
+            let id = c.next_id;
+            c.gzipping.push((
+                id,
+                Box::new(|r: Result<(String, JsValue), InputError>| reply(r.map(|(_, gz)| gz))),
+            ));
+            (c.worker.get_or_insert_with(start).clone(), id)
+        });
+        worker_post(&w, id, GZIP, &text, false);
     }
 
-    fn request(code: &'static str, json: Rc<str>, reply: Reply) {
-        let simulate = Kind::Simulate.code();
-        if code == GZIP {
-            let (w, id) = CLIENT.with(|c| {
-                let mut c = c.borrow_mut();
-                c.next_id = c.next_id.wrapping_add(1);
-                let id = c.next_id;
-                c.gzipping.push((id, reply));
-                (c.worker.get_or_insert_with(start).clone(), id)
-            });
-            return worker_post(&w, id, code, &json);
-        }
+    fn enqueue(payload: Payload, reply: Reply) {
         CLIENT.with(|c| {
             let mut c = c.borrow_mut();
-            if code == simulate {
-                c.queue.retain(|r| r.code != simulate);
+            if matches!(payload, Payload::Run(..)) {
+                c.queue.retain(|r| !matches!(r.payload, Payload::Run(..)));
             }
             c.next_id = c.next_id.wrapping_add(1);
             let id = c.next_id;
-            c.queue.push_back(Request {
-                id,
-                code,
-                json,
-                reply,
-            });
+            c.queue.push_back(Request { id, payload, reply });
         });
         pump();
     }
@@ -221,10 +348,24 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
             let r = c.queue.pop_front()?;
             let w = c.worker.get_or_insert_with(start).clone();
             c.in_flight = Some((r.id, r.reply));
-            Some((w, r.id, r.code, r.json))
+            let (code, text, save): (&str, Rc<str>, bool) = match r.payload {
+                Payload::Text(code, text) => (code, text, false),
+                Payload::Run(s, save) => {
+                    let t0 = js::now_ms();
+                    let (code, text) = run_message(c.held.as_deref(), &s);
+                    js::set_perf("to_json_ms", js::now_ms() - t0);
+                    js::set_perf("to_worker_bytes", text.len() as f64);
+                    c.held = Some(s);
+                    if save {
+                        js::set_perf("saving", 1.0);
+                    }
+                    (code, text.into(), save)
+                }
+            };
+            Some((w, r.id, code, text, save))
         });
-        if let Some((w, id, code, json)) = send {
-            worker_post(&w, id, code, &json);
+        if let Some((w, id, code, text, save)) = send {
+            worker_post(&w, id, code, &text, save);
         }
     }
 
@@ -232,14 +373,12 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
         let on_reply = Closure::<dyn FnMut(u32, bool, String, f64, JsValue)>::new(
             |id, ok, text: String, ms, gz: JsValue| {
                 // The worker's own time on the request (the engine and writing its answer, or gzip).
-                js::set_perf(
-                    if gz.is_undefined() {
-                        "worker_ms"
-                    } else {
-                        "gzip_ms"
-                    },
-                    ms,
-                );
+                let what = if gz.is_undefined() {
+                    "worker_ms"
+                } else {
+                    "gzip_ms"
+                };
+                js::set_perf(what, ms);
                 let reply = CLIENT.with(|c| {
                     let mut c = c.borrow_mut();
                     match c.in_flight.take() {
@@ -255,20 +394,26 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
                     reply(if ok {
                         Ok((text, gz))
                     } else {
-                        Err(read_error(&text))
+                        let e = read_error(&text);
+                        if e.message.starts_with(INTERNAL) {
+                            // The worker no longer holds what the page thinks: next run whole.
+                            CLIENT.with(|c| c.borrow_mut().held = None);
+                        }
+                        Err(e)
                     });
                 }
                 pump();
             },
         );
-        // The worker died (an internal error, or it could not start): the request in
-        // flight is refused with the reason, and the next one starts a new worker.
+        // The worker died (an internal error, or it could not start): the requests under way
+        // are refused with the reason, and the next one starts a new worker.
         let on_error = Closure::<dyn FnMut(String)>::new(|why: String| {
             let replies = CLIENT.with(|c| {
                 let mut c = c.borrow_mut();
                 if let Some(w) = c.worker.take() {
                     worker_end(&w);
                 }
+                c.held = None;
                 let mut all: Vec<Reply> = c.gzipping.drain(..).map(|(_, r)| r).collect();
                 all.extend(c.in_flight.take().map(|(_, r)| r));
                 all
@@ -281,16 +426,26 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
             }
             pump();
         });
-        let w = worker_new(on_reply.as_ref(), on_error.as_ref());
-        // Both live as long as the page (one worker at a time, rarely restarted).
+        let on_save = Closure::<dyn FnMut(JsValue, f64, f64)>::new(|gz: JsValue, raw, ms| {
+            js::set_perf("gzip_ms", ms);
+            storage::stored_by_worker(gz, raw);
+        });
+        let w = worker_new(on_reply.as_ref(), on_error.as_ref(), on_save.as_ref());
+        // They live as long as the page (one worker at a time, rarely restarted).
         on_reply.forget();
         on_error.forget();
+        on_save.forget();
         w
     }
+
+    /// How an error of the worker's own (not the engine's refusal) begins.
+    const INTERNAL: &str = "an internal error";
 
     thread_local! {
         /// The worker's request being answered, for the panic hook.
         static CURRENT: Cell<u32> = const { Cell::new(0) };
+        /// The worker's scenario: the last run's (a patch applies to it).
+        static HELD: RefCell<Option<Scenario>> = const { RefCell::new(None) };
     }
 
     /// The worker's entry: answers the page's requests one at a time, after fetching the
@@ -299,27 +454,66 @@ export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text
         std::panic::set_hook(Box::new(|info| {
             worker_reply(CURRENT.with(Cell::get), false, &format!("\t{info}"), 0.0);
         }));
-        let cb = Closure::<dyn FnMut(u32, String, String)>::new(|id, kind: String, json| {
-            match Kind::from_code(&kind) {
-                Some(kind) => answer_when_zones_are_in(id, kind, json),
-                None => worker_reply(id, false, &format!("\tunknown request {kind:?}"), 0.0),
-            }
-        });
+        let cb = Closure::<dyn FnMut(u32, String, String, bool)>::new(
+            |id, code: String, text: String, save| {
+                CURRENT.with(|c| c.set(id));
+                if code == WHOLE || code == PATCH {
+                    let read = HELD.with(|h| read_message(&mut h.borrow_mut(), &code, &text));
+                    match read {
+                        Ok(s) => {
+                            HELD.with(|h| *h.borrow_mut() = Some(s));
+                            run_held(id, save);
+                        }
+                        Err(e) => worker_reply(id, false, &error_text(&e), 0.0),
+                    }
+                    return;
+                }
+                match (Kind::from_code(&code), Scenario::from_json(&text)) {
+                    (Some(kind), Ok(s)) => answer_other(id, kind, Rc::new(s)),
+                    (Some(_), Err(e)) => worker_reply(id, false, &error_text(&e), 0.0),
+                    (None, _) => {
+                        worker_reply(id, false, &format!("\tunknown request {code:?}"), 0.0)
+                    }
+                }
+            },
+        );
         worker_listen(&cb);
         // Listens for the worker's whole life.
         cb.forget();
     }
 
-    fn answer_when_zones_are_in(id: u32, kind: Kind, json: String) {
-        if let Ok(s) = Scenario::from_json(&json) {
-            if zones::waiting(&s) {
-                zones::load(&s, move || answer_when_zones_are_in(id, kind, json.clone()));
-                return;
-            }
+    /// Answers the run of the held scenario once its zones are in, then writes its
+    /// autosave (after the answer, which the page waits for).
+    fn run_held(id: u32, save: bool) {
+        let waiting = HELD.with(|h| {
+            let h = h.borrow();
+            let s = h.as_ref()?;
+            zones::waiting(s).then(|| s.clone())
+        });
+        if let Some(s) = waiting {
+            return zones::load(&s, move || run_held(id, save));
         }
-        CURRENT.with(|c| c.set(id));
+        HELD.with(|h| {
+            let h = h.borrow();
+            let Some(s) = h.as_ref() else { return };
+            let t0 = js::now_ms();
+            match answer(Kind::Simulate, s) {
+                Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
+                Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
+            }
+            if save {
+                worker_save(&serde_json::to_string(s).unwrap_or_default());
+            }
+        });
+    }
+
+    fn answer_other(id: u32, kind: Kind, s: Rc<Scenario>) {
+        if zones::waiting(&s) {
+            let again = s.clone();
+            return zones::load(&s, move || answer_other(id, kind, again.clone()));
+        }
         let t0 = js::now_ms();
-        match answer(kind, &json) {
+        match answer(kind, &s) {
             Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
             Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
         }
@@ -335,7 +529,7 @@ mod tests {
     fn an_answer_crosses_the_boundary_unchanged() {
         let s = starter("Europe/Paris", "EUR", ["A", "B", "C"]);
         let direct = compute(&s).unwrap();
-        let text = answer(Kind::Simulate, &s.to_json()).unwrap();
+        let text = answer(Kind::Simulate, &s).unwrap();
         assert_eq!(read_outcome(&text).unwrap(), direct);
         // Packs mode: the packs' reports and the suggested order too.
         let preset = crate::ui::presets::find("manufacturing-run-dry")
@@ -344,7 +538,7 @@ mod tests {
         let s = Scenario::from_json(preset).unwrap();
         let direct = compute(&s).unwrap();
         assert!(!direct.packs().is_empty() && direct.suggested.is_some());
-        let back = read_outcome(&answer(Kind::Simulate, preset).unwrap()).unwrap();
+        let back = read_outcome(&answer(Kind::Simulate, &s).unwrap()).unwrap();
         assert_eq!(back, direct);
     }
 
@@ -352,7 +546,7 @@ mod tests {
     fn a_refusal_crosses_located() {
         let mut s = starter("UTC", "EUR", ["A", "B", "C"]);
         s.users[0].usage[0].weekly.as_mut().unwrap().from = "25:00".into();
-        let e = answer(Kind::Simulate, &s.to_json()).unwrap_err();
+        let e = answer(Kind::Simulate, &s).unwrap_err();
         assert_eq!(e.path, "users[0].usage[0].weekly.from");
         assert_eq!(read_error(&error_text(&e)), e);
         // A message at the top has no path; an internal error's text has no tab.
@@ -363,9 +557,51 @@ mod tests {
     }
 
     #[test]
+    fn a_run_travels_as_the_users_that_changed_and_reads_back_whole() {
+        let preset = crate::ui::presets::find("architecture-studio").unwrap().json;
+        let s0 = Scenario::from_json(preset).unwrap();
+        let whole = serde_json::to_string(&s0).unwrap();
+        // Nothing held: the whole scenario.
+        let (code, text) = run_message(None, &s0);
+        assert_eq!((code, text.as_str()), (WHOLE, whole.as_str()));
+        let mut held = None;
+        assert_eq!(read_message(&mut held, code, &text).unwrap(), s0);
+        // One user's edit: that user alone, read back into the whole scenario.
+        let mut s1 = s0.clone();
+        s1.users[1].name = Some("Zoë".into());
+        let (code, text) = run_message(Some(&s0), &s1);
+        assert_eq!(code, PATCH);
+        assert!(text.len() * 2 < whole.len(), "{} of {}", text.len(), whole.len());
+        assert!(text.contains("Zoë") && !text.contains(&s0.users[0].id));
+        let mut held = Some(s0.clone());
+        assert_eq!(read_message(&mut held, code, &text).unwrap(), s1);
+        // A change outside the users (the currency): a patch of no user.
+        let mut s2 = s1.clone();
+        s2.currency = "JPY".into();
+        let (code, text) = run_message(Some(&s1), &s2);
+        assert_eq!(code, PATCH);
+        assert_eq!(read_message(&mut Some(s1.clone()), code, &text).unwrap(), s2);
+        // A user added, or most users changed: whole again.
+        let mut s3 = s2.clone();
+        s3.users.push(s3.users[0].clone());
+        assert_eq!(run_message(Some(&s2), &s3).0, WHOLE);
+        let mut s4 = s2.clone();
+        for u in &mut s4.users {
+            u.name = Some("X".into());
+        }
+        assert_eq!(run_message(Some(&s2), &s4).0, WHOLE);
+        // A patch of a scenario the worker does not hold is an internal error.
+        let (_, text) = run_message(Some(&s0), &s1);
+        for mut wrong in [None, Some(s3.clone())] {
+            let e = read_message(&mut wrong, PATCH, &text).unwrap_err();
+            assert!(e.message.starts_with("an internal error"), "{e}");
+        }
+    }
+
+    #[test]
     fn the_charges_csv_is_the_engines() {
         let s = starter("UTC", "GBP", ["A", "B", "C"]);
-        let csv = answer(Kind::ChargesCsv, &s.to_json()).unwrap();
+        let csv = answer(Kind::ChargesCsv, &s).unwrap();
         let model = validate(&s).unwrap();
         assert_eq!(csv, charges_csv(&run(&model)));
         assert!(csv.lines().count() > 1);
