@@ -106,7 +106,11 @@ module.exports = (h) => {
       perf[`edit_${n}_ms`] = edit.ms;
       perf[`edit_${n}_longest_task_ms`] = edit.longest;
       perf[`heap_${n}_mb`] = heap;
-      // Reload: the edited team is back, with the same answer.
+      // Reload once the edit is saved (the worker gzips a big team's JSON after answering):
+      // the edited team is back, with the same answer.
+      const s0 = Date.now();
+      await page.waitForFunction(() => (window.__flexcalcPerf || {}).saving === 0, null, { timeout: 120000 });
+      console.log(`perf: ${n} users: the edit saved ${Date.now() - s0} ms after its answer`);
       const r0 = Date.now();
       await page.reload();
       await waitTokens(page, edited);

@@ -355,16 +355,22 @@ mod web {
         if gz.is_string() {
             return fallback(&text(), String::from("gzip: refused by the browser"));
         }
-        let done = Closure::once_into_js(move |ok: bool, detail: String| {
+        js::idb_save_gz(IDB_KEY, &gz, raw, &idb_done(text));
+    }
+
+    /// What an IndexedDB write reports to: the end of the write, or the fallback with the
+    /// text `text` gives.
+    fn idb_done(text: impl FnOnce() -> String + 'static) -> JsValue {
+        Closure::once_into_js(move |ok: bool, detail: String| {
             if ok {
+                // IndexedDB holds the latest: local storage's copies are older.
                 js::storage_remove(KEY);
                 js::storage_remove(LEGACY_KEY);
                 finished(Ok(Place::Idb));
             } else {
                 fallback(&text(), format!("IndexedDB: {detail}"));
             }
-        });
-        js::idb_save_gz(IDB_KEY, &gz, raw, &done);
+        })
     }
 
     /// From this size on, the text is gzipped in the engine's worker.
@@ -377,16 +383,7 @@ mod web {
             Some(why) => fallback(&text, why),
             None => {
                 let t = text.clone();
-                let done = Closure::once_into_js(move |ok: bool, detail: String| {
-                    if ok {
-                        // IndexedDB holds the latest: local storage's copies are older.
-                        js::storage_remove(KEY);
-                        js::storage_remove(LEGACY_KEY);
-                        finished(Ok(Place::Idb));
-                    } else {
-                        fallback(&t, format!("IndexedDB: {detail}"));
-                    }
-                });
+                let done = idb_done(move || t.to_string());
                 // A big team's text is gzipped by the engine's worker, off the page's thread
                 // (CompressionStream on the page ran 3 s in one task for 84 MB).
                 if text.len() >= GZIP_IN_WORKER {
