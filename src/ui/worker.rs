@@ -558,7 +558,9 @@ mod tests {
 
     #[test]
     fn a_run_travels_as_the_users_that_changed_and_reads_back_whole() {
-        let preset = crate::ui::presets::find("architecture-studio").unwrap().json;
+        let preset = crate::ui::presets::find("architecture-studio")
+            .unwrap()
+            .json;
         let s0 = Scenario::from_json(preset).unwrap();
         let whole = serde_json::to_string(&s0).unwrap();
         // Nothing held: the whole scenario.
@@ -571,7 +573,12 @@ mod tests {
         s1.users[1].name = Some("Zoë".into());
         let (code, text) = run_message(Some(&s0), &s1);
         assert_eq!(code, PATCH);
-        assert!(text.len() * 2 < whole.len(), "{} of {}", text.len(), whole.len());
+        assert!(
+            text.len() * 2 < whole.len(),
+            "{} of {}",
+            text.len(),
+            whole.len()
+        );
         assert!(text.contains("Zoë") && !text.contains(&s0.users[0].id));
         let mut held = Some(s0.clone());
         assert_eq!(read_message(&mut held, code, &text).unwrap(), s1);
@@ -580,7 +587,10 @@ mod tests {
         s2.currency = "JPY".into();
         let (code, text) = run_message(Some(&s1), &s2);
         assert_eq!(code, PATCH);
-        assert_eq!(read_message(&mut Some(s1.clone()), code, &text).unwrap(), s2);
+        assert_eq!(
+            read_message(&mut Some(s1.clone()), code, &text).unwrap(),
+            s2
+        );
         // A user added, or most users changed: whole again.
         let mut s3 = s2.clone();
         s3.users.push(s3.users[0].clone());
