@@ -26,6 +26,11 @@ cargo clippy --locked --target wasm32-unknown-unknown --features web --lib --bin
 step "native tests"
 cargo test --locked --quiet
 
+# The browser runs the engine's wasm32 branches, which the tests above never run:
+# built for wasm32-wasip1 and run under Node's WASI against the native CLI (docs/wasm-check.md).
+step "the engine as wasm32 compiles it, against native"
+bash scripts/compare-wasm.sh 500
+
 # The fuzz crate is a workspace of its own that `cargo test` never builds: checked here so
 # that an engine change cannot break it unseen (the fuzzing itself: scripts/fuzz.sh).
 step "fuzz targets compile"
