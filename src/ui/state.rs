@@ -472,7 +472,7 @@ mod tests {
         let s1 = s0.clone().act(Action::Edit(Rc::new(|s: &mut Scenario| {
             s.users[0].usage[0].weekly.as_mut().unwrap().from = "25:00".into()
         })));
-        let err = s1.outcome.as_ref().err().expect("refused");
+        let err = s1.outcome.as_ref().expect_err("refused");
         assert_eq!(err.path, "users[0].usage[0].weekly.from");
         assert_eq!(
             s1.scenario.users[0].usage[0].weekly.as_ref().unwrap().from,
