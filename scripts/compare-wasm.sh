@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The engine as wasm32 compiles it, against the native CLI: `flexcalc simulate` built for
-# wasm32-wasip1 (target_arch "wasm32", so every `cfg(target_arch = "wasm32")` branch the
+# The engine as wasm32 compiles it, against the native CLI: `flexcalc simulate` and
+# `flexcalc advise --sensitivity` built for wasm32-wasip1 (target_arch "wasm32", so every `cfg(target_arch = "wasm32")` branch the
 # browser takes) and run under Node's WASI (scripts/wasi-run.js), on N random scenarios
 # (scripts/random-scenarios.py, seeds 0..N, with their altered copies) and on every
 # examples/*.json and tests/fixtures/*.json; standard output, standard error and exit
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 N="${1:-500}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 WORK="$TARGET_DIR/wasm-check"
+rm -rf "$WORK/differs"
 mkdir -p "$WORK"
 started=$SECONDS
 
@@ -26,8 +27,8 @@ cargo run --quiet --locked --example tz_export -- "$WORK/tz" >/dev/null
 
 # The engine for wasm32-wasip1, then the CLI around it. The CLI is src/bin/flexcalc.rs as
 # it stands, but for one thing the browser does and the CLI does not: registering the zones
-# (register_time_zone, from tz_export's TZif files, as src/ui/zones.rs does with those it
-# fetches) before the engine is called. It is compiled with rustc against the rlibs cargo
+# a scenario names (register_time_zone, with tz_export's TZif files, as src/ui/zones.rs
+# does with those it fetches) before the engine is called. It is compiled with rustc against the rlibs cargo
 # just built, with the release profile's settings, so that src/ and Cargo.toml stay as
 # they are.
 cargo build --quiet --release --locked --target wasm32-wasip1 --lib --message-format=json >"$WORK/lib.json"
@@ -50,18 +51,33 @@ EOF
     grep -v '^//!' src/bin/flexcalc.rs | sed 's/^fn main() -> ExitCode {$/fn cli_main() -> ExitCode {/'
     cat <<'EOF'
 
-// Added by scripts/compare-wasm.sh: the zones the web app would fetch, registered first.
+// Added by scripts/compare-wasm.sh: first, what the web app does before it calls the
+// engine (src/ui/zones.rs): the zones the scenario names (the team's, each user's) that the
+// engine does not know yet, as spelled in tz_export's index, registered from their TZif
+// files; a name the index lacks stays unregistered, and the engine refuses it.
 fn main() -> ExitCode {
     if let Some(dir) = std::env::var_os("FLEXCALC_TZ_DIR") {
-        let dir = std::path::PathBuf::from(dir);
-        let index = std::fs::read_to_string(dir.join("index.txt")).expect("tz index.txt");
-        for name in index.lines().filter(|n| !n.is_empty()) {
-            let tzif = std::fs::read(dir.join(name)).expect("a listed zone's file");
-            let ok = flexcalc::engine::time::register_time_zone(name, &tzif);
-            assert!(ok, "{name}: not TZif");
-        }
+        register_zones(std::path::Path::new(&dir));
     }
     cli_main()
+}
+
+fn register_zones(dir: &std::path::Path) {
+    use flexcalc::engine::time::{register_time_zone, time_zone};
+    let index = std::fs::read_to_string(dir.join("index.txt")).expect("tz index.txt");
+    let file = std::env::args().skip(2).find(|a| !a.starts_with("--") && a != "-");
+    let Some(text) = file.and_then(|f| std::fs::read_to_string(f).ok()) else { return };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+    let users = v.get("users").and_then(|u| u.as_array()).map(Vec::as_slice).unwrap_or(&[]);
+    for name in std::iter::once(&v).chain(users).filter_map(|x| x.get("timezone")?.as_str()) {
+        if time_zone(name).is_some() {
+            continue;
+        }
+        if let Some(canonical) = index.lines().find(|n| n.eq_ignore_ascii_case(name)) {
+            let tzif = std::fs::read(dir.join(canonical)).expect("a listed zone's file");
+            assert!(register_time_zone(canonical, &tzif), "{canonical}: not TZif");
+        }
+    }
 }
 EOF
 } >"$WORK/main.rs"
@@ -89,29 +105,35 @@ for f in "$DIR"/scenarios/*.json "$PWD"/examples/*.json "$PWD"/tests/fixtures/*.
     [ -e "$f" ] && files+=("$f")
 done
 run_started=$SECONDS
-node scripts/wasi-run.js --tz "$WORK/tz" --batch "$DIR/wasm" "$WASM" simulate "${files[@]}"
-mkdir "$DIR/native"
-same=0; differ=0; refused=0
-for i in "${!files[@]}"; do
-    f="${files[$i]}"
-    set +e
-    "$NATIVE" simulate "$f" >"$DIR/native/$i.out" 2>"$DIR/native/$i.err"
-    echo "$?" >"$DIR/native/$i.rc"
-    set -e
-    if cmp -s "$DIR/native/$i.out" "$DIR/wasm/$i.out" && cmp -s "$DIR/native/$i.err" "$DIR/wasm/$i.err" \
-        && cmp -s "$DIR/native/$i.rc" "$DIR/wasm/$i.rc"; then
-        same=$((same + 1))
-    else
-        differ=$((differ + 1))
-        keep="$WORK/differs/$(basename "$f")"
-        mkdir -p "$WORK/differs"
-        cp "$f" "$keep"
-        echo "differs: $f (kept as $keep; native exit $(cat "$DIR/native/$i.rc"), wasm exit $(cat "$DIR/wasm/$i.rc"))"
-        for part in err out; do
-            diff <(cat "$DIR/native/$i.$part") <(cat "$DIR/wasm/$i.$part") | head -20 | sed "s/^/  $part: /" || true
-        done
-    fi
-    [ "$(cat "$DIR/native/$i.rc")" = 0 ] || refused=$((refused + 1))
+same=0; differ=0; refused=0; runs=0
+for command in "simulate" "advise --sensitivity"; do
+    out="$DIR/${command%% *}"
+    # shellcheck disable=SC2086 # the command's words
+    node scripts/wasi-run.js --tz "$WORK/tz" --batch "$out/wasm" "$WASM" $command -- "${files[@]}"
+    mkdir -p "$out/native"
+    for i in "${!files[@]}"; do
+        f="${files[$i]}"
+        n="$out/native/$i" w="$out/wasm/$i"
+        set +e
+        # shellcheck disable=SC2086
+        "$NATIVE" $command "$f" >"$n.out" 2>"$n.err"
+        echo "$?" >"$n.rc"
+        set -e
+        runs=$((runs + 1))
+        if cmp -s "$n.out" "$w.out" && cmp -s "$n.err" "$w.err" && cmp -s "$n.rc" "$w.rc"; then
+            same=$((same + 1))
+        else
+            differ=$((differ + 1))
+            keep="$WORK/differs/$(basename "$f")"
+            mkdir -p "$WORK/differs"
+            cp "$f" "$keep"
+            echo "differs: flexcalc $command $f (kept as $keep; native exit $(cat "$n.rc"), wasm exit $(cat "$w.rc"))"
+            for part in err out; do
+                diff "$n.$part" "$w.$part" | head -20 | sed "s/^/  $part: /" || true
+            done
+        fi
+        [ "$(cat "$n.rc")" = 0 ] || refused=$((refused + 1))
+    done
 done
-echo "wasm vs native: $same identical, $differ different ($refused refused natively; ${#files[@]} scenarios run in $((SECONDS - run_started)) s)"
+echo "wasm vs native: $same identical, $differ different ($runs runs: simulate, advise --sensitivity on ${#files[@]} scenarios each; $refused refused natively; $((SECONDS - run_started)) s)"
 [ "$differ" -eq 0 ]

@@ -7,8 +7,8 @@
 //
 //   node scripts/wasi-run.js [--tz DIR] WASM ARGS...
 //       one run; exits with the guest's status
-//   node scripts/wasi-run.js [--tz DIR] --batch OUTDIR WASM COMMAND FILE...
-//       `COMMAND FILE` for each FILE in turn, the module compiled once and instantiated
+//   node scripts/wasi-run.js [--tz DIR] --batch OUTDIR WASM ARGS... -- FILE...
+//       `ARGS... FILE` for each FILE in turn, the module compiled once and instantiated
 //       afresh for each: OUTDIR/<i>.out, <i>.err and <i>.rc for the i-th FILE (from 0)
 //
 // --tz DIR hands the guest FLEXCALC_TZ_DIR=DIR (the zone files of examples/tz_export.rs),
@@ -26,11 +26,14 @@ process.emitWarning = (w, ...rest) => {
 // Node (20, at least) aborts when the garbage collector destroys a finished run's WASI
 // object from inside another's file system call (uvwasi_fd_table_free → uv_mutex_destroy,
 // reached through a V8 fast API call): no fast API calls, and each finished run collected
-// before the next starts.
-const v8 = require("node:v8");
-v8.setFlagsFromString("--no-turbo-fast-api-calls");
-v8.setFlagsFromString("--expose-gc");
-const collect = require("node:vm").runInNewContext("gc");
+// before the next starts (either alone was enough for 900 runs). A single run needs neither.
+let collect = () => {};
+if (process.argv.includes("--batch")) {
+  const v8 = require("node:v8");
+  v8.setFlagsFromString("--no-turbo-fast-api-calls");
+  v8.setFlagsFromString("--expose-gc");
+  collect = require("node:vm").runInNewContext("gc");
+}
 const { WASI } = require("node:wasi");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -38,7 +41,7 @@ const path = require("node:path");
 function usage() {
   process.stderr.write(
     "usage: wasi-run.js [--tz DIR] WASM ARGS...\n" +
-      "       wasi-run.js [--tz DIR] --batch OUTDIR WASM COMMAND FILE...\n",
+      "       wasi-run.js [--tz DIR] --batch OUTDIR WASM ARGS... -- FILE...\n",
   );
   process.exit(64);
 }
@@ -81,14 +84,15 @@ function run(args, stdout, stderr) {
 if (batch === null) {
   process.exitCode = run(["flexcalc", ...argv], 1, 2);
 } else {
-  if (argv.length < 1) usage();
-  const command = argv.shift();
+  const sep = argv.indexOf("--");
+  if (sep < 0) usage();
+  const args = argv.slice(0, sep);
   fs.mkdirSync(batch, { recursive: true });
-  argv.forEach((file, i) => {
+  argv.slice(sep + 1).forEach((file, i) => {
     const base = path.join(batch, String(i));
     const out = fs.openSync(`${base}.out`, "w");
     const err = fs.openSync(`${base}.err`, "w");
-    const code = run(["flexcalc", command, file], out, err);
+    const code = run(["flexcalc", ...args, file], out, err);
     fs.closeSync(out);
     fs.closeSync(err);
     fs.writeFileSync(`${base}.rc`, `${code}\n`);
