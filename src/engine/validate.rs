@@ -204,288 +204,21 @@ pub fn validate(scenario: &Scenario) -> Res<Model> {
     validate_with(scenario, Catalog::builtin())
 }
 
+/// The sections in the order they are checked (which decides the error reported when a
+/// scenario has several): the catalog before the offerings and users that name it.
 pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
-    if s.flexcalc != 1 {
-        return err(
-            "flexcalc",
-            format!(
-                "version {} is not supported: this engine reads version 1",
-                s.flexcalc
-            ),
-        );
-    }
+    version(s.flexcalc)?;
     let tz = zone("timezone", &s.timezone)?;
-    let start_date = date("period.start", &s.period.start)?;
-    if !(1..=MAX_MONTHS).contains(&s.period.months) {
-        return err(
-            "period.months",
-            format!("{} is outside 1 to {MAX_MONTHS} months", s.period.months),
-        );
-    }
-    if !(1900..=9000).contains(&start_date.year()) {
-        return err(
-            "period.start",
-            format!("{:?} is outside the years 1900 to 9000", s.period.start),
-        );
-    }
-    let end_date = add_months(start_date, i64::from(s.period.months));
+    let (start_date, end_date) = period(&s.period)?;
     let book = price_book(s, catalog)?;
-
-    let low_balance_percent = u64::from(s.low_balance_percent.unwrap_or(20));
-    if low_balance_percent > 100 {
-        return err(
-            "low_balance_percent",
-            format!("{low_balance_percent} is outside 0 to 100"),
-        );
-    }
-
+    let low_balance_percent = low_balance_percent(s.low_balance_percent)?;
     let packs = match &s.packs {
         None => None,
-        Some(list) => {
-            let mut seen = HashSet::new();
-            let mut out = Vec::with_capacity(list.len());
-            for (i, p) in list.iter().enumerate() {
-                let at = format!("packs[{i}]");
-                unique(&|| format!("{at}.id"), &mut seen, &p.id)?;
-                let purchased = date(&format!("{at}.purchased"), &p.purchased)?;
-                if !(1900..=9000).contains(&purchased.year()) {
-                    return err(
-                        format!("{at}.purchased"),
-                        "the year must be from 1900 to 9000",
-                    );
-                }
-                if !(1..=MAX_PACK_TOKENS).contains(&p.tokens) {
-                    return err(
-                        format!("{at}.tokens"),
-                        format!("{} is outside 1 to {MAX_PACK_TOKENS} tokens", p.tokens),
-                    );
-                }
-                let expires_date = add_years(purchased, 1);
-                out.push(PackM {
-                    id: p.id.clone(),
-                    purchased,
-                    usable_from: midnight(&tz, purchased),
-                    expires_date,
-                    expires: midnight(&tz, expires_date),
-                    return_deadline: midnight(&tz, add_days(purchased, 30)),
-                    tokens: p.tokens,
-                });
-            }
-            Some(out)
-        }
+        Some(list) => Some(packs(list, &tz)?),
     };
-
-    // Products and services: the built-in catalog plus the scenario's own.
-    let mut products: Vec<Rated> = catalog
-        .products
-        .iter()
-        .map(|p| Rated {
-            id: p.id.clone(),
-            name: p.name.en.clone(),
-            tokens: p.tokens_per_day,
-        })
-        .collect();
-    let mut services: Vec<Rated> = catalog
-        .services
-        .iter()
-        .map(|p| Rated {
-            id: p.id.clone(),
-            name: p.name.en.clone(),
-            tokens: p.tokens,
-        })
-        .collect();
-    if let Some(c) = &s.catalog {
-        for (i, p) in c.products.iter().enumerate() {
-            let at = format!("catalog.products[{i}]");
-            id(&|| format!("{at}.id"), &p.id)?;
-            if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
-                return err(
-                    format!("{at}.id"),
-                    format!("{:?} is already a product or service id", p.id),
-                );
-            }
-            if !(1..=MAX_QUANTITY).contains(&p.tokens_per_day) {
-                return err(
-                    format!("{at}.tokens_per_day"),
-                    format!("{} is outside 1 to {MAX_QUANTITY}", p.tokens_per_day),
-                );
-            }
-            let name = p.name.clone().unwrap_or_else(|| p.id.clone());
-            products.push(Rated {
-                id: p.id.clone(),
-                name,
-                tokens: p.tokens_per_day,
-            });
-        }
-        for (i, p) in c.services.iter().enumerate() {
-            let at = format!("catalog.services[{i}]");
-            id(&|| format!("{at}.id"), &p.id)?;
-            if products.iter().any(|q| q.id == p.id) || services.iter().any(|q| q.id == p.id) {
-                return err(
-                    format!("{at}.id"),
-                    format!("{:?} is already a product or service id", p.id),
-                );
-            }
-            if !(1..=MAX_QUANTITY).contains(&p.tokens) {
-                return err(
-                    format!("{at}.tokens"),
-                    format!("{} is outside 1 to {MAX_QUANTITY}", p.tokens),
-                );
-            }
-            let name = p.name.clone().unwrap_or_else(|| p.id.clone());
-            services.push(Rated {
-                id: p.id.clone(),
-                name,
-                tokens: p.tokens,
-            });
-        }
-    }
-    let product_at = |path: &dyn Fn() -> String, pid: &str| -> Res<usize> {
-        products.iter().position(|p| p.id == pid).ok_or_else(|| {
-            let path = path();
-            let hint = if services.iter().any(|q| q.id == pid) {
-                " (it is a per-result service: list it under \"results\")"
-            } else {
-                ""
-            };
-            InputError::new(path, format!("{pid:?} is not a known product{hint}"))
-        })
-    };
-
-    let mut offerings = Vec::with_capacity(s.offerings.len());
-    {
-        let mut seen = HashSet::new();
-        for (i, o) in s.offerings.iter().enumerate() {
-            let at = format!("offerings[{i}]");
-            unique(&|| format!("{at}.id"), &mut seen, &o.id)?;
-            if o.covers.is_empty() {
-                return err(
-                    format!("{at}.covers"),
-                    "an offering must cover at least one product",
-                );
-            }
-            let mut covers = Vec::with_capacity(o.covers.len());
-            for (j, p) in o.covers.iter().enumerate() {
-                let k = product_at(&|| format!("{at}.covers[{j}]"), p)?;
-                if !covers.contains(&k) {
-                    covers.push(k);
-                }
-            }
-            let annual = money(&format!("{at}.annual"), &o.annual)?;
-            let monthly = match &o.monthly {
-                Some(m) => Some(money(&format!("{at}.monthly"), m)?),
-                None => None,
-            };
-            offerings.push(OfferingM {
-                id: o.id.clone(),
-                name: o.name.clone().unwrap_or_else(|| o.id.clone()),
-                covers,
-                annual,
-                monthly,
-            });
-        }
-    }
-
-    let mut users = Vec::with_capacity(s.users.len());
-    // Sized once natively (a big team's set grew by doubling, rehashing every id each
-    // time); in the browser grown as needed, the smaller code.
-    #[cfg(not(target_arch = "wasm32"))]
-    let mut seen_users = HashSet::with_capacity(s.users.len());
-    #[cfg(target_arch = "wasm32")]
-    let mut seen_users = HashSet::new();
-    let mut zones: HashMap<&str, TimeZone> = HashMap::new();
-    let mut read = time::DateTimes::new();
-    let mut excepts = Excepts::default();
-    for (ui, u) in s.users.iter().enumerate() {
-        let at = || format!("users[{ui}]");
-        unique(&|| format!("{}.id", at()), &mut seen_users, &u.id)?;
-        let utz = match &u.timezone {
-            // Users mostly share a few zones: each is looked up once.
-            Some(name) => match zones.get(name.as_str()) {
-                Some(z) => z.clone(),
-                None => {
-                    let z = zone(&format!("{}.timezone", at()), name)?;
-                    zones.insert(name, z.clone());
-                    z
-                }
-            },
-            None => tz.clone(),
-        };
-        let mut subscriptions = Vec::with_capacity(u.subscriptions.len());
-        for (i, sub) in u.subscriptions.iter().enumerate() {
-            let sat = || format!("{}.subscriptions[{i}]", at());
-            let offering = offerings
-                .iter()
-                .position(|o| o.id == sub.offering)
-                .ok_or_else(|| {
-                    InputError::new(
-                        format!("{}.offering", sat()),
-                        format!("{:?} is not one of the scenario's offerings", sub.offering),
-                    )
-                })?;
-            let from = date_at(&|| format!("{}.from", sat()), &sub.from)?;
-            let to = date_at(&|| format!("{}.to", sat()), &sub.to)?;
-            if from > to {
-                return err(
-                    format!("{}.to", sat()),
-                    format!("{:?} is before from {:?}", sub.to, sub.from),
-                );
-            }
-            if !(1900..=9000).contains(&from.year()) || !(1900..=9000).contains(&to.year()) {
-                return err(sat(), "the years must be from 1900 to 9000");
-            }
-            subscriptions.push(SubscriptionM { offering, from, to });
-        }
-        let mut usages = Vec::with_capacity(u.usage.len());
-        for (i, us) in u.usage.iter().enumerate() {
-            usages.push(usage(
-                &|| format!("{}.usage[{i}]", at()),
-                us,
-                &product_at,
-                &mut read,
-                &mut excepts,
-            )?);
-        }
-        let mut results = Vec::with_capacity(u.results.len());
-        for (i, r) in u.results.iter().enumerate() {
-            let rat = || format!("{}.results[{i}]", at());
-            let service = services
-                .iter()
-                .position(|q| q.id == r.service)
-                .ok_or_else(|| {
-                    let hint = if products.iter().any(|q| q.id == r.service) {
-                        " (it is a daily product: list it under \"usage\")"
-                    } else {
-                        ""
-                    };
-                    InputError::new(
-                        format!("{}.service", rat()),
-                        format!("{:?} is not a known per-result service{hint}", r.service),
-                    )
-                })?;
-            let when = datetime_at(&mut read, || format!("{}.at", rat()), &r.at)?.datetime();
-            if !(1..=MAX_QUANTITY).contains(&r.quantity) {
-                return err(
-                    format!("{}.quantity", rat()),
-                    format!("{} is outside 1 to {MAX_QUANTITY}", r.quantity),
-                );
-            }
-            results.push(ResultM {
-                service,
-                at: time::instant(&utz, when),
-                quantity: r.quantity,
-            });
-        }
-        users.push(UserM {
-            id: u.id.clone(),
-            name: u.name.clone(),
-            tz: utz,
-            subscriptions,
-            usages,
-            results,
-        });
-    }
-
+    let rates = rates(catalog, s.catalog.as_ref())?;
+    let offerings = offerings(&s.offerings, &rates)?;
+    let users = users(&s.users, &tz, &offerings, &rates)?;
     Ok(Model {
         name: s.name.clone().unwrap_or_default(),
         currency: s.currency.clone(),
@@ -498,10 +231,344 @@ pub fn validate_with(s: &Scenario, catalog: &Catalog) -> Res<Model> {
         book,
         packs,
         low_balance_percent,
-        products,
-        services,
+        products: rates.products,
+        services: rates.services,
         offerings,
         users,
+    })
+}
+
+fn version(flexcalc: u32) -> Res<()> {
+    if flexcalc != 1 {
+        return err(
+            "flexcalc",
+            format!("version {flexcalc} is not supported: this engine reads version 1"),
+        );
+    }
+    Ok(())
+}
+
+/// The first and the last-plus-one day.
+fn period(p: &Period) -> Res<(Date, Date)> {
+    let start = date("period.start", &p.start)?;
+    if !(1..=MAX_MONTHS).contains(&p.months) {
+        return err(
+            "period.months",
+            format!("{} is outside 1 to {MAX_MONTHS} months", p.months),
+        );
+    }
+    if !(1900..=9000).contains(&start.year()) {
+        return err(
+            "period.start",
+            format!("{:?} is outside the years 1900 to 9000", p.start),
+        );
+    }
+    Ok((start, add_months(start, i64::from(p.months))))
+}
+
+fn low_balance_percent(given: Option<u32>) -> Res<u64> {
+    let percent = u64::from(given.unwrap_or(20));
+    if percent > 100 {
+        return err(
+            "low_balance_percent",
+            format!("{percent} is outside 0 to 100"),
+        );
+    }
+    Ok(percent)
+}
+
+/// `tz`: a pack is usable, expires and may be returned at midnight in the scenario's zone.
+fn packs(list: &[Pack], tz: &TimeZone) -> Res<Vec<PackM>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let at = format!("packs[{i}]");
+        unique(&|| format!("{at}.id"), &mut seen, &p.id)?;
+        let purchased = date(&format!("{at}.purchased"), &p.purchased)?;
+        if !(1900..=9000).contains(&purchased.year()) {
+            return err(
+                format!("{at}.purchased"),
+                "the year must be from 1900 to 9000",
+            );
+        }
+        if !(1..=MAX_PACK_TOKENS).contains(&p.tokens) {
+            return err(
+                format!("{at}.tokens"),
+                format!("{} is outside 1 to {MAX_PACK_TOKENS} tokens", p.tokens),
+            );
+        }
+        let expires_date = add_years(purchased, 1);
+        out.push(PackM {
+            id: p.id.clone(),
+            purchased,
+            usable_from: midnight(tz, purchased),
+            expires_date,
+            expires: midnight(tz, expires_date),
+            return_deadline: midnight(tz, add_days(purchased, 30)),
+            tokens: p.tokens,
+        });
+    }
+    Ok(out)
+}
+
+/// The products and services a scenario may name: the built-in catalog's, then its own
+/// (the model's indexes point into these lists).
+struct Rates {
+    products: Vec<Rated>,
+    services: Vec<Rated>,
+}
+
+impl Rates {
+    /// `path` gives the JSON path, written only when the id is refused.
+    fn product(&self, path: &dyn Fn() -> String, pid: &str) -> Res<usize> {
+        self.products
+            .iter()
+            .position(|p| p.id == pid)
+            .ok_or_else(|| {
+                let path = path();
+                let hint = if self.services.iter().any(|q| q.id == pid) {
+                    " (it is a per-result service: list it under \"results\")"
+                } else {
+                    ""
+                };
+                InputError::new(path, format!("{pid:?} is not a known product{hint}"))
+            })
+    }
+
+    /// `path` gives the JSON path, written only when the id is refused.
+    fn service(&self, path: &dyn Fn() -> String, sid: &str) -> Res<usize> {
+        self.services
+            .iter()
+            .position(|q| q.id == sid)
+            .ok_or_else(|| {
+                let hint = if self.products.iter().any(|q| q.id == sid) {
+                    " (it is a daily product: list it under \"usage\")"
+                } else {
+                    ""
+                };
+                InputError::new(
+                    path(),
+                    format!("{sid:?} is not a known per-result service{hint}"),
+                )
+            })
+    }
+}
+
+fn rates(catalog: &Catalog, own: Option<&CustomCatalog>) -> Res<Rates> {
+    let mut rates = Rates {
+        products: catalog
+            .products
+            .iter()
+            .map(|p| Rated {
+                id: p.id.clone(),
+                name: p.name.en.clone(),
+                tokens: p.tokens_per_day,
+            })
+            .collect(),
+        services: catalog
+            .services
+            .iter()
+            .map(|p| Rated {
+                id: p.id.clone(),
+                name: p.name.en.clone(),
+                tokens: p.tokens,
+            })
+            .collect(),
+    };
+    let Some(own) = own else {
+        return Ok(rates);
+    };
+    for (i, p) in own.products.iter().enumerate() {
+        let at = format!("catalog.products[{i}]");
+        let tokens = ("tokens_per_day", p.tokens_per_day);
+        let product = catalog_entry(&at, &p.id, p.name.as_ref(), tokens, &rates)?;
+        rates.products.push(product);
+    }
+    for (i, p) in own.services.iter().enumerate() {
+        let at = format!("catalog.services[{i}]");
+        let tokens = ("tokens", p.tokens);
+        let service = catalog_entry(&at, &p.id, p.name.as_ref(), tokens, &rates)?;
+        rates.services.push(service);
+    }
+    Ok(rates)
+}
+
+/// One of the scenario's own products or services; `tokens` is its rate and the field
+/// that holds it. Products and services share one space of ids, so that an id names one
+/// thing wherever it appears.
+fn catalog_entry(
+    at: &str,
+    eid: &str,
+    name: Option<&String>,
+    (field, tokens): (&str, u64),
+    known: &Rates,
+) -> Res<Rated> {
+    id(&|| format!("{at}.id"), eid)?;
+    if known.products.iter().any(|q| q.id == eid) || known.services.iter().any(|q| q.id == eid) {
+        return err(
+            format!("{at}.id"),
+            format!("{eid:?} is already a product or service id"),
+        );
+    }
+    if !(1..=MAX_QUANTITY).contains(&tokens) {
+        return err(
+            format!("{at}.{field}"),
+            format!("{tokens} is outside 1 to {MAX_QUANTITY}"),
+        );
+    }
+    Ok(Rated {
+        id: eid.to_string(),
+        name: name.cloned().unwrap_or_else(|| eid.to_string()),
+        tokens,
+    })
+}
+
+fn offerings(list: &[Offering], rates: &Rates) -> Res<Vec<OfferingM>> {
+    let mut offerings = Vec::with_capacity(list.len());
+    let mut seen = HashSet::new();
+    for (i, o) in list.iter().enumerate() {
+        let at = format!("offerings[{i}]");
+        unique(&|| format!("{at}.id"), &mut seen, &o.id)?;
+        if o.covers.is_empty() {
+            return err(
+                format!("{at}.covers"),
+                "an offering must cover at least one product",
+            );
+        }
+        let mut covers = Vec::with_capacity(o.covers.len());
+        for (j, p) in o.covers.iter().enumerate() {
+            let k = rates.product(&|| format!("{at}.covers[{j}]"), p)?;
+            if !covers.contains(&k) {
+                covers.push(k);
+            }
+        }
+        let annual = money(&format!("{at}.annual"), &o.annual)?;
+        let monthly = match &o.monthly {
+            Some(m) => Some(money(&format!("{at}.monthly"), m)?),
+            None => None,
+        };
+        offerings.push(OfferingM {
+            id: o.id.clone(),
+            name: o.name.clone().unwrap_or_else(|| o.id.clone()),
+            covers,
+            annual,
+            monthly,
+        });
+    }
+    Ok(offerings)
+}
+
+/// What each user is read against, and what reading one leaves for the next (a big team
+/// has thousands of users, mostly alike).
+struct Team<'s, 'c> {
+    tz: &'c TimeZone,
+    offerings: &'c [OfferingM],
+    rates: &'c Rates,
+    /// Users mostly share a few zones: each is looked up once.
+    zones: HashMap<&'s str, TimeZone>,
+    read: time::DateTimes,
+    excepts: Excepts<'s>,
+}
+
+fn users(list: &[User], tz: &TimeZone, offerings: &[OfferingM], rates: &Rates) -> Res<Vec<UserM>> {
+    let mut users = Vec::with_capacity(list.len());
+    // Sized once natively (a big team's set grew by doubling, rehashing every id each
+    // time); in the browser grown as needed, the smaller code.
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut seen_users = HashSet::with_capacity(list.len());
+    #[cfg(target_arch = "wasm32")]
+    let mut seen_users = HashSet::new();
+    let mut team = Team {
+        tz,
+        offerings,
+        rates,
+        zones: HashMap::new(),
+        read: time::DateTimes::new(),
+        excepts: Excepts::default(),
+    };
+    for (ui, u) in list.iter().enumerate() {
+        let at = || format!("users[{ui}]");
+        unique(&|| format!("{}.id", at()), &mut seen_users, &u.id)?;
+        users.push(user(&at, u, &mut team)?);
+    }
+    Ok(users)
+}
+
+/// `at` gives the user's JSON path, built only when a value is refused.
+fn user<'s>(at: &dyn Fn() -> String, u: &'s User, team: &mut Team<'s, '_>) -> Res<UserM> {
+    let utz = match &u.timezone {
+        Some(name) => match team.zones.get(name.as_str()) {
+            Some(z) => z.clone(),
+            None => {
+                let z = zone(&format!("{}.timezone", at()), name)?;
+                team.zones.insert(name, z.clone());
+                z
+            }
+        },
+        None => team.tz.clone(),
+    };
+    let mut subscriptions = Vec::with_capacity(u.subscriptions.len());
+    for (i, sub) in u.subscriptions.iter().enumerate() {
+        let sat = || format!("{}.subscriptions[{i}]", at());
+        let offering = team
+            .offerings
+            .iter()
+            .position(|o| o.id == sub.offering)
+            .ok_or_else(|| {
+                InputError::new(
+                    format!("{}.offering", sat()),
+                    format!("{:?} is not one of the scenario's offerings", sub.offering),
+                )
+            })?;
+        let from = date_at(&|| format!("{}.from", sat()), &sub.from)?;
+        let to = date_at(&|| format!("{}.to", sat()), &sub.to)?;
+        if from > to {
+            return err(
+                format!("{}.to", sat()),
+                format!("{:?} is before from {:?}", sub.to, sub.from),
+            );
+        }
+        if !(1900..=9000).contains(&from.year()) || !(1900..=9000).contains(&to.year()) {
+            return err(sat(), "the years must be from 1900 to 9000");
+        }
+        subscriptions.push(SubscriptionM { offering, from, to });
+    }
+    let mut usages = Vec::with_capacity(u.usage.len());
+    for (i, us) in u.usage.iter().enumerate() {
+        usages.push(usage(
+            &|| format!("{}.usage[{i}]", at()),
+            us,
+            team.rates,
+            &mut team.read,
+            &mut team.excepts,
+        )?);
+    }
+    let mut results = Vec::with_capacity(u.results.len());
+    for (i, r) in u.results.iter().enumerate() {
+        let rat = || format!("{}.results[{i}]", at());
+        let service = team
+            .rates
+            .service(&|| format!("{}.service", rat()), &r.service)?;
+        let when = datetime_at(&mut team.read, || format!("{}.at", rat()), &r.at)?.datetime();
+        if !(1..=MAX_QUANTITY).contains(&r.quantity) {
+            return err(
+                format!("{}.quantity", rat()),
+                format!("{} is outside 1 to {MAX_QUANTITY}", r.quantity),
+            );
+        }
+        results.push(ResultM {
+            service,
+            at: time::instant(&utz, when),
+            quantity: r.quantity,
+        });
+    }
+    Ok(UserM {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        tz: utz,
+        subscriptions,
+        usages,
+        results,
     })
 }
 
@@ -538,18 +605,15 @@ impl<'s> Excepts<'s> {
     }
 }
 
-/// Finds a product id; the first argument gives the JSON path, for a refusal only.
-type ProductAt<'a> = dyn Fn(&dyn Fn() -> String, &str) -> Res<usize> + 'a;
-
 /// One usage entry; `at` gives its JSON path, built only when a value is refused.
 fn usage<'s>(
     at: &dyn Fn() -> String,
     u: &'s Usage,
-    product_at: &ProductAt,
+    rates: &Rates,
     read: &mut time::DateTimes,
     excepts: &mut Excepts<'s>,
 ) -> Res<UsageM> {
-    let product = product_at(&|| format!("{}.product", at()), &u.product)?;
+    let product = rates.product(&|| format!("{}.product", at()), &u.product)?;
     let patterns = [
         ("sessions", u.sessions.is_some()),
         ("weekly", u.weekly.is_some()),
@@ -684,7 +748,7 @@ fn usage<'s>(
     let mut plugins = Vec::new();
     for (i, p) in u.plugins.iter().flatten().enumerate() {
         let pat = || format!("{}.plugins[{i}]", at());
-        let k = product_at(&pat, p)?;
+        let k = rates.product(&pat, p)?;
         if k == product {
             return err(pat(), format!("{p:?} is the host product itself"));
         }
