@@ -246,14 +246,17 @@ impl Queue {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use web::{by_worker, restore, save, saving, status, stored_by_worker, watch};
+pub use web::{
+    by_worker, expect_worker_save, restore, save, saving, status, stored_by_worker, watch,
+    worker_lost,
+};
 
 /// The browser side: IndexedDB through `js::idb_*`, local storage as the fallback.
 #[cfg(target_arch = "wasm32")]
 mod web {
     use super::*;
     use crate::ui::js;
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
     use wasm_bindgen::prelude::*;
 
     struct Saver {
@@ -344,6 +347,7 @@ mod web {
     /// stored as `write` would, with the same fallback and report. The worker's saves come
     /// in the order of the runs and IndexedDB writes in order, so the latest is the last.
     pub fn stored_by_worker(gz: JsValue, raw: f64) {
+        PENDING.with(|p| p.set(p.get().saturating_sub(1)));
         let text = || {
             SOURCE.with(|x| {
                 x.borrow()
@@ -424,8 +428,26 @@ mod web {
         }
         match next {
             Some(t) => write(t),
-            None => js::set_perf("saving", 0.0),
+            // The page's figure (tests wait on it): 0 once no write is under way or expected.
+            None if PENDING.with(Cell::get) == 0 => js::set_perf("saving", 0.0),
+            None => {}
         }
+    }
+
+    thread_local! {
+        /// The worker's saves still to come: one per run sent with `save`.
+        static PENDING: Cell<u32> = const { Cell::new(0) };
+    }
+
+    /// A run was sent for the worker to save: its bytes are to come.
+    pub fn expect_worker_save() {
+        PENDING.with(|p| p.set(p.get() + 1));
+        js::set_perf("saving", 1.0);
+    }
+
+    /// The worker stopped: the saves it owed will not come (the next run is saved anew).
+    pub fn worker_lost() {
+        PENDING.with(|p| p.set(0));
     }
 }
 

@@ -357,7 +357,7 @@ export function worker_save(text) {
                     js::set_perf("to_worker_bytes", text.len() as f64);
                     c.held = Some(s);
                     if save {
-                        js::set_perf("saving", 1.0);
+                        storage::expect_worker_save();
                     }
                     (code, text.into(), save)
                 }
@@ -414,6 +414,7 @@ export function worker_save(text) {
                     worker_end(&w);
                 }
                 c.held = None;
+                storage::worker_lost();
                 let mut all: Vec<Reply> = c.gzipping.drain(..).map(|(_, r)| r).collect();
                 all.extend(c.in_flight.take().map(|(_, r)| r));
                 all
