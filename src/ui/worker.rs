@@ -234,6 +234,7 @@ export function worker_listen(cb) {
 export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text, ms }); }
 // The scenario's JSON for the autosave, gzipped here; a failure is left to the page's
 // fallback (it saves the text itself).
+export function worker_save_skipped() { self.postMessage({ save: 'skipped' }); }
 export function worker_save(text) {
   const t0 = performance.now();
   gzip(text).then((gz) => self.postMessage({ save: gz, raw: text.length, ms: performance.now() - t0 }, [gz]),
@@ -248,6 +249,7 @@ export function worker_save(text) {
         fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String, bool)>);
         fn worker_reply(id: u32, ok: bool, text: &str, ms: f64);
         fn worker_save(text: &str);
+        fn worker_save_skipped();
     }
 
     /// What a reply carries: the text, and the bytes of a `gzip` request.
@@ -503,9 +505,38 @@ export function worker_save(text) {
                 Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
             }
             if save {
-                worker_save(&serde_json::to_string(s).unwrap_or_default());
+                save_when_idle();
             }
         });
+    }
+
+    /// How long the worker waits, idle, before writing a run's autosave: a big team's JSON
+    /// and its gzip take the worker 2 s, which the next edit's run would otherwise wait for.
+    const SAVE_AFTER_MS: u32 = 300;
+
+    thread_local! {
+        /// Bumped by each run to save: a save whose run a newer one superseded is skipped.
+        static SAVES: Cell<u32> = const { Cell::new(0) };
+    }
+
+    /// Writes the held scenario's autosave once no newer run came for `SAVE_AFTER_MS`; a
+    /// superseded one says so (the page counts every save it asked for).
+    fn save_when_idle() {
+        let this = SAVES.with(|c| {
+            c.set(c.get().wrapping_add(1));
+            c.get()
+        });
+        let later = Closure::once_into_js(move || {
+            if SAVES.with(Cell::get) != this {
+                return worker_save_skipped();
+            }
+            HELD.with(|h| {
+                if let Some(s) = h.borrow().as_ref() {
+                    worker_save(&serde_json::to_string(s).unwrap_or_default());
+                }
+            });
+        });
+        js::later(SAVE_AFTER_MS, &later);
     }
 
     fn answer_other(id: u32, kind: Kind, s: Rc<Scenario>) {
