@@ -45,9 +45,15 @@ async function ready(page) {
   // The summary comes first; the charts, heat map and table a task later (data-full).
   await page.waitForSelector('.results-body[data-full="true"] #summary', { timeout: 20000 });
 }
-const tokens = (page) => page.$eval('#sum-tokens .stat-value', (e) => Number(e.dataset.value));
-const cost = (page) => page.$eval('#sum-cost .stat-value', (e) => e.dataset.value);
-const costText = (page) => page.$eval('#sum-cost .stat-value', (e) => e.textContent);
+// The engine answers from its worker: a figure is read once the answer to the last change is
+// on the page (the render after a change marks the results busy at once).
+const answered = (page) => page.waitForFunction(() => {
+  const b = document.querySelector('.results-body');
+  return !b || b.getAttribute('aria-busy') === 'false';
+}, null, { timeout: 60000 });
+const tokens = async (page) => { await answered(page); return page.$eval('#sum-tokens .stat-value', (e) => Number(e.dataset.value)); };
+const cost = async (page) => { await answered(page); return page.$eval('#sum-cost .stat-value', (e) => e.dataset.value); };
+const costText = async (page) => { await answered(page); return page.$eval('#sum-cost .stat-value', (e) => e.textContent); };
 /** The scenario IndexedDB holds, decoded, with its encoding and sizes (null if none).
  * Never creates the database (an empty one would stop the app's own upgrade). */
 function idbRecord(page) {
@@ -538,7 +544,9 @@ test('reload keeps everything; corrupt or older saved state recovers with a mess
   eq(await page.inputValue('#f-users-0--name'), 'Zoé', 'name kept');
   eq(await tokens(page), t, 'total kept');
   eq(await page.textContent('#tab-0'), 'Équipe', 'language kept');
-  // Corrupt saved state.
+  // Corrupt saved state (once the saves are done: leaving with a save still to come writes
+  // the scenario to local storage, which would replace the corrupt text).
+  await stored(page);
   await page.evaluate(() => localStorage.setItem('flexcalc.scenario', '{"flexcalc":1, broken'));
   await page.reload();
   await ready(page);
@@ -550,6 +558,7 @@ test('reload keeps everything; corrupt or older saved state recovers with a mess
   // The first draft's key is migrated.
   const old = JSON.parse(await stored(page));
   old.name = 'Migrated team';
+  await stored(page);
   await page.evaluate((s) => { localStorage.removeItem('flexcalc.scenario'); localStorage.setItem('flexcalc', s); }, JSON.stringify(old));
   await page.reload();
   await ready(page);
@@ -627,6 +636,8 @@ test('time zones load on demand: team and user zones fetched once, kept on reloa
   await b.page.goto(link);
   await ready(b.page);
   eq(await tokens(b.page), t, 'same total from the share link');
+  // The worker's requests reach the test's listener a little later than its answer.
+  for (let i = 0; i < 100 && fetchedB.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
   eq(fetchedB.sort().join(' '), 'America/New_York Asia/Tokyo index.txt', 'the link\'s zones fetched');
   assert(!(await b.page.$('#scenario-error')), 'no refusal');
   await b.done();

@@ -17,7 +17,10 @@ pub fn use_autosave(lang: Lang) -> SaveStatus {
     let status = use_state_eq(storage::status);
     {
         let status = status.setter();
-        use_effect_with((), move |_| storage::watch(move |s| status.set(s)));
+        use_effect_with((), move |_| {
+            storage::watch(move |s| status.set(s));
+            storage::guard_exit();
+        });
     }
     use_effect_with(lang, |l| {
         js::storage_set(storage::LANG_KEY, l.code());

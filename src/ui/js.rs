@@ -171,6 +171,8 @@ export function on_undo_keys(cb) {
     if (a) { e.preventDefault(); cb(a); }
   });
 }
+// Leaving the page (reload, close, navigation): the last chance to write synchronously.
+export function on_page_hide(cb) { addEventListener('pagehide', () => cb()); }
 export function now_ms() { return performance.now(); }
 export function set_perf(name, value) { (globalThis.__flexcalcPerf = globalThis.__flexcalcPerf || {})[name] = value; }
 export function focus_selector(sel) { const el = document.querySelector(sel); if (el) { el.focus(); el.scrollIntoView({ block: 'center' }); return true; } return false; }
@@ -227,6 +229,7 @@ extern "C" {
     pub fn show_fatal(msg: &str);
     pub fn is_typing() -> bool;
     pub fn on_undo_keys(cb: &Closure<dyn Fn(String)>);
+    pub fn on_page_hide(cb: &Closure<dyn Fn()>);
     pub fn now_ms() -> f64;
     pub fn set_perf(name: &str, value: f64);
     pub fn focus_selector(sel: &str) -> bool;

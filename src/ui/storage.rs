@@ -247,8 +247,8 @@ impl Queue {
 
 #[cfg(target_arch = "wasm32")]
 pub use web::{
-    by_worker, expect_worker_save, restore, save, saving, status, stored_by_worker, watch,
-    worker_lost,
+    by_worker, expect_worker_save, guard_exit, restore, save, saving, status, stored_by_worker,
+    watch, worker_lost,
 };
 
 /// The browser side: IndexedDB through `js::idb_*`, local storage as the fallback.
@@ -447,6 +447,30 @@ mod web {
     pub fn expect_worker_save() {
         PENDING.with(|p| p.set(p.get() + 1));
         js::set_perf("saving", 1.0);
+    }
+
+    /// Leaving the page while a save is still to come (the worker writes a run's save once
+    /// idle, after its answer): the scenario goes to local storage at once, synchronously,
+    /// where the next start takes it as the newer copy (`plan`) and moves it into
+    /// IndexedDB. A big team may not fit there; it then keeps the save before.
+    pub fn guard_exit() {
+        let cb = Closure::<dyn Fn()>::new(|| {
+            let pending = PENDING.with(Cell::get) > 0 || SAVER.with(|s| s.borrow().queue.busy());
+            if !pending {
+                return;
+            }
+            let text = SOURCE.with(|x| {
+                x.borrow()
+                    .as_ref()
+                    .map(|s| serde_json::to_string(&**s).unwrap_or_default())
+            });
+            if let Some(text) = text {
+                js::storage_set(KEY, &text);
+            }
+        });
+        js::on_page_hide(&cb);
+        // Listens for the page's whole life.
+        cb.forget();
     }
 
     /// The worker stopped: the saves it owed will not come (the next run is saved anew).
