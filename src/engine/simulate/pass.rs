@@ -20,89 +20,252 @@ use crate::engine::simulate::month_starts;
 use crate::engine::time::Instant;
 use crate::engine::validate::MAX_QUANTITY;
 
-const EXPIRY: u8 = 0;
-const PURCHASE: u8 = 1;
-const DAILY: u8 = 2;
-const RESULT: u8 = 3;
-
 /// Simulates a checked model's meters (built by `run_with_subscriptions`).
-pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Report {
-    let empty = Vec::new();
-    let packs = model.packs.as_ref().unwrap_or(&empty);
-    let mut ledger = model
-        .packs
-        .as_ref()
-        .map(|p| Ledger::new(p, model.low_balance_percent));
-    // Ledger and result events: few; sorted once by the L6 key.
-    let mut others: Vec<(Instant, u8, u32, u32)> = Vec::new();
-    for (i, p) in packs.iter().enumerate() {
-        if p.usable_from < model.end {
-            others.push((p.usable_from, PURCHASE, i as u32, 0));
-        }
-        if p.expires < model.end {
-            others.push((p.expires, EXPIRY, i as u32, 0));
+pub fn pass(model: &Model, meters: Meters, used_products: Vec<bool>) -> Report {
+    let mut pass = Pass::new(model, meters);
+    pass.run();
+    pass.report(used_products)
+}
+
+/// The kinds of event, declared in the order L6 applies them at one instant.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    Expiry,
+    Purchase,
+    Daily,
+    Result,
+}
+
+/// An event; the derived order is L6's. `x` is the pack, the meter's number or the
+/// result's user, `y` a result's number in `Pass::sources` (0 otherwise), so that results
+/// of one user at one instant keep their listing order.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Event {
+    at: Instant,
+    class: Class,
+    x: u32,
+    y: u32,
+}
+
+impl Event {
+    /// A plan or sweep key `(t − start) << 32 | meter` as a daily charge.
+    #[inline]
+    fn from_key(start: Instant, k: u64) -> Event {
+        Event::daily(start + (k >> 32) as i64, (k & 0xFFFF_FFFF) as u32)
+    }
+
+    #[inline]
+    fn daily(at: Instant, meter: u32) -> Event {
+        Event {
+            at,
+            class: Class::Daily,
+            x: meter,
+            y: 0,
         }
     }
-    // What each charge of the report is for (`Report::sources`): the meters', then the
-    // results' in (user, listing) order, so a result's number orders it as L6 says.
-    let mut sources: Vec<Charge> = meters.info.iter().map(|i| i.charge(0)).collect();
-    let mut used_services = vec![false; model.services.len()];
-    for (ui, user) in model.users.iter().enumerate() {
-        for r in &user.results {
-            used_services[r.service] = true;
-            if r.at >= model.start && r.at < model.end {
-                let id = sources.len() as u32;
-                others.push((r.at, RESULT, ui as u32, id));
-                let tokens = model.services[r.service].tokens * r.quantity;
-                sources.push(Charge::new(
-                    ui as u32,
-                    Item::Service(r.service as u32),
-                    0,
-                    tokens,
-                ));
+}
+
+/// Where the next event comes from. Declared in the order that breaks a tie between
+/// sources (none is expected: a meter is in one source at a time).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The optimistic plan of meters never denied.
+    Plan,
+    /// Meters denied once, each due again at its next interval.
+    Lazy,
+    /// Ledger and result events, sorted once.
+    Others,
+    /// A dry sweep's charges.
+    Sweep,
+}
+
+/// Daily charges denied in bulk while the ledger is dry: only a purchase can raise a
+/// balance below every rate, so every due before the next purchase is denied (M6).
+struct Sweep {
+    /// Its denials as plan keys, in L6 order, and the first not yet taken.
+    keys: Vec<u64>,
+    next: usize,
+    /// Where each meter stands once the sweep ends: `Meters::resume`'s interval and window.
+    state: Vec<(usize, Instant)>,
+    scratch: Vec<u64>,
+    /// The instant the last sweep covered up to: no new sweep before it.
+    until: Instant,
+}
+
+impl Sweep {
+    #[inline]
+    fn next_event(&self, start: Instant) -> Option<Event> {
+        self.keys.get(self.next).map(|&k| Event::from_key(start, k))
+    }
+
+    fn is_over(&self) -> bool {
+        self.next == self.keys.len() && !self.keys.is_empty()
+    }
+}
+
+/// What the pass carries from one event to the next.
+struct Pass<'m> {
+    model: &'m Model,
+    meters: Meters,
+    /// `None` when the scenario has no packs: every charge goes through.
+    ledger: Option<Ledger<'m>>,
+    /// What each charge of the report is for (`Report::sources`): the meters', then the
+    /// results' in (user, listing) order, so a result's number orders it as L6 says.
+    sources: Vec<Charge>,
+    used_services: Vec<bool>,
+    /// Ledger and result events (few), sorted once, and the first not yet taken.
+    others: Vec<Event>,
+    next_other: usize,
+    plan: Plan,
+    hot: Vec<Hot>,
+    lazy: BinaryHeap<Reverse<(Instant, u32)>>,
+    min_rate: u64,
+    sweep: Sweep,
+    /// Charges and denials as keys `(t − start) << 32 | source` (a plan key is one).
+    charges: Chunks,
+    denials: Vec<(u64, u64)>,
+    pool: Pool,
+    expirations: Vec<Expiration>,
+    alerts: Vec<Alert>,
+    tally: Tally,
+}
+
+impl<'m> Pass<'m> {
+    fn new(model: &'m Model, meters: Meters) -> Pass<'m> {
+        let packs = model.packs.as_deref().unwrap_or_default();
+        let ledger = model
+            .packs
+            .as_ref()
+            .map(|p| Ledger::new(p, model.low_balance_percent));
+        let mut others = Vec::new();
+        for (i, p) in packs.iter().enumerate() {
+            let pack = |at, class| Event {
+                at,
+                class,
+                x: i as u32,
+                y: 0,
+            };
+            if p.usable_from < model.end {
+                others.push(pack(p.usable_from, Class::Purchase));
+            }
+            if p.expires < model.end {
+                others.push(pack(p.expires, Class::Expiry));
+            }
+        }
+        let mut sources: Vec<Charge> = meters.info.iter().map(|i| i.charge(0)).collect();
+        let mut used_services = vec![false; model.services.len()];
+        for (ui, user) in model.users.iter().enumerate() {
+            for r in &user.results {
+                used_services[r.service] = true;
+                if r.at >= model.start && r.at < model.end {
+                    others.push(Event {
+                        at: r.at,
+                        class: Class::Result,
+                        x: ui as u32,
+                        y: sources.len() as u32,
+                    });
+                    let tokens = model.services[r.service].tokens * r.quantity;
+                    let item = Item::Service(r.service as u32);
+                    sources.push(Charge::new(ui as u32, item, 0, tokens));
+                }
+            }
+        }
+        others.sort_unstable();
+        let tally = Tally::new(model, sources.len());
+        Pass {
+            model,
+            plan: Plan::new(&meters, model.start, model.end),
+            hot: meters.info.iter().map(|i| Hot::new(i.rate)).collect(),
+            min_rate: meters.info.iter().map(|i| i.rate).min().unwrap_or(u64::MAX),
+            meters,
+            ledger,
+            sources,
+            used_services,
+            others,
+            next_other: 0,
+            lazy: BinaryHeap::new(),
+            sweep: Sweep {
+                keys: Vec::new(),
+                next: 0,
+                state: Vec::new(),
+                scratch: Vec::new(),
+                until: Instant::MIN,
+            },
+            charges: Chunks::default(),
+            denials: Vec::new(),
+            pool: Pool::default(),
+            expirations: Vec::new(),
+            alerts: Vec::new(),
+            tally,
+        }
+    }
+
+    /// Every event in L6 order: each turn books in bulk the plan's charges that nothing can
+    /// precede, then takes one event from whichever source holds the next.
+    fn run(&mut self) {
+        loop {
+            self.run_fast();
+            self.deny_swept();
+            let Some((source, e)) = self.next_event() else {
+                break;
+            };
+            match e.class {
+                Class::Expiry => self.expire(e.x, e.at),
+                Class::Purchase => self.purchase(e.x),
+                Class::Daily => {
+                    let ok = self.charge(e.at, e.x, Class::Daily);
+                    self.reschedule(source, e.at, e.x, ok);
+                }
+                Class::Result => {
+                    self.charge(e.at, e.y, Class::Result);
+                }
+            }
+            if self.sweep.is_over() {
+                self.end_sweep();
+            }
+            if self.is_dry(e.at) {
+                self.start_dry_sweep(e.at);
             }
         }
     }
-    others.sort_unstable();
 
-    let mut plan = Plan::new(&meters, model.start, model.end);
-    let min_rate = meters.info.iter().map(|i| i.rate).min().unwrap_or(u64::MAX);
-    // A sweep (see below): its denials, and where each meter stands when it ends.
-    let mut sweep: Vec<u64> = Vec::new();
-    let mut sp = 0usize;
-    let mut sweep_state: Vec<(usize, Instant)> = Vec::new();
-    let mut sweep_scratch: Vec<u64> = Vec::new();
-    // The instant the last sweep covered up to: no new sweep before it.
-    let mut swept_until = Instant::MIN;
+    #[inline]
+    fn next_lazy(&self) -> Option<Event> {
+        self.lazy.peek().map(|Reverse((t, m))| Event::daily(*t, *m))
+    }
 
-    // Phase B: one pass in L6 order over the optimistic charges, the ledger and result
-    // events, and the charges of meters that were denied once (those go back to the
-    // lazy state machine and a small heap, M6: the next interval tries again).
-    let mut hot: Vec<Hot> = meters.info.iter().map(|i| Hot::new(i.rate)).collect();
-    let mut lazy: BinaryHeap<Reverse<(Instant, u32)>> = BinaryHeap::new();
-    let mut q = 0usize;
+    #[inline]
+    fn next_other(&self) -> Option<Event> {
+        self.others.get(self.next_other).copied()
+    }
 
-    // Charges and denials as keys `(t − start) << 32 | source` (a plan key is one).
-    let mut charges = Chunks::default();
-    let mut denials: Vec<(u64, u64)> = Vec::new();
-    let mut pool = Pool::default();
-    let mut expirations = Vec::new();
-    let mut alerts = Vec::new();
-    let mut tally = Tally::new(model, sources.len());
-    loop {
-        // Fast path: optimistic charges before the next event of any other source, while
-        // the balance surely covers them and stays above every rate (nothing else can
-        // happen then: no denial, no sweep).
+    /// Books the plan's charges that come before the next event of every other source
+    /// while the balance surely covers them and stays above every rate: nothing else can
+    /// happen then (no denial, no sweep), so they need no choice of the next event.
+    fn run_fast(&mut self) {
+        let start = self.model.start;
         let bound = [
-            others.get(q).copied(),
-            lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32)),
-            sweep.get(sp).map(|&k| event(model.start, k)),
+            self.next_other(),
+            self.next_lazy(),
+            self.sweep.next_event(start),
         ]
         .into_iter()
         .flatten()
         .min();
         // Keys from `stop` on come at or after the bound.
-        let stop = bound.map_or(u64::MAX, |b| key_bound(model.start, b));
+        let stop = bound.map_or(u64::MAX, |b| key_bound(start, b));
+        let Pass {
+            plan,
+            hot,
+            ledger,
+            min_rate,
+            charges,
+            pool,
+            alerts,
+            tally,
+            ..
+        } = self;
+        let min_rate = *min_rate;
         // Draws go in runs booked at once (`room`, `take`); the ledger is up to date
         // whenever the run is booked, before anything else reads it.
         let (mut lane, mut room) = ledger.as_ref().map_or((0, u64::MAX), |l| l.room(min_rate));
@@ -127,7 +290,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                     n += 1;
                     continue;
                 }
-                let t = model.start + (k >> 32) as i64;
+                let t = start + (k >> 32) as i64;
                 let tokens = h.rate();
                 let mut alert = false;
                 if tokens <= room {
@@ -156,7 +319,7 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
                 n += 1;
                 h.charged((k >> 32) as u32);
                 tally.add(t, tokens);
-                charges.push(k, &mut pool);
+                charges.push(k, pool);
                 if alert {
                     let balance = ledger.as_ref().map_or(0, |l| l.balance);
                     alerts.push(Alert { at: t, balance });
@@ -167,264 +330,301 @@ pub fn pass(model: &Model, mut meters: Meters, used_products: Vec<bool>) -> Repo
         if let Some(l) = ledger.as_mut() {
             l.take(lane, run, run_from);
         }
-        // Fast path of a sweep (see below): its charges are denied, all but the last, whose
-        // general handling ends the sweep.
-        if let Some(l) = ledger.as_ref() {
-            let bound = [
-                others.get(q).copied(),
-                lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32)),
-                plan.peek().map(|k| event(model.start, k)),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
-            while sp + 1 < sweep.len() {
-                let k = sweep[sp];
-                let m = (k & 0xFFFF_FFFF) as u32;
-                let t = model.start + (k >> 32) as i64;
-                if bound.is_some_and(|b| (t, DAILY, m, 0u32) >= b) {
+    }
+
+    /// Denies a sweep's charges that come before every other source's next event, all
+    /// but the last: that one is taken as an event, so that its handling ends the sweep.
+    fn deny_swept(&mut self) {
+        let Some(balance) = self.ledger.as_ref().map(|l| l.balance) else {
+            return;
+        };
+        let start = self.model.start;
+        let bound = [
+            self.next_other(),
+            self.next_lazy(),
+            self.plan.peek().map(|k| Event::from_key(start, k)),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let sweep = &mut self.sweep;
+        while sweep.next + 1 < sweep.keys.len() {
+            let k = sweep.keys[sweep.next];
+            if bound.is_some_and(|b| Event::from_key(start, k) >= b) {
+                break;
+            }
+            sweep.next += 1;
+            debug_assert!(balance < self.meters.info[(k & 0xFFFF_FFFF) as usize].rate);
+            self.denials.push((k, balance));
+        }
+    }
+
+    /// Takes the first event in L6 order among the sources' next ones, and which source
+    /// it came from; `None` once every source is spent.
+    fn next_event(&mut self) -> Option<(Source, Event)> {
+        let start = self.model.start;
+        // A diverged meter's plan keys are stale: its charges come from `lazy`.
+        while self
+            .plan
+            .peek()
+            .is_some_and(|k| self.hot[(k & 0xFFFF_FFFF) as usize].diverged())
+        {
+            self.plan.advance();
+        }
+        let (source, e) = [
+            (
+                Source::Plan,
+                self.plan.peek().map(|k| Event::from_key(start, k)),
+            ),
+            (Source::Lazy, self.next_lazy()),
+            (Source::Others, self.next_other()),
+            (Source::Sweep, self.sweep.next_event(start)),
+        ]
+        .into_iter()
+        .filter_map(|(s, e)| e.map(|e| (s, e)))
+        .min_by_key(|&(_, e)| e)?;
+        match source {
+            Source::Plan => self.plan.advance(),
+            Source::Lazy => {
+                self.lazy.pop();
+            }
+            Source::Others => self.next_other += 1,
+            Source::Sweep => self.sweep.next += 1,
+        }
+        Some((source, e))
+    }
+
+    /// L4: what remains of `pack` is lost.
+    fn expire(&mut self, pack: u32, at: Instant) {
+        if let Some(l) = self.ledger.as_mut() {
+            let tokens = l.expire(pack as usize);
+            if tokens > 0 {
+                self.expirations.push(Expiration { pack, at, tokens });
+            }
+        }
+    }
+
+    fn purchase(&mut self, pack: u32) {
+        if let Some(l) = self.ledger.as_mut() {
+            l.purchase(pack as usize);
+        }
+    }
+
+    /// Draws source `id`'s tokens at `at` and books a charge or a denial; whether it went
+    /// through. A meter's tokens are counted in `hot`, a result's in the tally.
+    fn charge(&mut self, at: Instant, id: u32, class: Class) -> bool {
+        let tokens = self.sources[id as usize].tokens;
+        let key = ((at - self.model.start) as u64) << 32 | u64::from(id);
+        let outcome = match self.ledger.as_mut() {
+            Some(l) => l.draw(at, tokens),
+            None => Draw::Charged { alert: false },
+        };
+        match outcome {
+            Draw::Charged { alert } => {
+                self.tally.add(at, tokens);
+                if class == Class::Daily {
+                    self.hot[id as usize].charged((at - self.model.start) as u32);
+                } else {
+                    self.tally.by_source[id as usize] += tokens;
+                }
+                self.charges.push(key, &mut self.pool);
+                if alert {
+                    let balance = self.ledger.as_ref().map_or(0, |l| l.balance);
+                    self.alerts.push(Alert { at, balance });
+                }
+                true
+            }
+            Draw::Denied { balance } => {
+                self.denials.push((key, balance));
+                false
+            }
+        }
+    }
+
+    /// M6 after meter `m`'s charge at `at` (`ok`: it went through): a plan meter's first
+    /// denial moves it to the lazy state machine, and a lazy meter is due again.
+    fn reschedule(&mut self, source: Source, at: Instant, m: u32, ok: bool) {
+        match source {
+            // The sweep decided where its meters stand when it ends.
+            Source::Sweep => return,
+            // The plan holds while its charges go through.
+            Source::Plan if ok => return,
+            Source::Plan => self.diverge(m as usize, at),
+            Source::Lazy | Source::Others => {}
+        }
+        if ok {
+            self.meters.charged(m as usize, at);
+        } else {
+            self.meters.denied(m as usize);
+        }
+        if let Some(next) = self.meters.due(m as usize) {
+            self.lazy.push(Reverse((next, m)));
+        }
+    }
+
+    /// Meter `m`, denied at `at` for the first time, continues in the lazy state machine
+    /// from the interval `at` falls in: its later optimistic charges no longer hold.
+    fn diverge(&mut self, m: usize, at: Instant) {
+        self.hot[m].diverge();
+        let meters = &mut self.meters;
+        let j = meters
+            .intervals(m)
+            .partition_point(|&s| meters.at(s).1 <= at);
+        meters.resume(m, j, self.hot[m].window(self.model.start));
+    }
+
+    /// Every meter back in a new plan, from where the sweep left it.
+    fn end_sweep(&mut self) {
+        self.sweep.keys.clear();
+        self.sweep.next = 0;
+        self.replan();
+    }
+
+    fn replan(&mut self) {
+        let start = self.model.start;
+        for (m, &(j, w)) in self.sweep.state.iter().enumerate() {
+            self.meters.resume(m, j, w);
+            self.hot[m].resume(start, w);
+        }
+        self.plan = Plan::new(&self.meters, start, self.model.end);
+    }
+
+    /// Dry: the usable balance is below every daily rate and only a purchase can raise it;
+    /// worth a sweep unless one is running or already covered `at`.
+    fn is_dry(&self, at: Instant) -> bool {
+        self.sweep.keys.is_empty()
+            && at >= self.sweep.until
+            && self
+                .ledger
+                .as_ref()
+                .is_some_and(|l| l.balance < self.min_rate)
+    }
+
+    /// Every daily charge due from `now` until the next purchase is denied (M6): they are
+    /// swept meter by meter in memory order instead of one heap event each.
+    fn start_dry_sweep(&mut self, now: Instant) {
+        let until = self.others[self.next_other..]
+            .iter()
+            .find(|e| e.class == Class::Purchase)
+            .map_or(self.model.end, |e| e.at);
+        self.sweep.until = until;
+        self.sweep.state.clear();
+        for m in 0..self.hot.len() {
+            let stands = self.sweep_meter(m, now, until);
+            self.sweep.state.push(stands);
+        }
+        sort_keys(&mut self.sweep.keys, &mut self.sweep.scratch);
+        self.sweep.next = 0;
+        self.lazy.clear();
+        // The plan's memory (read or not) will hold charges after the sweep.
+        for v in std::mem::replace(&mut self.plan, Plan::none()).into_buffers() {
+            self.pool.give(v);
+        }
+        if self.sweep.keys.is_empty() {
+            self.replan();
+        }
+    }
+
+    /// Adds meter `m`'s dues in `[now, until)` to the sweep; where the meter stands after
+    /// them (`Meters::resume`'s interval and window).
+    #[inline]
+    fn sweep_meter(&mut self, m: usize, now: Instant, until: Instant) -> (usize, Instant) {
+        let start = self.model.start;
+        let meters = &self.meters;
+        let h = self.hot[m];
+        let iv = meters.intervals(m);
+        let (mut j, w) = if h.diverged() {
+            meters.state(m)
+        } else {
+            // Scanned from the meter's first interval (their ends rise), neither binary
+            // searched nor scanned back from the end: meter after meter, the arena is
+            // read as one stream, which the processor fetches ahead. Its tails alone,
+            // meter by meter, were a cache miss each (9 ms of a big team's sweep, against
+            // 4 ms for the whole arena this way).
+            let j = iv
+                .iter()
+                .position(|&s| meters.at(s).1 > now)
+                .unwrap_or(iv.len());
+            (j, h.window(start))
+        };
+        while let Some(&s) = iv.get(j) {
+            let (ia, ib) = meters.at(s);
+            let due = if ia < w { w } else { ia };
+            // A due before now was met already: a charge would have moved the window
+            // past it, so it was denied (by an earlier sweep).
+            if ib - due > GRACE && due >= now {
+                if due >= until {
                     break;
                 }
-                sp += 1;
-                debug_assert!(l.balance < meters.info[m as usize].rate);
-                denials.push((k, l.balance));
+                self.sweep
+                    .keys
+                    .push(((due - start) as u64) << 32 | m as u64);
             }
+            j += 1;
         }
-        while plan
-            .peek()
-            .is_some_and(|k| hot[(k & 0xFFFF_FFFF) as usize].diverged())
-        {
-            plan.advance();
-        }
-        // The next event of each source, as (t, class, x, y) with meters compared by number.
-        let opt = plan.peek().map(|k| event(model.start, k));
-        let lz = lazy.peek().map(|Reverse((t, m))| (*t, DAILY, *m, 0u32));
-        let oth = others.get(q).copied();
-        let swp = sweep.get(sp).map(|&k| event(model.start, k));
-        let (source, (t, class, a, b)) = match [opt, lz, oth, swp]
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, e)| e.map(|e| (i, e)))
-            .min_by_key(|&(_, e)| e)
-        {
-            Some(x) => x,
-            None => break,
-        };
-        match source {
-            0 => plan.advance(),
-            1 => {
-                lazy.pop();
-            }
-            2 => q += 1,
-            _ => sp += 1,
-        }
-        let ui = a as usize;
-        match class {
-            EXPIRY => {
-                if let Some(l) = ledger.as_mut() {
-                    let lost = l.expire(ui);
-                    if lost > 0 {
-                        expirations.push(Expiration {
-                            pack: a,
-                            at: t,
-                            tokens: lost,
-                        });
-                    }
-                }
-            }
-            PURCHASE => {
-                if let Some(l) = ledger.as_mut() {
-                    l.purchase(ui);
-                }
-            }
-            _ => 'charge: {
-                let id = if class == DAILY { a } else { b };
-                let mut charge = sources[id as usize];
-                charge.at = t;
-                let key = ((t - model.start) as u64) << 32 | u64::from(id);
-                let tokens = charge.tokens;
-                let outcome = match ledger.as_mut() {
-                    Some(l) => l.draw(t, tokens),
-                    None => Draw::Charged { alert: false },
-                };
-                let ok = match outcome {
-                    Draw::Charged { alert } => {
-                        tally.add(t, tokens);
-                        if class == DAILY {
-                            hot[id as usize].charged((t - model.start) as u32);
-                        } else {
-                            tally.by_source[id as usize] += tokens;
-                        }
-                        charges.push(key, &mut pool);
-                        if alert {
-                            let balance = ledger.as_ref().map_or(0, |l| l.balance);
-                            alerts.push(Alert { at: t, balance });
-                        }
-                        true
-                    }
-                    Draw::Denied { balance } => {
-                        denials.push((key, balance));
-                        false
-                    }
-                };
-                if class != DAILY {
-                    break 'charge;
-                }
-                let m = a as usize;
-                if source == 3 || (source == 0 && ok) {
-                    break 'charge;
-                }
-                if source == 0 {
-                    // First denial of this meter: its later optimistic charges no longer hold.
-                    hot[m].diverge();
-                    let j = meters
-                        .intervals(m)
-                        .partition_point(|&s| meters.at(s).1 <= t);
-                    meters.resume(m, j, hot[m].window(model.start));
-                }
-                if ok {
-                    meters.charged(m, t);
-                } else {
-                    meters.denied(m);
-                }
-                if let Some(next) = meters.due(m) {
-                    lazy.push(Reverse((next, a)));
-                }
-            }
-        }
-        if sp == sweep.len() && !sweep.is_empty() {
-            // The sweep is over: plan every meter again from where it stands.
-            sweep.clear();
-            sp = 0;
-            after_sweep(&mut meters, &sweep_state, &mut hot, model.start);
-            plan = Plan::new(&meters, model.start, model.end);
-        }
-        // Dry: the usable balance is below every daily rate and only a purchase can raise
-        // it, so every daily charge due before the next purchase is denied (M6). Sweep them
-        // meter by meter in memory order instead of one heap event each.
-        if sweep.is_empty()
-            && t >= swept_until
-            && ledger.as_ref().is_some_and(|l| l.balance < min_rate)
-        {
-            let until = others[q..]
-                .iter()
-                .find(|e| e.1 == PURCHASE)
-                .map_or(model.end, |e| e.0);
-            swept_until = until;
-            sweep_state.clear();
-            for (m, h) in hot.iter().enumerate() {
-                let iv = meters.intervals(m);
-                let (mut j, w) = if h.diverged() {
-                    meters.state(m)
-                } else {
-                    // Scanned from the meter's first interval (their ends rise), neither
-                    // binary searched nor scanned back from the end: meter after meter,
-                    // the arena is read as one stream, which the processor fetches ahead.
-                    // Its tails alone, meter by meter, were a cache miss each (9 ms of a
-                    // big team's sweep, against 4 ms for the whole arena this way).
-                    let j = iv
-                        .iter()
-                        .position(|&s| meters.at(s).1 > t)
-                        .unwrap_or(iv.len());
-                    (j, h.window(model.start))
-                };
-                while let Some(&s) = iv.get(j) {
-                    let (ia, ib) = meters.at(s);
-                    let due = if ia < w { w } else { ia };
-                    // A due before now was met already: a charge would have moved the
-                    // window past it, so it was denied (by an earlier sweep).
-                    if ib - due > GRACE && due >= t {
-                        if due >= until {
-                            break;
-                        }
-                        sweep.push(((due - model.start) as u64) << 32 | m as u64);
-                    }
-                    j += 1;
-                }
-                sweep_state.push((j, w));
-            }
-            sort_keys(&mut sweep, &mut sweep_scratch);
-            sp = 0;
-            lazy.clear();
-            // The plan's memory (read or not) will hold charges after the sweep.
-            for v in std::mem::replace(&mut plan, Plan::none()).into_buffers() {
-                pool.give(v);
-            }
-            if sweep.is_empty() {
-                after_sweep(&mut meters, &sweep_state, &mut hot, model.start);
-                plan = Plan::new(&meters, model.start, model.end);
-            }
-        }
+        (j, w)
     }
 
-    let pack_reports = match &ledger {
-        None => Vec::new(),
-        Some(l) => packs
-            .iter()
-            .zip(&l.state)
-            .map(|(p, s)| PackReport {
-                id: p.id.clone(),
-                tokens: p.tokens,
-                used: s.used,
-                expired: s.expired,
-                remaining: s.remaining(p),
-                expires: p.expires_date,
-                returnable: s.first_draw.is_none_or(|t| t >= p.return_deadline),
-            })
-            .collect(),
-    };
-    for (total, h) in tally.by_source.iter_mut().zip(&hot) {
-        *total += h.charges() * h.rate();
-    }
-    let totals = tally.totals(model, &sources, &used_products, &used_services);
-    // §7: the order is written when the scenario has no packs: none listed, or no field.
-    let order = packs
-        .is_empty()
-        .then(|| cheapest_order(&model.book, totals.tokens));
-    let charge_keys = charges.finish();
-    Report {
-        user_ids: model.users.iter().map(|u| u.id.clone()).collect(),
-        user_tz: model.users.iter().map(|u| u.tz.clone()).collect(),
-        team_tz: model.tz.clone(),
-        products: model.products.iter().map(|p| p.id.clone()).collect(),
-        services: model.services.iter().map(|p| p.id.clone()).collect(),
-        pack_ids: packs.iter().map(|p| p.id.clone()).collect(),
-        sources,
-        charge_keys,
-        denial_keys: denials,
-        expirations,
-        alerts,
-        packs: pack_reports,
-        totals,
-        order,
-        start: model.start,
-        end: model.end,
+    fn report(mut self, used_products: Vec<bool>) -> Report {
+        let model = self.model;
+        let packs = model.packs.as_deref().unwrap_or_default();
+        let pack_reports = match &self.ledger {
+            None => Vec::new(),
+            Some(l) => packs
+                .iter()
+                .zip(&l.state)
+                .map(|(p, s)| PackReport {
+                    id: p.id.clone(),
+                    tokens: p.tokens,
+                    used: s.used,
+                    expired: s.expired,
+                    remaining: s.remaining(p),
+                    expires: p.expires_date,
+                    returnable: s.first_draw.is_none_or(|t| t >= p.return_deadline),
+                })
+                .collect(),
+        };
+        for (total, h) in self.tally.by_source.iter_mut().zip(&self.hot) {
+            *total += h.charges() * h.rate();
+        }
+        let totals = self
+            .tally
+            .totals(model, &self.sources, &used_products, &self.used_services);
+        // §7: the order is written when the scenario has no packs: none listed, or no field.
+        let order = packs
+            .is_empty()
+            .then(|| cheapest_order(&model.book, totals.tokens));
+        Report {
+            user_ids: model.users.iter().map(|u| u.id.clone()).collect(),
+            user_tz: model.users.iter().map(|u| u.tz.clone()).collect(),
+            team_tz: model.tz.clone(),
+            products: model.products.iter().map(|p| p.id.clone()).collect(),
+            services: model.services.iter().map(|p| p.id.clone()).collect(),
+            pack_ids: packs.iter().map(|p| p.id.clone()).collect(),
+            sources: self.sources,
+            charge_keys: self.charges.finish(),
+            denial_keys: self.denials,
+            expirations: self.expirations,
+            alerts: self.alerts,
+            packs: pack_reports,
+            totals,
+            order,
+            start: model.start,
+            end: model.end,
+        }
     }
 }
 
-/// The least plan key whose event `(t, DAILY, meter, 0)` comes at or after `b` in L6 order.
-fn key_bound(start: Instant, (t, class, x, _): (Instant, u8, u32, u32)) -> u64 {
-    if t < start {
+/// The least plan key whose daily charge comes at or after `b` in L6 order.
+fn key_bound(start: Instant, b: Event) -> u64 {
+    if b.at < start {
         return 0;
     }
-    let d = (t - start) as u64;
-    match class.cmp(&DAILY) {
+    let d = (b.at - start) as u64;
+    match b.class.cmp(&Class::Daily) {
         std::cmp::Ordering::Less => d << 32,
-        std::cmp::Ordering::Equal => d << 32 | u64::from(x),
+        std::cmp::Ordering::Equal => d << 32 | u64::from(b.x),
         std::cmp::Ordering::Greater => (d + 1) << 32,
-    }
-}
-
-/// A plan or sweep key as an event in L6 order: `(t, class, meter, 0)`.
-fn event(start: Instant, k: u64) -> (Instant, u8, u32, u32) {
-    (start + (k >> 32) as i64, DAILY, (k & 0xFFFF_FFFF) as u32, 0)
-}
-
-/// A sweep is over: every meter stands where the sweep left it, back in the plan.
-fn after_sweep(meters: &mut Meters, state: &[(usize, Instant)], hot: &mut [Hot], start: Instant) {
-    for (m, &(j, w)) in state.iter().enumerate() {
-        meters.resume(m, j, w);
-        hot[m].resume(start, w);
     }
 }
 
