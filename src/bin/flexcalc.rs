@@ -67,20 +67,32 @@ fn one_file(cmd: &str, rest: &[String]) -> Result<String, Failure> {
     }
 }
 
+/// A flag's name and, for `--name=value`, its value.
+fn split_flag(arg: &str) -> (&str, Option<String>) {
+    match arg.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (arg, None),
+    }
+}
+
+/// The value of flag `name`: the one after `=`, else the next argument.
+fn flag_value<'a>(
+    name: &str,
+    inline: &Option<String>,
+    rest: &mut impl Iterator<Item = &'a String>,
+) -> Result<String, Failure> {
+    inline
+        .clone()
+        .or_else(|| rest.next().cloned())
+        .ok_or_else(|| Failure::Input(format!("{name} needs a value")))
+}
+
 fn quote_args(rest: &[String]) -> Result<String, Failure> {
     let (mut currency, mut tokens) = (None, None);
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
-        let (name, inline) = match flag.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (flag.as_str(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| Failure::Input(format!("{name} needs a value")))
-        };
+        let (name, inline) = split_flag(flag);
+        let mut value = || flag_value(name, &inline, &mut it);
         match name {
             "--currency" => currency = Some(value()?),
             "--tokens" => tokens = Some(value()?),
@@ -173,16 +185,8 @@ fn import_args(rest: &[String]) -> Result<String, Failure> {
             }
             continue;
         }
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (arg.as_str(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| Failure::Input(format!("{name} needs a value")))
-        };
+        let (name, inline) = split_flag(arg);
+        let mut value = || flag_value(name, &inline, &mut it);
         match name {
             "--format" => {
                 let v = value()?;
