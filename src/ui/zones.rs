@@ -28,24 +28,11 @@ pub fn names(s: &Scenario) -> Vec<&str> {
 pub fn waiting(s: &Scenario) -> bool {
     #[cfg(target_arch = "wasm32")]
     return names(s).into_iter().any(web::missing);
-    #[cfg(all(not(target_arch = "wasm32"), test))]
-    return PRETEND.with(|p| names(s).iter().any(|n| p.borrow().iter().any(|x| x == n)));
-    #[cfg(all(not(target_arch = "wasm32"), not(test)))]
+    #[cfg(not(target_arch = "wasm32"))]
     {
         let _ = s;
         false
     }
-}
-
-#[cfg(all(not(target_arch = "wasm32"), test))]
-thread_local! {
-    static PRETEND: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The UI's tests: make `waiting` answer as the browser would while `names` are fetched.
-#[cfg(all(not(target_arch = "wasm32"), test))]
-pub fn pretend_fetching(names: &[&str]) {
-    PRETEND.with(|p| *p.borrow_mut() = names.iter().map(|n| n.to_string()).collect());
 }
 
 /// A name the browser reports as its own zone that can stand in a scenario: an
