@@ -1,0 +1,326 @@
+//! The partner widget's wasm (`<flex-estimator>` and its JavaScript API, docs/embedding.md):
+//! the engine behind a handful of wasm-bindgen functions, without Yew, so that it stays
+//! small. scripts/build-widget.sh builds it into `dist/widget/`.
+//!
+//! JSON text crosses the boundary both ways: a scenario goes in as the text the CLI reads
+//! (the engine's own reader, so the same located messages, line and column included) and
+//! every answer comes out as the text the CLI prints (the same serializer), which the
+//! module's JavaScript parses with `JSON.parse`. The browser's reports are therefore byte
+//! for byte `flexcalc simulate`'s, `quote`'s and `advise`'s. An error is a JavaScript
+//! `Error` whose message is the engine's.
+//!
+//! Nothing here computes a token; the compact view's figures (`estimate`) are the engine's
+//! report, insights and advice, and the one derived amount (the cost per user per month) is
+//! rounded by the engine's own money rule.
+
+use flexcalc::engine::advise::{advise, sensitivity, Advice, Sensitivity, PERCENTS};
+use flexcalc::engine::catalog::{Catalog, PriceBook};
+use flexcalc::engine::insights::Insights;
+use flexcalc::engine::price::{check_book, money};
+use flexcalc::engine::simulate::run;
+use flexcalc::engine::validate::validate;
+use flexcalc::{InputError, Scenario};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+// Talc instead of Rust's default wasm allocator (dlmalloc), as the app (src/bin/web.rs).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+fn main() {}
+
+fn fail(e: impl ToString) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn pretty<T: Serialize>(v: &T) -> Result<String, JsError> {
+    serde_json::to_string_pretty(v).map_err(fail)
+}
+
+/// `flexcalc simulate` (`summary`: `--summary`): the report's JSON text.
+#[wasm_bindgen]
+pub fn simulate(scenario: &str, summary: bool) -> Result<String, JsError> {
+    let report = flexcalc::simulate_json(scenario).map_err(fail)?;
+    Ok(if summary {
+        report.summary_json()
+    } else {
+        report.to_json()
+    })
+}
+
+/// The advice with its sensitivity beside it, as `flexcalc advise --sensitivity` writes it.
+#[derive(Serialize)]
+struct AdviceWithSensitivity<'a> {
+    #[serde(flatten)]
+    advice: &'a Advice,
+    sensitivity: &'a Sensitivity,
+}
+
+/// `flexcalc advise` (`with_sensitivity`: `--sensitivity`): the advice's JSON text.
+#[wasm_bindgen]
+pub fn advise_text(scenario: &str, with_sensitivity: bool) -> Result<String, JsError> {
+    let scenario = Scenario::from_json(scenario).map_err(fail)?;
+    let advice = advise(&scenario).map_err(fail)?;
+    if with_sensitivity {
+        let s = sensitivity(&scenario, &PERCENTS).map_err(fail)?;
+        pretty(&AdviceWithSensitivity {
+            advice: &advice,
+            sensitivity: &s,
+        })
+    } else {
+        pretty(&advice)
+    }
+}
+
+/// `flexcalc quote --currency CURRENCY --tokens TOKENS`, in the built-in book of
+/// `currency` or, when `price_book` is not empty, in that book (the scenario format's
+/// `price_book` object as JSON text, whose currency must be `currency`).
+#[wasm_bindgen]
+pub fn quote(currency: &str, tokens: &str, price_book: &str) -> Result<String, JsError> {
+    let n: u64 = tokens
+        .parse()
+        .ok()
+        .filter(|n| *n <= 1_000_000_000)
+        .ok_or_else(|| {
+            fail(format!(
+                "tokens: {tokens:?} is not a whole number of tokens from 0 to 1000000000"
+            ))
+        })?;
+    let own;
+    let book = if price_book.is_empty() {
+        let catalog = Catalog::builtin();
+        catalog.book(currency).ok_or_else(|| {
+            let known: Vec<&str> = catalog.books.iter().map(|b| b.currency.as_str()).collect();
+            fail(format!(
+                "currency: {currency:?} is not one of {}",
+                known.join(", ")
+            ))
+        })?
+    } else {
+        own = read_book(price_book)?;
+        if own.currency != currency {
+            return Err(fail(format!(
+                "price_book.currency: {:?} is not the currency asked for ({currency:?})",
+                own.currency
+            )));
+        }
+        &own
+    };
+    let q = flexcalc::quote(book, n);
+    q.order
+        .too_large("tokens", "ask for fewer tokens")
+        .map_err(fail)?;
+    q.exact
+        .too_large("tokens", "ask for fewer tokens")
+        .map_err(fail)?;
+    pretty(&q)
+}
+
+/// A partner's price book, read and checked as the scenario format's `price_book`.
+fn read_book(text: &str) -> Result<PriceBook, JsError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let book: PriceBook = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| fail(format!("price_book.{}: {}", e.path(), e.inner())))?;
+    check_book(&book).map_err(|e: InputError| fail(format!("price_book.{e}")))?;
+    Ok(book)
+}
+
+#[derive(Serialize)]
+struct ProductOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    tokens_per_day: u64,
+}
+
+#[derive(Serialize)]
+struct TierOut {
+    from: u64,
+    price: Decimal,
+}
+
+/// A built-in price book as the scenario format writes one (`price_book`).
+#[derive(Serialize)]
+struct BookOut<'a> {
+    currency: &'a str,
+    minor_units: u32,
+    tiers: Vec<TierOut>,
+    packs: &'a [u64],
+}
+
+#[derive(Serialize)]
+struct CatalogOut<'a> {
+    products: Vec<ProductOut<'a>>,
+    /// The built-in price books' currencies.
+    currencies: Vec<&'a str>,
+    books: Vec<BookOut<'a>>,
+    as_of: &'a str,
+}
+
+/// The built-in catalog for the product picker: every daily-rate product (id, name in
+/// `lang`, daily rate), the currencies and their price books.
+#[wasm_bindgen]
+pub fn catalog(lang: &str) -> Result<String, JsError> {
+    let c = Catalog::builtin();
+    serde_json::to_string(&CatalogOut {
+        products: c
+            .products
+            .iter()
+            .map(|p| ProductOut {
+                id: &p.id,
+                name: p.name.get(lang),
+                tokens_per_day: p.tokens_per_day,
+            })
+            .collect(),
+        currencies: c.books.iter().map(|b| b.currency.as_str()).collect(),
+        books: c
+            .books
+            .iter()
+            .map(|b| BookOut {
+                currency: &b.currency,
+                minor_units: b.minor_units,
+                tiers: b
+                    .tiers
+                    .iter()
+                    .map(|t| TierOut {
+                        from: t.from,
+                        price: t.price,
+                    })
+                    .collect(),
+                packs: &b.packs,
+            })
+            .collect(),
+        as_of: &c.prices_source.as_of,
+    })
+    .map_err(fail)
+}
+
+/// Whether the engine knows the zone `name` now (UTC always; any other once registered).
+#[wasm_bindgen]
+pub fn known_zone(name: &str) -> bool {
+    flexcalc::engine::time::time_zone(name).is_some()
+}
+
+/// Registers the TZif data `tzif` as zone `name` (one file of `tz/`); false if not TZif.
+#[wasm_bindgen]
+pub fn register_zone(name: &str, tzif: &[u8]) -> bool {
+    flexcalc::engine::time::register_time_zone(name, tzif)
+}
+
+/// Flex against a subscription for one product, as the advisor sees it (first user using it).
+#[derive(Serialize)]
+struct Compare<'a> {
+    product: &'a str,
+    offering: Option<&'a str>,
+    /// The offering's price for a year.
+    annual: Option<Decimal>,
+    /// Flex for this product, one user, over the period (12 months in the compact view):
+    /// its tokens at the all-Flex order's unit price, rounded by the money rule.
+    flex: Decimal,
+    tokens: u64,
+    days_per_month: Option<f64>,
+    used_days_per_month: f64,
+    verdict: &'a str,
+}
+
+#[derive(Serialize)]
+struct Plans {
+    plan: Decimal,
+    all_flex: Decimal,
+    all_subscription: Decimal,
+    optimal: bool,
+}
+
+/// The compact view's answer.
+#[derive(Serialize)]
+struct Estimate<'a> {
+    currency: &'a str,
+    minor_units: u32,
+    months: u32,
+    users: usize,
+    /// Tokens charged over the period.
+    tokens: u64,
+    tokens_denied: u64,
+    /// Estimate mode (no packs): the cheapest order covering `tokens`.
+    order: Option<&'a flexcalc::Order>,
+    /// The cheapest order's total, or (with packs) what the purchases cost.
+    total: Decimal,
+    /// `total ÷ users ÷ months`, rounded to the minor unit (half away from zero).
+    per_user_month: Option<Decimal>,
+    by_product: Vec<(&'a str, u64)>,
+    /// Only when the scenario has offerings.
+    compare: Vec<Compare<'a>>,
+    plans: Option<Plans>,
+}
+
+/// The compact widget's figures for a scenario, in one call: the engine's report and
+/// insights, and, when the scenario offers subscriptions, the advisor's break-even per
+/// product. JSON text.
+#[wasm_bindgen]
+pub fn estimate(scenario: &str) -> Result<String, JsError> {
+    let s = Scenario::from_json(scenario).map_err(fail)?;
+    let model = validate(&s).map_err(fail)?;
+    let report = run(&model);
+    let ins = Insights::new(&model, &report);
+    let users = model.users.len();
+    let per_user_month = (users > 0).then(|| {
+        let div = Decimal::from(users as u64 * u64::from(model.months.max(1)));
+        money(&model.book, ins.money_spent / div)
+    });
+    let advice = if model.offerings.is_empty() {
+        None
+    } else {
+        Some(advise(&s).map_err(fail)?)
+    };
+    let mut compare = Vec::new();
+    if let Some(a) = &advice {
+        for b in &a.break_even {
+            if compare.iter().any(|c: &Compare| c.product == b.product) {
+                continue;
+            }
+            let row = ins.table.rows.iter().find(|r| r.id == b.user);
+            let col = ins.table.items.iter().position(|i| *i == b.product);
+            let tokens = match (row, col) {
+                (Some(r), Some(c)) => r.tokens[c],
+                _ => 0,
+            };
+            compare.push(Compare {
+                product: &b.product,
+                offering: b.offering.as_deref(),
+                annual: b.annual,
+                flex: money(&model.book, Decimal::from(tokens) * b.unit_price),
+                tokens,
+                days_per_month: b.days_per_month,
+                used_days_per_month: b.used_days_per_month,
+                verdict: &b.verdict,
+            });
+        }
+    }
+    let by_product = ins
+        .table
+        .items
+        .iter()
+        .zip(&ins.table.column_totals)
+        .map(|(i, t)| (i.as_str(), *t))
+        .collect();
+    pretty(&Estimate {
+        currency: &model.currency,
+        minor_units: model.book.minor_units,
+        months: model.months,
+        users,
+        tokens: ins.tokens_charged,
+        tokens_denied: ins.tokens_denied,
+        order: ins.order.as_ref(),
+        total: ins.money_spent,
+        per_user_month,
+        by_product,
+        compare,
+        plans: advice.as_ref().map(|a| Plans {
+            plan: a.plan.cost.total,
+            all_flex: a.all_flex.cost.total,
+            all_subscription: a.all_subscription.cost.total,
+            optimal: a.optimal,
+        }),
+    })
+}
