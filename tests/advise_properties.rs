@@ -88,7 +88,7 @@ fn check_b3_terms(model: &Model, a: &Advice) {
             parse_date(&s.from).expect("date"),
             parse_date(&s.to).expect("date"),
         );
-        match s.term {
+        match &*s.term {
             "annual" => {
                 assert_eq!((from, to), (model.start_date, add_days(model.end_date, -1)));
                 assert_eq!(s.price, o.annual * years);

@@ -15,7 +15,9 @@ mod tokens;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::engine::error::InputError;
 use crate::engine::intervals::{subtract, Span};
@@ -37,7 +39,7 @@ pub use sensitivity::{
 use tokens::DayTable;
 
 /// The advisor's answer (SPEC §7 `advise`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Advice {
     pub currency: String,
     pub plan: PlanOut,
@@ -54,7 +56,7 @@ pub struct Advice {
     pub search: Stats,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlanOut {
     pub subscriptions: Vec<SubscriptionOut>,
     pub users: Vec<UserOut>,
@@ -79,25 +81,25 @@ impl PlanOut {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubscriptionOut {
     pub user: String,
     pub offering: String,
     pub from: String,
     pub to: String,
-    pub term: &'static str,
+    pub term: Cow<'static, str>,
     pub price: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserSubscription {
     pub offering: String,
-    pub term: &'static str,
+    pub term: Cow<'static, str>,
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserOut {
     pub user: String,
     pub subscriptions: Vec<UserSubscription>,
@@ -108,7 +110,7 @@ pub struct UserOut {
     pub subscription_cost: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cost {
     pub subscriptions: Decimal,
     pub tokens: u64,
@@ -116,14 +118,14 @@ pub struct Cost {
     pub total: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Saving {
     pub all_flex: Decimal,
     pub all_subscription: Decimal,
     pub current: Decimal,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BreakEven {
     pub user: String,
     pub product: String,
@@ -138,7 +140,7 @@ pub struct BreakEven {
     /// Charged days ÷ months of the period, all on Flex.
     pub used_days_per_month: f64,
     /// `flex` (below d*), `subscription` (above), `even`.
-    pub verdict: &'static str,
+    pub verdict: Cow<'static, str>,
 }
 
 /// Reads scenario JSON and advises (the CLI's `flexcalc advise`).
@@ -819,7 +821,7 @@ fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Priced) -> Pl
             user_cost += price;
             own.push(UserSubscription {
                 offering: offering.clone(),
-                term,
+                term: (*term).into(),
                 from: format_date(s.from),
                 to: format_date(s.to),
             });
@@ -828,7 +830,7 @@ fn plan_out(model: &Model, mon: &Money, facts: &[UserFacts], subs: Priced) -> Pl
                 offering,
                 from: format_date(s.from),
                 to: format_date(s.to),
-                term,
+                term: (*term).into(),
                 price: money(book, mon.decimal(*price)),
             });
         }
@@ -917,7 +919,7 @@ fn break_even(model: &Model, facts: &[UserFacts], flex_order: &Order) -> Vec<Bre
                 unit_price: price,
                 days_per_month: star,
                 used_days_per_month: round2(used),
-                verdict,
+                verdict: verdict.into(),
             });
         }
     }

@@ -2,27 +2,29 @@
 //! all-subscription and the scenario's own subscriptions, "apply this plan", the plan at
 //! other usage levels (a slider over the engine's sensitivity sweep, with the flips in
 //! words), and the break-even chart of one user × product. Every figure, both chart lines
-//! included, is the engine's (`advise`, `Sweep`, `break_even_line`); the view only places
-//! them.
+//! included, is the engine's: `advise` and `sensitivity` run in the engine's worker (a big
+//! team's plan takes seconds), `break_even_line` here; the view only places them.
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use wasm_bindgen::closure::Closure;
+use serde::de::DeserializeOwned;
 use yew::prelude::*;
 
 use crate::engine::advise::{
-    advise, break_even_line, Advice, BreakEven, Change, Coverage, PlanOut, Sensitivity, Step,
-    Sweep, PERCENTS,
+    break_even_line, Advice, BreakEven, Change, Coverage, PlanOut, Sensitivity, PERCENTS,
 };
+use crate::engine::error::InputError;
 use crate::engine::scenario::{Scenario, Subscription};
 use crate::ui::format::Fmt;
 use crate::ui::i18n::{t, Lang};
 use crate::ui::js;
-use crate::ui::state::{apply_plan, Action, Ctx, Tab};
+use crate::ui::state::{plan_applied, Action, Ctx, Tab};
 use crate::ui::team::item_name;
+use crate::ui::worker::{self, Kind};
 
 /// The chart's days axis: 0 ..= 31 days of use a month.
 const MAX_DAYS: u32 = 31;
@@ -31,10 +33,7 @@ const MAX_DAYS: u32 = 31;
 pub fn advisor_tab() -> Html {
     let ctx = use_context::<Ctx>().expect("state");
     let l = ctx.lang;
-    // Not while the scenario's time zones load: the engine would refuse them meanwhile.
-    let advice = use_memo((ctx.scenario.clone(), ctx.zones_waiting), |(s, waiting)| {
-        (!waiting).then(|| advise(s))
-    });
+    let advice = use_answer::<Advice>(Kind::Advise, ctx.scenario.clone());
     let chosen = use_state(|| 0usize);
     let s = &ctx.scenario;
     if s.offerings.is_empty() {
@@ -50,21 +49,23 @@ pub fn advisor_tab() -> Html {
             </section>
         };
     }
-    let a: &Advice = match advice.as_ref() {
+    // An earlier scenario's plan stays on screen, dimmed, while the worker plans this one.
+    let busy = !advice.as_ref().is_some_and(|(k, _)| same(k, s));
+    let a: &Advice = match advice.as_ref().map(|(_, r)| &**r) {
         Some(Ok(a)) => a,
-        None => {
-            return html! {
-                <section class="advisor" aria-labelledby="advisor-h" aria-busy="true">
-                    <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
-                    <p class="hint" role="status">{ t(l, "results.loading_zones") }</p>
-                </section>
-            };
-        }
-        Some(Err(e)) => {
+        Some(Err(e)) if !busy => {
             return html! {
                 <section class="advisor" aria-labelledby="advisor-h">
                     <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
                     <p class="error-box" role="alert" id="advisor-error">{ e.to_string() }</p>
+                </section>
+            };
+        }
+        _ => {
+            return html! {
+                <section class="advisor" aria-labelledby="advisor-h" aria-busy="true">
+                    <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
+                    <p class="hint" role="status" id="advisor-computing">{ t(l, "advisor.computing") }</p>
                 </section>
             };
         }
@@ -73,11 +74,7 @@ pub fn advisor_tab() -> Html {
     let f = Fmt::new(l, &a.currency, minor);
     let plan: Vec<(String, Subscription)> = a.plan.scenario_subscriptions();
     // Already applied when applying would change nothing (a tie of equal cost is not).
-    let applied = {
-        let mut after = (**s).clone();
-        apply_plan(&mut after, &plan);
-        after == **s
-    };
+    let applied = plan_applied(s, &plan);
     let apply = {
         let ctx = ctx.clone();
         Callback::from(move |_| ctx.dispatch(Action::ApplyPlan(plan.clone())))
@@ -93,7 +90,7 @@ pub fn advisor_tab() -> Html {
         })
     };
     html! {
-        <section class="advisor" aria-labelledby="advisor-h">
+        <section class={classes!("advisor", busy.then_some("stale"))} aria-labelledby="advisor-h" aria-busy={busy.to_string()}>
             <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
             <p class="hint">{ t(l, "advisor.hint") }</p>
             <div class="advisor-totals" id="advisor-totals">
@@ -110,7 +107,7 @@ pub fn advisor_tab() -> Html {
                 }
             }</p>
             <div class="row">
-                <button type="button" id="apply-plan" class="primary" disabled={applied} onclick={apply}>{ t(l, "advisor.apply") }</button>
+                <button type="button" id="apply-plan" class="primary" disabled={applied || busy} onclick={apply}>{ t(l, "advisor.apply") }</button>
                 <span class="hint" id="apply-state">{ t(l, if applied { "advisor.applied" } else { "advisor.apply.hint" }) }</span>
             </div>
             <h3>{ t(l, "advisor.plan.title") }</h3>
@@ -246,7 +243,7 @@ fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
     });
     let sub_value = line.first().and_then(|p| p.subscription);
     let two = |v: f64| crate::ui::slim::fixed(v, 2);
-    let verdict = match b.verdict {
+    let verdict = match &*b.verdict {
         "subscription" => "advisor.verdict.subscription",
         "even" => "advisor.verdict.even",
         _ => "advisor.verdict.flex",
@@ -296,65 +293,64 @@ fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
     }
 }
 
-/// The sweep of one scenario, or why there is none.
-type SweepResult = Rc<Result<Sensitivity, String>>;
+/// The worker's answer of one kind for one scenario: the engine's value or its refusal.
+type Answer<T> = (Rc<Scenario>, Rc<Result<T, InputError>>);
 
 thread_local! {
-    /// The last sweep, kept across visits to the tab: computed once per scenario.
-    static LAST_SWEEP: RefCell<Option<(Rc<Scenario>, SweepResult)>> = const { RefCell::new(None) };
+    /// The last answer of each kind, kept across visits to the tab: the engine runs once
+    /// per scenario.
+    static ANSWERS: RefCell<Vec<(Kind, Rc<Scenario>, Rc<dyn Any>)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn cached_sweep(s: &Rc<Scenario>) -> Option<SweepResult> {
-    LAST_SWEEP.with(|c| {
-        c.borrow()
-            .as_ref()
-            .filter(|(k, _)| Rc::ptr_eq(k, s) || **k == **s)
-            .map(|(_, v)| v.clone())
+fn same(a: &Rc<Scenario>, b: &Rc<Scenario>) -> bool {
+    Rc::ptr_eq(a, b) || **a == **b
+}
+
+fn cached<T: 'static>(kind: Kind) -> Option<Answer<T>> {
+    ANSWERS.with(|c| {
+        let c = c.borrow();
+        let (_, s, v) = c.iter().find(|(k, ..)| *k == kind)?;
+        Some((s.clone(), v.clone().downcast().ok()?))
     })
 }
 
-/// A sweep under way: one engine step per turn of the event loop, so that a large team's
-/// sweep (hundreds of milliseconds) never freezes the page; a newer scenario stops it.
-struct SweepJob {
-    scenario: Rc<Scenario>,
-    id: u64,
-    latest: Rc<RefCell<u64>>,
-    sweep: Option<Sweep>,
-    steps: Vec<Step>,
-    started: f64,
-    done: UseStateHandle<Option<(Rc<Scenario>, SweepResult)>>,
-}
-
-impl SweepJob {
-    fn finish(self, result: Result<Sensitivity, String>) {
-        let result = Rc::new(result);
-        LAST_SWEEP.with(|c| *c.borrow_mut() = Some((self.scenario.clone(), result.clone())));
-        let end = js::now_ms();
-        js::set_perf("sensitivity_ms", end - self.started);
-        js::set_perf("sensitivity_end", end);
-        self.done.set(Some((self.scenario, result)));
-    }
-
-    fn turn(mut self) {
-        if *self.latest.borrow() != self.id {
-            return;
-        }
-        match &self.sweep {
-            None => match Sweep::new(&self.scenario) {
-                Ok(sw) => self.sweep = Some(sw),
-                Err(e) => return self.finish(Err(e.to_string())),
-            },
-            Some(sw) => {
-                self.steps.push(sw.step(PERCENTS[self.steps.len()]));
-                if self.steps.len() == PERCENTS.len() {
-                    let steps = std::mem::take(&mut self.steps);
-                    return self.finish(Ok(Sensitivity::new(steps)));
+/// The latest answer of `kind` the worker gave for this scenario or an earlier one (the
+/// caller shows an earlier one dimmed while the current one is computed). The worker runs
+/// it (the advisor of a big team takes seconds); the page only reads the answer, and drops
+/// one whose scenario an edit has replaced meanwhile.
+#[hook]
+fn use_answer<T: DeserializeOwned + 'static>(kind: Kind, s: Rc<Scenario>) -> Option<Answer<T>> {
+    let got = use_state(|| cached::<T>(kind));
+    let latest = use_mut_ref(|| s.clone());
+    {
+        let got = got.clone();
+        use_effect_with(s, move |s| {
+            *latest.borrow_mut() = s.clone();
+            match cached::<T>(kind).filter(|(k, _)| same(k, s)) {
+                Some(hit) => got.set(Some(hit)),
+                None => {
+                    let asked = s.clone();
+                    let t0 = js::now_ms();
+                    worker::ask(kind, s.clone(), move |reply| {
+                        let end = js::now_ms();
+                        js::set_perf(&format!("{}_ms", kind.code()), end - t0);
+                        js::set_perf(&format!("{}_end", kind.code()), end);
+                        let r: Rc<Result<T, InputError>> =
+                            Rc::new(reply.and_then(|text| worker::read_answer(&text)));
+                        ANSWERS.with(|c| {
+                            let mut c = c.borrow_mut();
+                            c.retain(|(k, ..)| *k != kind);
+                            c.push((kind, asked.clone(), r.clone()));
+                        });
+                        if same(&latest.borrow(), &asked) {
+                            got.set(Some((asked, r)));
+                        }
+                    });
                 }
             }
-        }
-        let next = Closure::once_into_js(move || self.turn());
-        js::later(0, &next);
+        });
     }
+    (*got).clone()
 }
 
 #[derive(Properties, PartialEq)]
@@ -368,36 +364,11 @@ fn sensitivity_panel(props: &SensitivityProps) -> Html {
     let f = &props.fmt;
     let l = f.lang;
     let s = &props.scenario;
-    let done = use_state(|| cached_sweep(s).map(|r| (s.clone(), r)));
-    let latest = use_mut_ref(|| 0u64);
+    let answer = use_answer::<Sensitivity>(Kind::Sensitivity, s.clone());
     let percent = use_state(|| 0i32);
-    {
-        let done = done.clone();
-        use_effect_with(s.clone(), move |s| {
-            *latest.borrow_mut() += 1;
-            if let Some(r) = cached_sweep(s) {
-                done.set(Some((s.clone(), r)));
-            } else {
-                let job = SweepJob {
-                    scenario: s.clone(),
-                    id: *latest.borrow(),
-                    latest: latest.clone(),
-                    sweep: None,
-                    steps: Vec::new(),
-                    started: js::now_ms(),
-                    done,
-                };
-                // After this render is painted: the plan above shows first.
-                let first = Closure::once_into_js(move || job.turn());
-                js::later(0, &first);
-            }
-            // Leaving the tab (or a newer scenario) stops a sweep under way.
-            move || *latest.borrow_mut() += 1
-        });
-    }
-    let result = done
+    let result = answer
         .as_ref()
-        .filter(|(k, _)| Rc::ptr_eq(k, s) || **k == **s)
+        .filter(|(k, _)| same(k, s))
         .map(|(_, r)| r.clone());
     let (lo, hi) = (PERCENTS[0], PERCENTS[PERCENTS.len() - 1]);
     let step_size = PERCENTS[1] - PERCENTS[0];
@@ -426,7 +397,7 @@ fn sensitivity_panel(props: &SensitivityProps) -> Html {
             </div>
             { match result.as_deref() {
                 None => html! { <p class="hint" id="sens-computing" role="status">{ t(l, "sens.computing") }</p> },
-                Some(Err(e)) => html! { <p class="error-box" role="alert" id="sens-error">{ e.clone() }</p> },
+                Some(Err(e)) => html! { <p class="error-box" role="alert" id="sens-error">{ e.to_string() }</p> },
                 Some(Ok(sens)) => sensitivity_view(f, s, sens, *percent),
             } }
         </section>
@@ -514,7 +485,7 @@ fn term_text(f: &Fmt, c: &Coverage) -> String {
 /// One change in words: "Ana: subscribe to Maya (annual)".
 fn change_text(f: &Fmt, s: &Scenario, c: &Change) -> String {
     let l = f.lang;
-    let key = match (c.before.term, c.after.term) {
+    let key = match (&*c.before.term, &*c.after.term) {
         ("none", _) => "sens.subscribe",
         (_, "none") => "sens.drop",
         _ => "sens.switch",

@@ -163,22 +163,6 @@ pub fn app() -> Html {
             js::later(0, &send);
         });
     }
-    {
-        // The advisor runs on the page: the time zones the scenario names that the page has
-        // not fetched yet are fetched while its tab is open (Action::ZonesLoaded), again after
-        // each arrival, for what a later edit named meanwhile.
-        let s = state.scenario.clone();
-        let dispatcher = state.dispatcher();
-        let advisor = state.tab == Tab::Advisor;
-        use_effect_with(
-            (state.rev, state.zones_waiting, state.zones_seen, advisor),
-            move |k| {
-                if k.1 && k.3 {
-                    crate::ui::zones::load(&s, move || dispatcher.dispatch(Action::ZonesLoaded));
-                }
-            },
-        );
-    }
     let share_link = use_state(|| None::<String>);
     // What waits until the first screen is up (progressive: the summary answers first):
     // the zone list (hundreds of options), then the charts, heat map and table (`full`).
@@ -286,7 +270,7 @@ pub fn app() -> Html {
                     let state = state.clone();
                     worker::ask(
                         worker::Kind::ChargesCsv,
-                        state.scenario.to_json().into(),
+                        state.scenario.clone(),
                         move |reply| match reply {
                             Ok(csv) => js::download(&name, "text/csv", &csv),
                             Err(e) => state.dispatch(Action::Banner(Some(Banner::new(

@@ -15,7 +15,6 @@ use crate::engine::scenario::{Scenario, Subscription};
 use crate::engine::simulate::run;
 use crate::engine::validate::validate;
 use crate::ui::i18n::Lang;
-use crate::ui::zones;
 
 /// The engine's answer for one scenario, as the view needs it: what the worker sends
 /// back to the page (serialised once per answer), never the whole report, whose charges
@@ -140,8 +139,6 @@ pub enum Action {
     /// The engine's answer (from the worker) for run `job`: kept if that run is still the
     /// current scenario's, dropped if an edit superseded it.
     Answer(u64, Result<Rc<Outcome>, InputError>),
-    /// Time-zone data came in on the page (the advisor's, which runs here): see `zones_waiting`.
-    ZonesLoaded,
 }
 
 /// How many changes Undo can take back.
@@ -161,12 +158,6 @@ pub struct State {
     /// The current scenario's run: bumped by each change of the scenario. The app sends the
     /// scenario to the worker under this number; an answer under an older one is stale.
     pub job: u64,
-    /// The scenario names time zones the page itself has not fetched yet (the advisor runs
-    /// on the page and needs them; the worker fetches its own).
-    pub zones_waiting: bool,
-    /// Bumped each time zone data comes in while the scenario still waits (the app then
-    /// fetches what is left).
-    pub zones_seen: u32,
     /// A new scenario (preset, import, link) waits for its answer: `last_good` is still the
     /// replaced one's, shown dimmed until the answer, then dropped if the answer is a refusal.
     replaced: bool,
@@ -189,8 +180,6 @@ impl State {
         State {
             loading: true,
             job: 1,
-            zones_waiting: zones::waiting(&scenario),
-            zones_seen: 0,
             replaced: false,
             last_good: None,
             scenario: Rc::new(scenario),
@@ -226,7 +215,6 @@ impl State {
     fn with_scenario(&self, scenario: Scenario) -> State {
         let selected = self.selected.min(scenario.users.len().saturating_sub(1));
         State {
-            zones_waiting: zones::waiting(&scenario),
             scenario: Rc::new(scenario),
             lang: self.lang,
             selected,
@@ -235,7 +223,6 @@ impl State {
             outcome: self.outcome.clone(),
             loading: true,
             job: self.job + 1,
-            zones_seen: self.zones_seen,
             replaced: self.replaced,
             last_good: self.last_good.clone(),
             rev: self.rev + 1,
@@ -267,8 +254,6 @@ impl State {
             outcome: self.outcome.clone(),
             loading: self.loading,
             job: self.job,
-            zones_waiting: self.zones_waiting,
-            zones_seen: self.zones_seen,
             replaced: self.replaced,
             last_good: self.last_good.clone(),
             rev: self.rev,
@@ -297,11 +282,11 @@ impl Reducible for State {
                 Rc::new(self.changed(s))
             }
             Action::ApplyPlan(plan) => {
-                let mut s = (*self.scenario).clone();
-                apply_plan(&mut s, &plan);
-                if s == *self.scenario {
+                if plan_applied(&self.scenario, &plan) {
                     return self;
                 }
+                let mut s = (*self.scenario).clone();
+                apply_plan(&mut s, &plan);
                 Rc::new(self.changed(s))
             }
             Action::Undo | Action::Redo => {
@@ -359,15 +344,6 @@ impl Reducible for State {
                 next.replaced = false;
                 Rc::new(next)
             }
-            Action::ZonesLoaded => {
-                if !self.zones_waiting {
-                    return self;
-                }
-                let mut next = self.copy();
-                next.zones_waiting = zones::waiting(&self.scenario);
-                next.zones_seen = self.zones_seen.wrapping_add(1);
-                Rc::new(next)
-            }
             Action::Banner(b) => {
                 let mut next = self.copy();
                 next.banner = b;
@@ -389,6 +365,20 @@ pub fn apply_plan(s: &mut Scenario, plan: &[(String, Subscription)]) {
     }
 }
 
+/// Whether `apply_plan` would change nothing: each user already has exactly the plan's
+/// subscriptions (a big team's check reads it, without a copy of the scenario).
+pub fn plan_applied(s: &Scenario, plan: &[(String, Subscription)]) -> bool {
+    let mut by_user: std::collections::HashMap<&str, Vec<&Subscription>> = Default::default();
+    for (id, sub) in plan {
+        by_user.entry(id).or_default().push(sub);
+    }
+    s.users.iter().all(|u| {
+        let want = by_user.get(u.id.as_str()).map_or(&[][..], |v| &v[..]);
+        u.subscriptions.len() == want.len()
+            && u.subscriptions.iter().zip(want).all(|(a, b)| a == *b)
+    })
+}
+
 pub type Ctx = UseReducerHandle<State>;
 
 /// A callback that applies an edit to the scenario.
@@ -402,8 +392,6 @@ impl PartialEq for State {
             && self.rev == other.rev
             && self.loading == other.loading
             && self.job == other.job
-            && self.zones_waiting == other.zones_waiting
-            && self.zones_seen == other.zones_seen
             && self.lang == other.lang
             && self.selected == other.selected
             && self.tab == other.tab
@@ -522,7 +510,9 @@ mod tests {
             "the preset's own subscriptions are not the best plan"
         );
         let plan: Vec<(String, Subscription)> = before.plan.scenario_subscriptions();
+        assert!(!plan_applied(&s0.scenario, &plan));
         let s1 = s0.clone().act(Action::ApplyPlan(plan.clone()));
+        assert!(plan_applied(&s1.scenario, &plan));
         assert_eq!(s1.past.len(), 1);
         assert!(s1.outcome.is_ok());
         // The scenario now holds exactly the plan: its current cost is the plan's.

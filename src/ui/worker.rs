@@ -10,9 +10,12 @@
 //! The messages and what the worker computes are plain Rust (natively tested); only the
 //! transport is the browser's.
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::advise::{advise, sensitivity, PERCENTS};
 use crate::engine::error::InputError;
 use crate::engine::insights::charges_csv;
-use serde::{Deserialize, Serialize};
 
 use crate::engine::scenario::{Scenario, User};
 use crate::engine::simulate::run;
@@ -26,40 +29,65 @@ pub enum Kind {
     Simulate,
     /// Every charge as CSV (the export button): the report itself never crosses.
     ChargesCsv,
+    /// The advisor's plan (`Advice`, as JSON): a big team's takes seconds, never the page's.
+    Advise,
+    /// The plan at usage −50 % … +50 % (`Sensitivity`, as JSON).
+    Sensitivity,
 }
+
+const KINDS: [Kind; 4] = [
+    Kind::Simulate,
+    Kind::ChargesCsv,
+    Kind::Advise,
+    Kind::Sensitivity,
+];
 
 impl Kind {
     pub fn code(self) -> &'static str {
         match self {
             Kind::Simulate => "simulate",
             Kind::ChargesCsv => "charges-csv",
+            Kind::Advise => "advise",
+            Kind::Sensitivity => "sensitivity",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Kind> {
-        [Kind::Simulate, Kind::ChargesCsv]
-            .into_iter()
-            .find(|k| k.code() == code)
+        KINDS.into_iter().find(|k| k.code() == code)
     }
 }
 
 /// The worker's side: the reply's text for `kind` of the scenario `s`, or the engine's
 /// located refusal.
 pub fn answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
+    let json =
+        |r: Result<String, serde_json::Error>| r.map_err(|e| InputError::new("", e.to_string()));
     match kind {
-        Kind::Simulate => {
-            let out = compute(s)?;
-            serde_json::to_string(&out).map_err(|e| InputError::new("", e.to_string()))
-        }
+        Kind::Simulate => json(serde_json::to_string(&compute(s)?)),
         Kind::ChargesCsv => Ok(charges_csv(&run(&validate(s)?))),
+        Kind::Advise => json(serde_json::to_string(&advise(s)?)),
+        Kind::Sensitivity => json(serde_json::to_string(&sensitivity(s, &PERCENTS)?)),
     }
 }
 
-/// How a run's scenario travels: whole (its compact JSON), or as what changed since the
-/// scenario the worker holds (the last one sent). A big team's edit changes one user: its
-/// JSON alone, not 34 MB of the team, is written on the page and read in the worker.
-pub const WHOLE: &str = "simulate";
-pub const PATCH: &str = "simulate-patch";
+/// How a request's scenario travels: whole (its compact JSON), or as what changed since
+/// the scenario the worker holds (the last one sent). A big team's edit changes one user:
+/// its JSON alone, not 34 MB of the team, is written on the page and read in the worker.
+/// The message's code is the kind's, with `PATCH` after it for a patch.
+pub const PATCH: &str = "-patch";
+
+/// The page's side: the code of a request for `kind` sent whole or as a patch.
+pub fn message_code(kind: Kind, patch: bool) -> String {
+    format!("{}{}", kind.code(), if patch { PATCH } else { "" })
+}
+
+/// The worker's side: the kind a message's code asks for, and whether it is a patch.
+pub fn read_code(code: &str) -> Option<(Kind, bool)> {
+    match code.strip_suffix(PATCH) {
+        Some(kind) => Kind::from_code(kind).map(|k| (k, true)),
+        None => Kind::from_code(code).map(|k| (k, false)),
+    }
+}
 
 #[derive(Serialize)]
 struct PatchOut<'a> {
@@ -75,10 +103,10 @@ struct PatchIn {
     users: Vec<(usize, User)>,
 }
 
-/// The page's side: the message (`WHOLE` or `PATCH`, and its text) that gives the worker
-/// `s` when it holds `held`. A patch when the team has the same size and at most half its
+/// The page's side: the message (a patch or not, and its text) that gives the worker `s`
+/// when it holds `held`. A patch when the team has the same size and at most half its
 /// users changed.
-pub fn run_message(held: Option<&Scenario>, s: &Scenario) -> (&'static str, String) {
+pub fn run_message(held: Option<&Scenario>, s: &Scenario) -> (bool, String) {
     if let Some(h) = held.filter(|h| h.users.len() == s.users.len()) {
         let users: Vec<(usize, &User)> = s
             .users
@@ -95,10 +123,10 @@ pub fn run_message(held: Option<&Scenario>, s: &Scenario) -> (&'static str, Stri
                 len: s.users.len(),
                 users,
             };
-            return (PATCH, serde_json::to_string(&patch).unwrap_or_default());
+            return (true, serde_json::to_string(&patch).unwrap_or_default());
         }
     }
-    (WHOLE, serde_json::to_string(s).unwrap_or_default())
+    (false, serde_json::to_string(s).unwrap_or_default())
 }
 
 /// Everything of `s` but its users.
@@ -134,10 +162,10 @@ fn head(s: &Scenario) -> Scenario {
 /// The worker's side: the scenario the message stands for, from the one it holds (taken).
 pub fn read_message(
     held: &mut Option<Scenario>,
-    code: &str,
+    patch: bool,
     text: &str,
 ) -> Result<Scenario, InputError> {
-    if code != PATCH {
+    if !patch {
         return Scenario::from_json(text);
     }
     let internal = |m: String| InputError::new("", format!("an internal error: {m}"));
@@ -160,6 +188,11 @@ pub fn read_message(
 
 /// The page's side: the answer read back from the worker's text.
 pub fn read_outcome(text: &str) -> Result<Outcome, InputError> {
+    read_answer(text)
+}
+
+/// The page's side: any kind's answer (`Outcome`, `Advice`, `Sensitivity`) read back.
+pub fn read_answer<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     serde_json::from_str(text).map_err(|e| {
         InputError::new(
             "",
@@ -191,7 +224,9 @@ mod web {
 
     use wasm_bindgen::prelude::*;
 
-    use super::{answer, error_text, read_error, read_message, run_message, Kind, PATCH, WHOLE};
+    use super::{
+        answer, error_text, message_code, read_code, read_error, read_message, run_message, Kind,
+    };
     use crate::engine::error::InputError;
     use crate::engine::scenario::Scenario;
     use crate::ui::{js, storage, zones};
@@ -258,12 +293,12 @@ export function worker_save(text) {
     /// The worker's answer to a request is `Kind::code`'s, or `GZIP`'s.
     const GZIP: &str = "gzip";
 
-    enum Payload {
-        /// A scenario's JSON, as it is.
-        Text(&'static str, Rc<str>),
-        /// A run of the scenario: sent whole or as a patch of the one the worker holds,
-        /// decided when it is sent; `bool`: the worker saves it too.
-        Run(Rc<Scenario>, bool),
+    /// A request about a scenario: sent whole or as a patch of the one the worker holds,
+    /// decided when it is sent; `save`: the worker saves it too.
+    struct Payload {
+        kind: Kind,
+        scenario: Rc<Scenario>,
+        save: bool,
     }
 
     struct Request {
@@ -289,27 +324,37 @@ export function worker_save(text) {
         static CLIENT: RefCell<Client> = RefCell::new(Client::default());
     }
 
-    /// Asks the worker for `kind` of the scenario `json`; `reply` gets the text or the
-    /// engine's refusal.
+    /// Asks the worker for `kind` of `s`; `reply` gets the text or the engine's refusal.
+    /// Replaces a request of the same kind still queued, whose `reply` is then never
+    /// called: it was superseded.
     pub fn ask(
         kind: Kind,
-        json: Rc<str>,
+        s: Rc<Scenario>,
         reply: impl FnOnce(Result<String, InputError>) + 'static,
     ) {
         let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
-        enqueue(Payload::Text(kind.code(), json), reply);
+        let payload = Payload {
+            kind,
+            scenario: s,
+            save: false,
+        };
+        enqueue(payload, reply);
     }
 
     /// Runs the engine on `s` (and, with `save`, has the worker write the autosave's bytes,
-    /// handed to `storage::stored_by_worker`). Replaces a run still queued, whose `reply` is
-    /// then never called: it was superseded.
+    /// handed to `storage::stored_by_worker`), as `ask` does.
     pub fn run_scenario(
         s: Rc<Scenario>,
         save: bool,
         reply: impl FnOnce(Result<String, InputError>) + 'static,
     ) {
         let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
-        enqueue(Payload::Run(s, save), reply);
+        let payload = Payload {
+            kind: Kind::Simulate,
+            scenario: s,
+            save,
+        };
+        enqueue(payload, reply);
     }
 
     /// `text` gzipped by the worker: the bytes (an `ArrayBuffer`) to `reply`.
@@ -330,9 +375,7 @@ export function worker_save(text) {
     fn enqueue(payload: Payload, reply: Reply) {
         CLIENT.with(|c| {
             let mut c = c.borrow_mut();
-            if matches!(payload, Payload::Run(..)) {
-                c.queue.retain(|r| !matches!(r.payload, Payload::Run(..)));
-            }
+            c.queue.retain(|r| r.payload.kind != payload.kind);
             c.next_id = c.next_id.wrapping_add(1);
             let id = c.next_id;
             c.queue.push_back(Request { id, payload, reply });
@@ -350,24 +393,26 @@ export function worker_save(text) {
             let r = c.queue.pop_front()?;
             let w = c.worker.get_or_insert_with(start).clone();
             c.in_flight = Some((r.id, r.reply));
-            let (code, text, save): (&str, Rc<str>, bool) = match r.payload {
-                Payload::Text(code, text) => (code, text, false),
-                Payload::Run(s, save) => {
-                    let t0 = js::now_ms();
-                    let (code, text) = run_message(c.held.as_deref(), &s);
-                    js::set_perf("to_json_ms", js::now_ms() - t0);
-                    js::set_perf("to_worker_bytes", text.len() as f64);
-                    c.held = Some(s);
-                    if save {
-                        storage::expect_worker_save();
-                    }
-                    (code, text.into(), save)
-                }
-            };
+            let Payload {
+                kind,
+                scenario,
+                save,
+            } = r.payload;
+            let t0 = js::now_ms();
+            let (patch, text) = run_message(c.held.as_deref(), &scenario);
+            if kind == Kind::Simulate {
+                js::set_perf("to_json_ms", js::now_ms() - t0);
+                js::set_perf("to_worker_bytes", text.len() as f64);
+            }
+            c.held = Some(scenario);
+            if save {
+                storage::expect_worker_save();
+            }
+            let code = message_code(kind, patch);
             Some((w, r.id, code, text, save))
         });
         if let Some((w, id, code, text, save)) = send {
-            worker_post(&w, id, code, &text, save);
+            worker_post(&w, id, &code, &text, save);
         }
     }
 
@@ -460,23 +505,16 @@ export function worker_save(text) {
         let cb = Closure::<dyn FnMut(u32, String, String, bool)>::new(
             |id, code: String, text: String, save| {
                 CURRENT.with(|c| c.set(id));
-                if code == WHOLE || code == PATCH {
-                    let read = HELD.with(|h| read_message(&mut h.borrow_mut(), &code, &text));
-                    match read {
-                        Ok(s) => {
-                            HELD.with(|h| *h.borrow_mut() = Some(s));
-                            run_held(id, save);
-                        }
-                        Err(e) => worker_reply(id, false, &error_text(&e), 0.0),
+                let Some((kind, patch)) = read_code(&code) else {
+                    return worker_reply(id, false, &format!("\tunknown request {code:?}"), 0.0);
+                };
+                let read = HELD.with(|h| read_message(&mut h.borrow_mut(), patch, &text));
+                match read {
+                    Ok(s) => {
+                        HELD.with(|h| *h.borrow_mut() = Some(s));
+                        run_held(id, kind, save);
                     }
-                    return;
-                }
-                match (Kind::from_code(&code), Scenario::from_json(&text)) {
-                    (Some(kind), Ok(s)) => answer_other(id, kind, Rc::new(s)),
-                    (Some(_), Err(e)) => worker_reply(id, false, &error_text(&e), 0.0),
-                    (None, _) => {
-                        worker_reply(id, false, &format!("\tunknown request {code:?}"), 0.0)
-                    }
+                    Err(e) => worker_reply(id, false, &error_text(&e), 0.0),
                 }
             },
         );
@@ -485,22 +523,22 @@ export function worker_save(text) {
         cb.forget();
     }
 
-    /// Answers the run of the held scenario once its zones are in, then writes its
-    /// autosave (after the answer, which the page waits for).
-    fn run_held(id: u32, save: bool) {
+    /// Answers `kind` of the held scenario once its zones are in, then, with `save`, writes
+    /// its autosave (after the answer, which the page waits for).
+    fn run_held(id: u32, kind: Kind, save: bool) {
         let waiting = HELD.with(|h| {
             let h = h.borrow();
             let s = h.as_ref()?;
             zones::waiting(s).then(|| s.clone())
         });
         if let Some(s) = waiting {
-            return zones::load(&s, move || run_held(id, save));
+            return zones::load(&s, move || run_held(id, kind, save));
         }
         HELD.with(|h| {
             let h = h.borrow();
             let Some(s) = h.as_ref() else { return };
             let t0 = js::now_ms();
-            match answer(Kind::Simulate, s) {
+            match answer(kind, s) {
                 Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
                 Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
             }
@@ -537,18 +575,6 @@ export function worker_save(text) {
             });
         });
         js::later(SAVE_AFTER_MS, &later);
-    }
-
-    fn answer_other(id: u32, kind: Kind, s: Rc<Scenario>) {
-        if zones::waiting(&s) {
-            let again = s.clone();
-            return zones::load(&s, move || answer_other(id, kind, again.clone()));
-        }
-        let t0 = js::now_ms();
-        match answer(kind, &s) {
-            Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
-            Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
-        }
     }
 }
 
@@ -596,15 +622,15 @@ mod tests {
         let s0 = Scenario::from_json(preset).unwrap();
         let whole = serde_json::to_string(&s0).unwrap();
         // Nothing held: the whole scenario.
-        let (code, text) = run_message(None, &s0);
-        assert_eq!((code, text.as_str()), (WHOLE, whole.as_str()));
+        let (patch, text) = run_message(None, &s0);
+        assert_eq!((patch, text.as_str()), (false, whole.as_str()));
         let mut held = None;
-        assert_eq!(read_message(&mut held, code, &text).unwrap(), s0);
+        assert_eq!(read_message(&mut held, patch, &text).unwrap(), s0);
         // One user's edit: that user alone, read back into the whole scenario.
         let mut s1 = s0.clone();
         s1.users[1].name = Some("Zoë".into());
-        let (code, text) = run_message(Some(&s0), &s1);
-        assert_eq!(code, PATCH);
+        let (patch, text) = run_message(Some(&s0), &s1);
+        assert!(patch);
         assert!(
             text.len() * 2 < whole.len(),
             "{} of {}",
@@ -613,29 +639,29 @@ mod tests {
         );
         assert!(text.contains("Zoë") && !text.contains(&s0.users[0].id));
         let mut held = Some(s0.clone());
-        assert_eq!(read_message(&mut held, code, &text).unwrap(), s1);
+        assert_eq!(read_message(&mut held, patch, &text).unwrap(), s1);
         // A change outside the users (the currency): a patch of no user.
         let mut s2 = s1.clone();
         s2.currency = "JPY".into();
-        let (code, text) = run_message(Some(&s1), &s2);
-        assert_eq!(code, PATCH);
+        let (patch, text) = run_message(Some(&s1), &s2);
+        assert!(patch);
         assert_eq!(
-            read_message(&mut Some(s1.clone()), code, &text).unwrap(),
+            read_message(&mut Some(s1.clone()), patch, &text).unwrap(),
             s2
         );
         // A user added, or most users changed: whole again.
         let mut s3 = s2.clone();
         s3.users.push(s3.users[0].clone());
-        assert_eq!(run_message(Some(&s2), &s3).0, WHOLE);
+        assert!(!run_message(Some(&s2), &s3).0);
         let mut s4 = s2.clone();
         for u in &mut s4.users {
             u.name = Some("X".into());
         }
-        assert_eq!(run_message(Some(&s2), &s4).0, WHOLE);
+        assert!(!run_message(Some(&s2), &s4).0);
         // A patch of a scenario the worker does not hold is an internal error.
         let (_, text) = run_message(Some(&s0), &s1);
         for mut wrong in [None, Some(s3.clone())] {
-            let e = read_message(&mut wrong, PATCH, &text).unwrap_err();
+            let e = read_message(&mut wrong, true, &text).unwrap_err();
             assert!(e.message.starts_with("an internal error"), "{e}");
         }
     }
@@ -647,9 +673,43 @@ mod tests {
         let model = validate(&s).unwrap();
         assert_eq!(csv, charges_csv(&run(&model)));
         assert!(csv.lines().count() > 1);
-        for k in [Kind::Simulate, Kind::ChargesCsv] {
+    }
+
+    #[test]
+    fn every_kind_crosses_whole_or_as_a_patch() {
+        for k in KINDS {
             assert_eq!(Kind::from_code(k.code()), Some(k));
+            for patch in [false, true] {
+                assert_eq!(read_code(&message_code(k, patch)), Some((k, patch)));
+            }
         }
-        assert_eq!(Kind::from_code("advise"), None);
+        assert_eq!(read_code("gzip"), None);
+        assert_eq!(read_code("-patch"), None);
+    }
+
+    #[test]
+    fn the_advisors_answers_cross_unchanged() {
+        use crate::engine::advise::{advise, sensitivity, Advice, Sensitivity};
+        let preset = crate::ui::presets::find("architecture-studio")
+            .unwrap()
+            .json;
+        let s = Scenario::from_json(preset).unwrap();
+        assert!(!s.offerings.is_empty());
+        let direct = serde_json::to_string(&advise(&s).unwrap()).unwrap();
+        let text = answer(Kind::Advise, &s).unwrap();
+        assert_eq!(text, direct);
+        // Read on the page and written again: the same JSON, so nothing was lost.
+        let back: Advice = read_answer(&text).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), direct);
+        let direct = serde_json::to_string(&sensitivity(&s, &PERCENTS).unwrap()).unwrap();
+        let text = answer(Kind::Sensitivity, &s).unwrap();
+        assert_eq!(text, direct);
+        let back: Sensitivity = read_answer(&text).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), direct);
+        // A refusal is the engine's, located.
+        let mut bad = s.clone();
+        bad.offerings[0].annual = "-1".parse().unwrap();
+        let e = answer(Kind::Advise, &bad).unwrap_err();
+        assert!(e.path.starts_with("offerings[0]"), "{e}");
     }
 }

@@ -193,7 +193,7 @@ pub struct Solution {
     pub stats: Stats,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
     pub groups: usize,
     pub options: usize,

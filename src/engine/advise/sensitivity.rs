@@ -13,7 +13,9 @@
 //! so the step is the advisor's own plan.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use super::{
     plan_out, prepare, solve, DayTable, Prepared, Priced, ProductUse, SubscriptionOut, UserFacts,
@@ -28,7 +30,7 @@ use crate::engine::validate::validate;
 pub const PERCENTS: [i32; 11] = [-50, -40, -30, -20, -10, 0, 10, 20, 30, 40, 50];
 
 /// The plan at each usage step and where it flips.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Sensitivity {
     /// Ascending by percentage, one per percentage.
     pub steps: Vec<Step>,
@@ -37,7 +39,7 @@ pub struct Sensitivity {
 }
 
 /// The searched plan with usage scaled by `percent`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
     pub percent: i32,
     /// The plan's total (subscriptions + the cheapest order for its tokens).
@@ -66,10 +68,10 @@ struct Covered {
 }
 
 /// How a plan covers one user with one offering.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     /// `none`, `annual` or `monthly`.
-    pub term: &'static str,
+    pub term: Cow<'static, str>,
     /// For `monthly`: the first day of each month subscribed (B3's months).
     pub months: Vec<String>,
 }
@@ -77,7 +79,7 @@ pub struct Coverage {
 impl Coverage {
     fn none() -> Coverage {
         Coverage {
-            term: "none",
+            term: "none".into(),
             months: Vec::new(),
         }
     }
@@ -85,7 +87,7 @@ impl Coverage {
 
 /// Where the plan changes: at `percent` against the neighbouring step nearer 0 %
 /// (`from_percent`), so flips read outwards from today's usage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Flip {
     pub percent: i32,
     pub from_percent: i32,
@@ -93,7 +95,7 @@ pub struct Flip {
 }
 
 /// One user × offering whose coverage differs between the two steps.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Change {
     pub user: String,
     pub offering: String,
@@ -101,8 +103,8 @@ pub struct Change {
     pub after: Coverage,
 }
 
-/// The advisor's preparation (use, day tables, prices) kept for any number of steps: a
-/// view computes the steps one at a time and stays responsive in between.
+/// The advisor's preparation (use, day tables, prices), made once and kept for every step
+/// of a sweep.
 pub struct Sweep {
     prepared: Prepared,
     /// Calendar days of each of the period's months (B3's months).
@@ -216,7 +218,7 @@ fn coverage(model: &Model, plan: &Priced) -> Vec<Covered> {
                     user: model.users[u].id.clone(),
                     offering: model.offerings[s.offering].id.clone(),
                     coverage: Coverage {
-                        term,
+                        term: (*term).into(),
                         months: Vec::new(),
                     },
                 });
