@@ -826,7 +826,7 @@ test('advisor: usage sensitivity slider, figures and flips', async () => {
   await page.selectOption('#lang', 'ja');
   await page.waitForFunction(() => /利用量 \+50%/.test(document.querySelector('#sens-value').textContent));
   assert(!(await page.textContent('#sensitivity')).includes('??'), 'ja sensitivity untranslated');
-  // A 200-user team with offerings: the plan and the sweep run in the engine's worker, so
+  // A 200-user team with offerings: the plan and the sweep run in the tools worker, so
   // the page keeps painting while they run (no frame gap near the sweep's length).
   const team = bigTeam(200);
   team.offerings = [
@@ -1084,7 +1084,7 @@ for (const f of fs.readdirSync(__dirname).filter((n) => /^suite-.*\.js$/.test(n)
       console.log(`perf: reload with 200 users ${fmt(perf.first_render_200_users_ms)} ms; machine load average ${perf.load_average.join(' ')} on ${os.cpus().length} cores`);
     }
     if (perf.sensitivity_200_users_ms !== undefined) {
-      console.log(`perf: advisor, in the engine's worker: 200 users with offerings planned in ${fmt(perf.advise_200_users_ms)} ms; usage sensitivity (11 searches): preset ${fmt(perf.sensitivity_preset_ms)} ms, 200 users ${fmt(perf.sensitivity_200_users_ms)} ms (longest frame meanwhile ${fmt(perf.sensitivity_200_users_longest_frame_ms)} ms over ${perf.sensitivity_200_users_frames} frames)`);
+      console.log(`perf: advisor, in the tools worker: 200 users with offerings planned in ${fmt(perf.advise_200_users_ms)} ms; usage sensitivity (11 searches): preset ${fmt(perf.sensitivity_preset_ms)} ms, 200 users ${fmt(perf.sensitivity_200_users_ms)} ms (longest frame meanwhile ${fmt(perf.sensitivity_200_users_longest_frame_ms)} ms over ${perf.sensitivity_200_users_frames} frames)`);
     }
     fs.writeFileSync(path.join(OUT, 'perf.json'), JSON.stringify(perf, null, 2));
   }

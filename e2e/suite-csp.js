@@ -1,12 +1,13 @@
 // The page under a partner's strict Content-Security-Policy: no inline script (the boot is
 // www/boot.js, Trunk's loader is moved into a file by scripts/early-wasm.sh), the wasm
-// compiled under 'wasm-unsafe-eval', the engine's worker a script of the page's origin.
+// compiled under 'wasm-unsafe-eval', the engine's and the tools' workers scripts of the page's
+// origin.
 'use strict';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'";
 
 module.exports = (h) => {
-  const { test, open, ready, tokens, assert, eq } = h;
+  const { test, open, ready, tokens, tab, assert, eq } = h;
 
   test('the page works under a strict Content-Security-Policy, with no violation', async () => {
     const { page, done } = await open();
@@ -26,6 +27,12 @@ module.exports = (h) => {
     // An edit goes through the engine's worker and back.
     await page.check('#wd-0-0-sat');
     await page.waitForFunction((t) => Number(document.querySelector('#sum-tokens .stat-value').dataset.value) !== t, before);
+    // The advisor: a second worker with its own wasm (tools/), started on demand.
+    await page.selectOption('#preset', 'architecture-studio');
+    await ready(page);
+    await tab(page, 4);
+    await page.waitForSelector('#advisor-totals');
+    await page.waitForSelector('#sens-usage:not([disabled])');
     eq((await page.evaluate(() => window.__cspViolations)).join('; '), '', 'no CSP violation');
     await done();
   });

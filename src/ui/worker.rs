@@ -57,17 +57,55 @@ impl Kind {
     }
 }
 
-/// The worker's side: the reply's text for `kind` of the scenario `s`, or the engine's
-/// located refusal.
-pub fn answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
-    let json =
-        |r: Result<String, serde_json::Error>| r.map_err(|e| InputError::new("", e.to_string()));
-    match kind {
-        Kind::Simulate => json(serde_json::to_string(&compute(s)?)),
-        Kind::ChargesCsv => Ok(charges_csv(&run(&validate(s)?))),
-        Kind::Advise => json(serde_json::to_string(&advise(s)?)),
-        Kind::Sensitivity => json(serde_json::to_string(&sensitivity(s, &PERCENTS)?)),
+/// The two workers. The engine's starts with the page and runs what the results show; the
+/// tools' (`src/bin/tools.rs`, its own wasm) starts the first time the advisor is asked
+/// for, so the advisor's search is not in the wasm every visitor loads first.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Which {
+    Engine,
+    Tools,
+}
+
+impl Kind {
+    pub fn worker(self) -> Which {
+        match self {
+            Kind::Simulate | Kind::ChargesCsv => Which::Engine,
+            Kind::Advise | Kind::Sensitivity => Which::Tools,
+        }
     }
+}
+
+/// What a worker answers: the reply's text for `kind` of the scenario `s`, or the
+/// engine's located refusal.
+pub type Answer = fn(Kind, &Scenario) -> Result<String, InputError>;
+
+fn to_json(v: &impl Serialize) -> Result<String, InputError> {
+    serde_json::to_string(v).map_err(|e| InputError::new("", e.to_string()))
+}
+
+/// The engine worker's answers.
+pub fn engine_answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
+    match kind {
+        Kind::Simulate => to_json(&compute(s)?),
+        Kind::ChargesCsv => Ok(charges_csv(&run(&validate(s)?))),
+        _ => Err(not_here(kind)),
+    }
+}
+
+/// The tools worker's answers.
+pub fn tools_answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
+    match kind {
+        Kind::Advise => to_json(&advise(s)?),
+        Kind::Sensitivity => to_json(&sensitivity(s, &PERCENTS)?),
+        _ => Err(not_here(kind)),
+    }
+}
+
+fn not_here(kind: Kind) -> InputError {
+    InputError::new(
+        "",
+        format!("an internal error: {} asked of the wrong worker", kind.code()),
+    )
 }
 
 /// How a request's scenario travels: whole (its compact JSON), or as what changed since
@@ -225,7 +263,8 @@ mod web {
     use wasm_bindgen::prelude::*;
 
     use super::{
-        answer, error_text, message_code, read_code, read_error, read_message, run_message, Kind,
+        error_text, message_code, read_code, read_error, read_message, run_message, Answer, Kind,
+        Which,
     };
     use crate::engine::error::InputError;
     use crate::engine::scenario::Scenario;
@@ -233,18 +272,19 @@ mod web {
 
     #[wasm_bindgen(inline_js = r#"
 export function in_worker() { return typeof document === 'undefined'; }
-// The worker (engine-worker.js) is handed the page's compiled module, else its URL, and
-// the URL of wasm-bindgen's glue, which sits beside the wasm.
-export function worker_new(on_reply, on_error, on_save) {
+// A worker (engine-worker.js) is handed its wasm (the engine's: the page's compiled module,
+// else its URL; the tools': tools/tools_bg.wasm) and the URL of wasm-bindgen's
+// glue, which sits beside the wasm.
+export function worker_new(tools, on_reply, on_error, on_save) {
   const link = document.querySelector('link[rel=preload][href$="_bg.wasm"]');
-  const wasm = link.href;
+  const wasm = tools ? new URL('tools/tools_bg.wasm', document.baseURI).href : link.href;
   const glue = wasm.replace(/_bg\.wasm$/, '.js');
   const w = new Worker(new URL('engine-worker.js', document.baseURI), { type: 'module' });
   w.onmessage = (e) => (e.data.save ? on_save(e.data.save, e.data.raw, e.data.ms || 0)
     : on_reply(e.data.id, e.data.ok, e.data.text || '', e.data.ms || 0, e.data.gz));
   w.onerror = (e) => { e.preventDefault(); on_error(e.message || 'the engine stopped'); };
   const boot = (module) => w.postMessage({ boot: { glue, module } });
-  Promise.resolve(window.__flexcalcWasm).then((m) => boot(m || wasm), () => boot(wasm));
+  Promise.resolve(tools ? null : window.__flexcalcWasm).then((m) => boot(m || wasm), () => boot(wasm));
   return w;
 }
 export function worker_post(w, id, kind, text, save) { w.postMessage({ id, kind, text, save }); }
@@ -278,7 +318,8 @@ export function worker_save(text) {
 "#)]
     extern "C" {
         pub fn in_worker() -> bool;
-        fn worker_new(on_reply: &JsValue, on_error: &JsValue, on_save: &JsValue) -> JsValue;
+        fn worker_new(tools: bool, on_reply: &JsValue, on_error: &JsValue, on_save: &JsValue)
+            -> JsValue;
         fn worker_post(w: &JsValue, id: u32, kind: &str, text: &str, save: bool);
         fn worker_end(w: &JsValue);
         fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String, bool)>);
@@ -321,7 +362,12 @@ export function worker_save(text) {
     }
 
     thread_local! {
-        static CLIENT: RefCell<Client> = RefCell::new(Client::default());
+        /// The engine worker's client, then the tools worker's.
+        static CLIENTS: [RefCell<Client>; 2] = Default::default();
+    }
+
+    fn with<T>(which: Which, f: impl FnOnce(&mut Client) -> T) -> T {
+        CLIENTS.with(|c| f(&mut c[which as usize].borrow_mut()))
     }
 
     /// Asks the worker for `kind` of `s`; `reply` gets the text or the engine's refusal.
@@ -359,39 +405,37 @@ export function worker_save(text) {
 
     /// `text` gzipped by the worker: the bytes (an `ArrayBuffer`) to `reply`.
     pub fn gzip(text: Rc<str>, reply: impl FnOnce(Result<JsValue, InputError>) + 'static) {
-        let (w, id) = CLIENT.with(|c| {
-            let mut c = c.borrow_mut();
+        let (w, id) = with(Which::Engine, |c| {
             c.next_id = c.next_id.wrapping_add(1);
             let id = c.next_id;
             c.gzipping.push((
                 id,
                 Box::new(|r: Result<(String, JsValue), InputError>| reply(r.map(|(_, gz)| gz))),
             ));
-            (c.worker.get_or_insert_with(start).clone(), id)
+            (c.worker.get_or_insert_with(|| start(Which::Engine)).clone(), id)
         });
         worker_post(&w, id, GZIP, &text, false);
     }
 
     fn enqueue(payload: Payload, reply: Reply) {
-        CLIENT.with(|c| {
-            let mut c = c.borrow_mut();
+        let which = payload.kind.worker();
+        with(which, |c| {
             c.queue.retain(|r| r.payload.kind != payload.kind);
             c.next_id = c.next_id.wrapping_add(1);
             let id = c.next_id;
             c.queue.push_back(Request { id, payload, reply });
         });
-        pump();
+        pump(which);
     }
 
     /// Sends the next request if none is in flight (starting the worker if need be).
-    fn pump() {
-        let send = CLIENT.with(|c| {
-            let mut c = c.borrow_mut();
+    fn pump(which: Which) {
+        let send = with(which, |c| {
             if c.in_flight.is_some() {
                 return None;
             }
             let r = c.queue.pop_front()?;
-            let w = c.worker.get_or_insert_with(start).clone();
+            let w = c.worker.get_or_insert_with(|| start(which)).clone();
             c.in_flight = Some((r.id, r.reply));
             let Payload {
                 kind,
@@ -416,9 +460,9 @@ export function worker_save(text) {
         }
     }
 
-    fn start() -> JsValue {
+    fn start(which: Which) -> JsValue {
         let on_reply = Closure::<dyn FnMut(u32, bool, String, f64, JsValue)>::new(
-            |id, ok, text: String, ms, gz: JsValue| {
+            move |id, ok, text: String, ms, gz: JsValue| {
                 // The worker's own time on the request (the engine and writing its answer, or gzip).
                 let what = if gz.is_undefined() {
                     "worker_ms"
@@ -426,8 +470,7 @@ export function worker_save(text) {
                     "gzip_ms"
                 };
                 js::set_perf(what, ms);
-                let reply = CLIENT.with(|c| {
-                    let mut c = c.borrow_mut();
+                let reply = with(which, |c| {
                     match c.in_flight.take() {
                         Some((want, reply)) if want == id => Some(reply),
                         other => {
@@ -444,24 +487,25 @@ export function worker_save(text) {
                         let e = read_error(&text);
                         if e.message.starts_with(INTERNAL) {
                             // The worker no longer holds what the page thinks: next run whole.
-                            CLIENT.with(|c| c.borrow_mut().held = None);
+                            with(which, |c| c.held = None);
                         }
                         Err(e)
                     });
                 }
-                pump();
+                pump(which);
             },
         );
         // The worker died (an internal error, or it could not start): the requests under way
         // are refused with the reason, and the next one starts a new worker.
-        let on_error = Closure::<dyn FnMut(String)>::new(|why: String| {
-            let replies = CLIENT.with(|c| {
-                let mut c = c.borrow_mut();
+        let on_error = Closure::<dyn FnMut(String)>::new(move |why: String| {
+            let replies = with(which, |c| {
                 if let Some(w) = c.worker.take() {
                     worker_end(&w);
                 }
                 c.held = None;
-                storage::worker_lost();
+                if which == Which::Engine {
+                    storage::worker_lost();
+                }
                 let mut all: Vec<Reply> = c.gzipping.drain(..).map(|(_, r)| r).collect();
                 all.extend(c.in_flight.take().map(|(_, r)| r));
                 all
@@ -472,14 +516,19 @@ export function worker_save(text) {
                     format!("the engine stopped on an internal error ({why})"),
                 )));
             }
-            pump();
+            pump(which);
         });
         let on_save = Closure::<dyn FnMut(JsValue, f64, f64)>::new(|gz: JsValue, raw, ms| {
             js::set_perf("gzip_ms", ms);
             storage::stored_by_worker(gz, raw);
         });
-        let w = worker_new(on_reply.as_ref(), on_error.as_ref(), on_save.as_ref());
-        // They live as long as the page (one worker at a time, rarely restarted).
+        let w = worker_new(
+            which == Which::Tools,
+            on_reply.as_ref(),
+            on_error.as_ref(),
+            on_save.as_ref(),
+        );
+        // They live as long as the page (one worker of each at a time, rarely restarted).
         on_reply.forget();
         on_error.forget();
         on_save.forget();
@@ -496,9 +545,15 @@ export function worker_save(text) {
         static HELD: RefCell<Option<Scenario>> = const { RefCell::new(None) };
     }
 
-    /// The worker's entry: answers the page's requests one at a time, after fetching the
-    /// time zones a scenario names (as the page once did).
-    pub fn serve() {
+    thread_local! {
+        /// What this worker answers (`engine_answer` or `tools_answer`).
+        static ANSWER: Cell<Option<Answer>> = const { Cell::new(None) };
+    }
+
+    /// A worker's entry: answers the page's requests one at a time with `answer`, after
+    /// fetching the time zones a scenario names.
+    pub fn serve(answer: Answer) {
+        ANSWER.with(|a| a.set(Some(answer)));
         std::panic::set_hook(Box::new(|info| {
             worker_reply(CURRENT.with(Cell::get), false, &format!("\t{info}"), 0.0);
         }));
@@ -538,6 +593,9 @@ export function worker_save(text) {
             let h = h.borrow();
             let Some(s) = h.as_ref() else { return };
             let t0 = js::now_ms();
+            let Some(answer) = ANSWER.with(Cell::get) else {
+                return;
+            };
             match answer(kind, s) {
                 Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
                 Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
@@ -587,7 +645,7 @@ mod tests {
     fn an_answer_crosses_the_boundary_unchanged() {
         let s = starter("Europe/Paris", "EUR", ["A", "B", "C"]);
         let direct = compute(&s).unwrap();
-        let text = answer(Kind::Simulate, &s).unwrap();
+        let text = engine_answer(Kind::Simulate, &s).unwrap();
         assert_eq!(read_outcome(&text).unwrap(), direct);
         // Packs mode: the packs' reports and the suggested order too.
         let preset = crate::ui::presets::find("manufacturing-run-dry")
@@ -596,7 +654,7 @@ mod tests {
         let s = Scenario::from_json(preset).unwrap();
         let direct = compute(&s).unwrap();
         assert!(!direct.packs().is_empty() && direct.suggested.is_some());
-        let back = read_outcome(&answer(Kind::Simulate, &s).unwrap()).unwrap();
+        let back = read_outcome(&engine_answer(Kind::Simulate, &s).unwrap()).unwrap();
         assert_eq!(back, direct);
     }
 
@@ -604,7 +662,7 @@ mod tests {
     fn a_refusal_crosses_located() {
         let mut s = starter("UTC", "EUR", ["A", "B", "C"]);
         s.users[0].usage[0].weekly.as_mut().unwrap().from = "25:00".into();
-        let e = answer(Kind::Simulate, &s).unwrap_err();
+        let e = engine_answer(Kind::Simulate, &s).unwrap_err();
         assert_eq!(e.path, "users[0].usage[0].weekly.from");
         assert_eq!(read_error(&error_text(&e)), e);
         // A message at the top has no path; an internal error's text has no tab.
@@ -669,7 +727,7 @@ mod tests {
     #[test]
     fn the_charges_csv_is_the_engines() {
         let s = starter("UTC", "GBP", ["A", "B", "C"]);
-        let csv = answer(Kind::ChargesCsv, &s).unwrap();
+        let csv = engine_answer(Kind::ChargesCsv, &s).unwrap();
         let model = validate(&s).unwrap();
         assert_eq!(csv, charges_csv(&run(&model)));
         assert!(csv.lines().count() > 1);
@@ -684,6 +742,16 @@ mod tests {
             }
         }
         assert_eq!(read_code("gzip"), None);
+        // Each worker answers its own kinds only (the tools' wasm alone holds the advisor).
+        let s = starter("UTC", "EUR", ["A", "B", "C"]);
+        for k in KINDS {
+            let (mine, other): (Answer, Answer) = match k.worker() {
+                Which::Engine => (engine_answer, tools_answer),
+                Which::Tools => (tools_answer, engine_answer),
+            };
+            assert!(!mine(k, &s).is_err_and(|e| e.message.contains("wrong worker")));
+            assert!(other(k, &s).unwrap_err().message.contains("wrong worker"));
+        }
         assert_eq!(read_code("-patch"), None);
     }
 
@@ -696,20 +764,20 @@ mod tests {
         let s = Scenario::from_json(preset).unwrap();
         assert!(!s.offerings.is_empty());
         let direct = serde_json::to_string(&advise(&s).unwrap()).unwrap();
-        let text = answer(Kind::Advise, &s).unwrap();
+        let text = tools_answer(Kind::Advise, &s).unwrap();
         assert_eq!(text, direct);
         // Read on the page and written again: the same JSON, so nothing was lost.
         let back: Advice = read_answer(&text).unwrap();
         assert_eq!(serde_json::to_string(&back).unwrap(), direct);
         let direct = serde_json::to_string(&sensitivity(&s, &PERCENTS).unwrap()).unwrap();
-        let text = answer(Kind::Sensitivity, &s).unwrap();
+        let text = tools_answer(Kind::Sensitivity, &s).unwrap();
         assert_eq!(text, direct);
         let back: Sensitivity = read_answer(&text).unwrap();
         assert_eq!(serde_json::to_string(&back).unwrap(), direct);
         // A refusal is the engine's, located.
         let mut bad = s.clone();
         bad.offerings[0].annual = "-1".parse().unwrap();
-        let e = answer(Kind::Advise, &bad).unwrap_err();
+        let e = tools_answer(Kind::Advise, &bad).unwrap_err();
         assert!(e.path.starts_with("offerings[0]"), "{e}");
     }
 }
