@@ -107,6 +107,16 @@ fn initial() -> State {
         }
     }
     let state = State::new(scenario.unwrap_or_else(|| starter(lang)), lang, banner);
+    // The build's prerender (natively, src/bin/prerender.rs) has no worker: the engine
+    // answers at once, so the page's HTML carries the starter team's figures.
+    #[cfg(not(target_arch = "wasm32"))]
+    let state = {
+        let mut state = state;
+        state.outcome = crate::ui::state::compute(&state.scenario).map(Rc::new);
+        state.last_good = state.outcome.clone().ok();
+        state.loading = false;
+        state
+    };
     js::set_perf("state_ready", js::now_ms());
     state
 }
@@ -166,7 +176,8 @@ pub fn app() -> Html {
     let share_link = use_state(|| None::<String>);
     // What waits until the first screen is up (progressive: the summary answers first):
     // the zone list (hundreds of options), then the charts, heat map and table (`full`).
-    let zones = use_state(|| None::<String>);
+    // (The build's prerender renders natively, with everything, and no zone to list.)
+    let zones = use_state(|| cfg!(not(target_arch = "wasm32")).then(String::new));
     {
         let zones = zones.clone();
         use_effect_with((), move |_| {
@@ -501,6 +512,6 @@ fn start() {
     storage::restore(|loaded| {
         LOADED.with(|l| *l.borrow_mut() = Some(loaded));
         js::remove_boot();
-        yew::Renderer::<App>::new().render();
+        yew::Renderer::<App>::with_root(crate::ui::root()).render();
     });
 }

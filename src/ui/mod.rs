@@ -13,28 +13,46 @@ pub mod templates;
 pub mod worker;
 pub mod zones;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
+// (advisor.rs's ANSWERS cache: clippy's type_complexity, which its owners may settle there.)
+#[cfg_attr(not(target_arch = "wasm32"), allow(clippy::type_complexity))]
 pub mod advisor;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod app;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod assumptions;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod autosave;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod format;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
-#[cfg(target_arch = "wasm32")]
+/// Natively (the build's prerender): the same functions, answering as a first visit does.
+#[cfg(all(not(target_arch = "wasm32"), feature = "prerender"))]
+#[path = "prerender_js.rs"]
+pub mod js;
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod packs;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod results;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod settings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod team;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod widgets;
+
+/// Where the app mounts: `#app` (www/index.html), beside the prerendered page, which
+/// www/boot.js removes once the app shows its answer; else the body (Yew empties it).
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
+pub fn root() -> web_sys::Element {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    doc.get_element_by_id("app")
+        .or_else(|| doc.body().map(Into::into))
+        .expect("a body")
+}
 
 /// Mounts the app on the page.
 #[cfg(target_arch = "wasm32")]

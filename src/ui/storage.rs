@@ -245,14 +245,14 @@ impl Queue {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub use web::{
     by_worker, expect_worker_save, guard_exit, restore, save, saving, status, stored_by_worker,
     watch, worker_lost,
 };
 
 /// The browser side: IndexedDB through `js::idb_*`, local storage as the fallback.
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 mod web {
     use super::*;
     use crate::ui::js;

@@ -795,10 +795,10 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
                 html! {
                     <div class="session-block">
                         <div class="row session">
-                            <TextField kind="datetime-local" label={t(l, "session.start")} value={x.start.clone()} path={format!("{at}[{j}].start")}
-                                oninput={on_item(upd.clone(), j, |x: &mut Session, v: String| x.start = minutes(&v))} />
-                            <TextField kind="datetime-local" label={t(l, "session.end")} value={x.end.clone()} path={format!("{at}[{j}].end")}
-                                oninput={on_item(upd.clone(), j, |x: &mut Session, v: String| x.end = minutes(&v))} />
+                            <TextField kind="datetime-local" label={t(l, "session.start")} value={x.start.to_string()} path={format!("{at}[{j}].start")}
+                                oninput={on_item(upd.clone(), j, |x: &mut Session, v: String| x.start = stamp(minutes(&v)))} />
+                            <TextField kind="datetime-local" label={t(l, "session.end")} value={x.end.to_string()} path={format!("{at}[{j}].end")}
+                                oninput={on_item(upd.clone(), j, |x: &mut Session, v: String| x.end = stamp(minutes(&v)))} />
                             <button type="button" class="link danger" aria-label={format!("{} {}", t(l, "session.remove"), j + 1)}
                                 onclick={on_remove(upd.clone(), j)}>{ t(l, "session.remove") }</button>
                         </div>

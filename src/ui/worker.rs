@@ -251,10 +251,10 @@ pub fn read_error(text: &str) -> InputError {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub use web::{ask, gzip, in_worker, run_scenario, serve};
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 mod web {
     use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
