@@ -7,10 +7,50 @@
 // rather than once the JS glue has loaded and run; the loader is handed the promise
 // (scripts/early-wasm.sh). (3) The browser's first Intl call (15-35 ms of locale data),
 // which the app would otherwise make on the first render's path.
+// (4) The prerendered page (scripts/prerender.sh): the starter team's estimate, drawn at
+// build time by the app's own components, is shown until the app, mounted beside it in
+// #app (hidden meanwhile by style.css), shows its own answer; then removed in the same
+// task as that render, so that no frame shows neither. A returning visitor's own team
+// (or another language) is not the starter's: the copy goes at the app's first render.
 (function () {
-  var b = document.getElementById('boot');
+  var d = document, pre = d.getElementById('prerender'), app = d.getElementById('app');
+  var b = d.createElement('div');
+  b.id = 'boot'; b.className = 'boot'; b.setAttribute('role', 'status');
+  b.textContent = 'Loading the estimator…';
+  d.body.insertBefore(b, app);
+  // fr.html, ja.html: the language's own page, where the app starts in that language.
+  var own = d.documentElement.getAttribute('data-page-lang');
+  if (own) { try { localStorage.setItem('flexcalc.lang', own); } catch (e) {} }
+  if (pre && pre.firstChild && app && window.MutationObserver) {
+    var perf = window.__flexcalcPerf = window.__flexcalcPerf || {};
+    // The team as the first render shows it (no figures yet): names, products, the
+    // language, the currency.
+    var team = function (root) {
+      var s = '', n = root.querySelectorAll('h1, .user-name, .user-products, select');
+      for (var i = 0; i < n.length; i++) s += (n[i].tagName === 'SELECT' ? n[i].value : n[i].textContent) + '\n';
+      return root.querySelector('.users') ? s : null;
+    };
+    var mine = team(pre), timer = 0, obs;
+    var done = function () {
+      obs.disconnect(); clearTimeout(timer);
+      if (pre.parentNode) pre.parentNode.removeChild(pre);
+      perf.prerender_removed = performance.now();
+    };
+    obs = new MutationObserver(function () {
+      if (!app.firstChild) return;
+      if (!timer) {
+        perf.live_mounted = performance.now();
+        // Not the starter team as prerendered: the app's own page at once.
+        if (mine === null || team(app) !== mine) return done();
+        // An answer that never comes must not leave the copy for ever.
+        timer = setTimeout(done, 10000);
+      }
+      if (app.querySelector('.results-body[data-full="true"][aria-busy="false"], #scenario-error')) done();
+    });
+    obs.observe(app, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-busy', 'data-full'] });
+  }
   try {
-    var l = (localStorage.getItem('flexcalc.lang') || navigator.language || '').slice(0, 2);
+    var l = (own || localStorage.getItem('flexcalc.lang') || navigator.language || '').slice(0, 2);
     if (l === 'fr') { b.lang = 'fr'; b.textContent = 'Chargement de l’estimateur…'; }
     if (l === 'ja') { b.lang = 'ja'; b.textContent = '読み込み中…'; }
   } catch (e) {}
