@@ -703,3 +703,205 @@ proptest! {
         }
     }
 }
+
+/// The reconciliation's rows as (user, product, month, file, flexcalc, why).
+fn reconciled(imp: &Import) -> Vec<(String, String, String, String, u64, Option<String>)> {
+    flexcalc::engine::import::reconcile(imp)
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.user,
+                r.product,
+                r.month,
+                r.file.to_string(),
+                r.flexcalc,
+                r.why,
+            )
+        })
+        .collect()
+}
+
+fn row(
+    u: &str,
+    p: &str,
+    m: &str,
+    file: &str,
+    flexcalc: u64,
+    why: Option<&str>,
+) -> (String, String, String, String, u64, Option<String>) {
+    (
+        u.into(),
+        p.into(),
+        m.into(),
+        file.into(),
+        flexcalc,
+        why.map(str::to_string),
+    )
+}
+
+#[test]
+fn reconciliation_agrees_where_the_file_charged_todays_rates() {
+    let imp = read("token-usage-2026.csv");
+    let rows = reconciled(&imp);
+    assert_eq!(
+        rows,
+        [
+            row("ada@example.com", "autocad", "2026-01", "14", 14, None),
+            row("ada@example.com", "powermill", "2026-03", "47", 47, None),
+            row("ada@example.com", "revit", "2026-01", "10", 10, None),
+            row("bob@example.com", "navisworks", "2026-02", "18", 18, None),
+            // A launch under five minutes: 0 tokens in the file, none replayed.
+            row("cy@example.com", "revit", "2026-03", "0", 0, None),
+        ]
+    );
+    // The unknown product is not reconciled (it is listed as unmatched).
+    assert_eq!(imp.unmatched[0].name, "Frobnicator Pro");
+}
+
+#[test]
+fn reconciliation_explains_a_rate_that_changed_and_a_day_charged_twice() {
+    let imp = read("token-usage-rate-changed.csv");
+    assert_eq!(
+        reconciled(&imp),
+        [
+            row("ana@example.com", "autocad", "2026-04", "7", 7, None),
+            // Two rows of 7 on 4 May: one day, one charge of today's 7.
+            row(
+                "ana@example.com",
+                "autocad",
+                "2026-05",
+                "14",
+                7,
+                Some("rate")
+            ),
+            // 12 then 10 tokens a day: today's Revit is 10.
+            row(
+                "ana@example.com",
+                "revit",
+                "2026-04",
+                "22",
+                20,
+                Some("rate")
+            ),
+        ]
+    );
+    // A forecast has nothing to reconcile.
+    let options = ImportOptions {
+        forecast: Some(12),
+        ..Default::default()
+    };
+    let forecast = import(&fixture("token-usage-rate-changed.csv"), &options).unwrap();
+    assert!(reconciled(&forecast).is_empty());
+}
+
+#[test]
+fn a_product_mapped_by_hand_is_matched_replayed_and_no_longer_unmatched() {
+    let mut options = ImportOptions::default();
+    options
+        .products
+        .insert("Frobnicator Pro".into(), "maya".into());
+    let imp = import(&fixture("token-usage-rate-changed.csv"), &options).unwrap();
+    assert!(imp.unmatched.is_empty());
+    assert_eq!(as_json(&imp.history.by_product)["maya"], json!(10));
+    let s = imp.scenario.unwrap();
+    let ben = s.users.iter().find(|u| u.id == "ben@example.com").unwrap();
+    assert_eq!(ben.usage[0].product, "maya");
+    // A mapping to no catalog product is refused, naming it.
+    options
+        .products
+        .insert("Frobnicator Pro".into(), "frob".into());
+    let e = import(&fixture("token-usage-rate-changed.csv"), &options).unwrap_err();
+    assert_eq!((e.line, e.column), (0, 0));
+    assert!(
+        e.message.contains("\"frob\"") && e.message.contains("catalog"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_forecast_scales_days_a_month_rounded_half_up_and_drops_a_use_scaled_to_nothing() {
+    let days = |scale: i32| -> Vec<(String, u32)> {
+        let options = ImportOptions {
+            forecast: Some(12),
+            scale_percent: scale,
+            ..Default::default()
+        };
+        let s = import(&fixture("token-usage-rate-changed.csv"), &options)
+            .unwrap()
+            .scenario
+            .unwrap();
+        s.users
+            .iter()
+            .flat_map(|u| u.usage.iter())
+            .map(|x| (x.product.clone(), x.monthly.as_ref().unwrap().days))
+            .collect()
+    };
+    // Two months of history: AutoCAD on 2 days (1 a month), Revit on 2 days (1 a month).
+    let at = |v: &[(&str, u32)]| -> Vec<(String, u32)> {
+        v.iter().map(|(p, d)| (p.to_string(), *d)).collect()
+    };
+    assert_eq!(days(0), at(&[("autocad", 1), ("revit", 1)]));
+    // +50 %: 1.5 rounds up to 2; −50 %: 0.5 rounds up to 1; −60 %: 0.4, dropped.
+    assert_eq!(days(50), at(&[("autocad", 2), ("revit", 2)]));
+    assert_eq!(days(-50), at(&[("autocad", 1), ("revit", 1)]));
+    assert_eq!(days(-60), at(&[]));
+    let options = ImportOptions {
+        forecast: Some(12),
+        scale_percent: 101,
+        ..Default::default()
+    };
+    let e = import(&fixture("token-usage-rate-changed.csv"), &options).unwrap_err();
+    assert!(e.message.starts_with("scale: 101 %"), "{e}");
+}
+
+#[test]
+fn cli_import_maps_scales_and_reconciles() {
+    let out = Command::new(BIN)
+        .args(["import", &fixture_path("token-usage-rate-changed.csv")])
+        .args(["--map", "Frobnicator Pro=maya", "--reconcile"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["unmatched"], json!([]));
+    let rows = v["reconciliation"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    // The file charged 10 tokens for the day; Maya's rate today is 6 (rates/).
+    let maya = rows.iter().find(|r| r["product"] == "maya").unwrap();
+    let rate = Catalog::builtin().product("maya").unwrap().tokens_per_day;
+    assert_eq!(rate, 6);
+    assert_eq!(
+        (
+            maya["file"].as_str(),
+            maya["flexcalc"].as_u64(),
+            maya["rate"].as_u64()
+        ),
+        (Some("10"), Some(rate), Some(rate))
+    );
+    assert_eq!(maya["why"], "rate");
+    // Without --reconcile, the contract's keys only.
+    let out = Command::new(BIN)
+        .args(["import", &fixture_path("token-usage-rate-changed.csv")])
+        .args(["--forecast=12", "--scale=-60"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("reconciliation").is_none());
+    assert_eq!(v["scenario"]["users"], json!([]));
+    let bad = Command::new(BIN)
+        .args([
+            "import",
+            &fixture_path("token-usage-rate-changed.csv"),
+            "--map",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--map: \"x\" is not NAME=PRODUCT"));
+}

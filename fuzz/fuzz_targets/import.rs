@@ -32,5 +32,9 @@ fuzz_target!(|data: &[u8]| {
                 panic!("an imported scenario is refused: {e}\n{}", s.to_json());
             }
         }
+        // The reconciliation simulates the replay: never a refusal of the engine's own.
+        if let Err(e) = flexcalc::engine::import::reconcile(&imported) {
+            panic!("the replay is refused by the reconciliation: {e}");
+        }
     }
 });

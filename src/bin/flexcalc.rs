@@ -22,11 +22,15 @@ Usage:
                                   --sensitivity, also the plan at usage -50 % to +50 %
                                   (steps of 10) and where it flips
   flexcalc import FILE [--format auto|token-usage|seat-usage|usage-report|token-flex|sessions]
-                [--currency CUR] [--timezone ZONE] [--forecast MONTHS]
-                [--date-order dmy|mdy] [--start YYYY-MM-DD]
+                [--currency CUR] [--timezone ZONE] [--forecast MONTHS] [--scale PERCENT]
+                [--date-order dmy|mdy] [--start YYYY-MM-DD] [--map NAME=PRODUCT]...
+                [--reconcile]
                                   read an Autodesk usage export (CSV, XLSX): its history, a
-                                  scenario replaying it (or, with --forecast, projecting it);
-                                  currency EUR and zone UTC unless given (docs/import.md)
+                                  scenario replaying it (or, with --forecast, projecting it,
+                                  its days scaled by --scale); --map names a product by
+                                  hand; --reconcile adds the file against the replay, per
+                                  user, product and month; currency EUR and zone UTC unless
+                                  given (docs/import.md)
   flexcalc --help | --version
 
 Output is JSON on standard output. Exit status: 0 success, 2 bad input (the message on
@@ -172,8 +176,10 @@ fn import_args(rest: &[String]) -> Result<String, Failure> {
     use flexcalc::engine::import::{import, DateOrder, Format, ImportOptions};
     let usage = "flexcalc import FILE [--format auto|token-usage|seat-usage|usage-report|\
                  token-flex|sessions] [--currency CUR] [--timezone ZONE] [--forecast MONTHS] \
-                 [--date-order dmy|mdy] [--start YYYY-MM-DD]";
+                 [--scale PERCENT] [--date-order dmy|mdy] [--start YYYY-MM-DD] \
+                 [--map NAME=PRODUCT]... [--reconcile]";
     let mut options = ImportOptions::default();
+    let mut with_reconciliation = false;
     let mut file = None;
     let mut it = rest.iter();
     while let Some(arg) = it.next() {
@@ -222,6 +228,20 @@ fn import_args(rest: &[String]) -> Result<String, Failure> {
                 })?)
             }
             "--start" => options.start = Some(value()?),
+            "--scale" => {
+                let v = value()?;
+                options.scale_percent = v.parse().map_err(|_| {
+                    Failure::Input(format!("--scale: {v:?} is not a whole percentage"))
+                })?
+            }
+            "--map" => {
+                let v = value()?;
+                let (name, id) = v
+                    .rsplit_once('=')
+                    .ok_or_else(|| Failure::Input(format!("--map: {v:?} is not NAME=PRODUCT")))?;
+                options.products.insert(name.to_string(), id.to_string());
+            }
+            "--reconcile" if inline.is_none() => with_reconciliation = true,
             _ => return Err(unknown_argument("import", arg, Some(usage))),
         }
     }
@@ -241,6 +261,19 @@ fn import_args(rest: &[String]) -> Result<String, Failure> {
         file.as_str()
     };
     let imported = import(&bytes, &options).map_err(|e| Failure::Input(format!("{shown}: {e}")))?;
+    if with_reconciliation {
+        #[derive(serde::Serialize)]
+        struct WithReconciliation<'a> {
+            #[serde(flatten)]
+            import: &'a flexcalc::engine::import::Import,
+            reconciliation: Vec<flexcalc::engine::import::Reconciled>,
+        }
+        let reconciliation = flexcalc::engine::import::reconcile(&imported)?;
+        return to_json(&WithReconciliation {
+            import: &imported,
+            reconciliation,
+        });
+    }
     to_json(&imported)
 }
 

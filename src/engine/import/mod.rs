@@ -8,6 +8,7 @@
 
 mod dates;
 mod products;
+mod reconcile;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -24,6 +25,7 @@ use crate::engine::time::{add_months, format_date, time_zone};
 
 pub use dates::DateOrder;
 pub use products::{match_product, normalise};
+pub use reconcile::{reconcile, Reconciled};
 
 /// The local hours of each replayed day: 8 hours, well away from midnight and the small
 /// hours where clocks change, so that M4's 24-hour window opened by one day's session
@@ -83,6 +85,12 @@ pub struct ImportOptions {
     /// First day of the scenario's period when the file has no dates to start it from
     /// (`YYYY-MM-DD`, the usage report); overrides the start for every format.
     pub start: Option<String>,
+    /// Product names of the file mapped by hand to catalog ids (before the built-in
+    /// matching): what the review table's choices, or `--map NAME=ID`, say.
+    pub products: BTreeMap<String, String>,
+    /// The forecast's days a month scaled by this many percent (−100 to +100; 0 keeps
+    /// the history's).
+    pub scale_percent: i32,
 }
 
 impl Default for ImportOptions {
@@ -94,6 +102,8 @@ impl Default for ImportOptions {
             forecast: None,
             date_order: None,
             start: None,
+            products: BTreeMap::new(),
+            scale_percent: 0,
         }
     }
 }
@@ -184,6 +194,19 @@ pub struct Import {
     pub history: History,
     /// The replay (or, with a forecast, the projection); `None` for files without users.
     pub scenario: Option<Scenario>,
+    /// Tokens and days of each user × product × month (`YYYY-MM`) of a token-usage file,
+    /// matched products only, users by the scenario's ids: what `reconcile` holds the
+    /// replay against. Not in the JSON.
+    #[serde(skip)]
+    pub file_use: BTreeMap<(String, String, String), FileUse>,
+}
+
+/// One user × product × month of a token-usage file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileUse {
+    pub tokens: Decimal,
+    /// Days with tokens charged (a 0-token row is a launch under five minutes).
+    pub days: u32,
 }
 
 /// What a column holds, whatever the export calls it.
@@ -380,6 +403,24 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
             ),
         ));
     }
+    if !(-100..=100).contains(&options.scale_percent) {
+        return Err(ImportError::at(
+            0,
+            0,
+            format!("scale: {} % is outside -100 to +100", options.scale_percent),
+        ));
+    }
+    let mut by_hand: HashMap<&str, &'static str> = HashMap::new();
+    for (name, id) in &options.products {
+        let p = Catalog::builtin().product(id).ok_or_else(|| {
+            ImportError::at(
+                0,
+                0,
+                format!("products: {name:?} is mapped to {id:?}, which is not a catalog product"),
+            )
+        })?;
+        by_hand.insert(name.as_str(), p.id.as_str());
+    }
     if let Some(m) = options.forecast {
         if !(1..=MAX_MONTHS).contains(&m) {
             return Err(ImportError::at(
@@ -524,9 +565,12 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
     let mut ids: HashMap<String, Option<&'static str>> = HashMap::new();
     let mut matched: Vec<Option<&'static str>> = Vec::with_capacity(kept.len());
     for row in &kept {
-        let id = *ids
-            .entry(row.product.clone())
-            .or_insert_with(|| match_product(&row.product));
+        let id = *ids.entry(row.product.clone()).or_insert_with(|| {
+            by_hand
+                .get(row.product.as_str())
+                .copied()
+                .or_else(|| match_product(&row.product))
+        });
         matched.push(id);
         let t = row.tokens.unwrap_or_default();
         if id.is_none() {
@@ -556,6 +600,10 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
     };
 
     let scenario = build_scenario(format, &kept, &matched, options, start_option)?;
+    let file_use = match (&scenario, format, options.forecast) {
+        (Some(_), Format::TokenUsage, None) => file_use(&kept, &matched),
+        _ => BTreeMap::new(),
+    };
 
     Ok(Import {
         format,
@@ -572,7 +620,32 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         extra_columns,
         history,
         scenario,
+        file_use,
     })
+}
+
+/// The rows' tokens and days by user × product × month (see `Import::file_use`).
+fn file_use(
+    rows: &[Row],
+    matched: &[Option<&'static str>],
+) -> BTreeMap<(String, String, String), FileUse> {
+    let mut out: BTreeMap<(String, String, String), FileUse> = BTreeMap::new();
+    let mut days: BTreeSet<(&str, &str, Date)> = BTreeSet::new();
+    for (row, id) in rows.iter().zip(matched) {
+        let (Some((user, _)), Some(id), Some(day)) = (&row.user, id, row.day) else {
+            continue;
+        };
+        let t = row.tokens.unwrap_or_default();
+        let month = format!("{:04}-{:02}", day.year(), day.month());
+        let e = out
+            .entry((user.clone(), id.to_string(), month))
+            .or_default();
+        e.tokens += t;
+        if !t.is_zero() && days.insert((user, id, day)) {
+            e.days += 1;
+        }
+    }
+    out
 }
 
 fn first_of_month(d: Date) -> Date {
@@ -777,6 +850,13 @@ fn uses<'a>(rows: &'a [Row], matched: &[Option<&'static str>]) -> Uses<'a> {
     Uses { users, per }
 }
 
+/// `days` a month scaled by `percent`, rounded half up, within 0–31 (a use scaled to less
+/// than half a day a month is dropped).
+fn scaled(days: u32, percent: i32) -> u32 {
+    let x = i64::from(days) * (100 + i64::from(percent));
+    ((x + 50) / 100).clamp(0, 31) as u32
+}
+
 fn months_between(first: Date, last: Date) -> u32 {
     let m = (i32::from(last.year()) - i32::from(first.year())) * 12 + i32::from(last.month())
         - i32::from(first.month());
@@ -856,6 +936,7 @@ fn build_scenario(
         };
         for (&(u, product), rs) in &uses.per {
             let days = rs.iter().filter_map(|r| r.per_month).max().unwrap_or(0);
+            let days = scaled(days, options.scale_percent);
             if days > 0 {
                 push(u, monthly(product, days));
             }
@@ -887,9 +968,12 @@ fn build_scenario(
                     if n == 0 {
                         continue;
                     }
-                    // Average days a month, rounded half up, at least 1.
+                    // Average days a month, rounded half up, at least 1; then scaled.
                     let avg = (2 * n + history_months) / (2 * history_months);
-                    push(u, monthly(product, avg.clamp(1, 31)));
+                    let days = scaled(avg.clamp(1, 31), options.scale_percent);
+                    if days > 0 {
+                        push(u, monthly(product, days));
+                    }
                 }
                 let start =
                     start_option.unwrap_or_else(|| add_months(first, history_months.into()));
