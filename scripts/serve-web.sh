@@ -10,4 +10,5 @@ if [ ! -f dist/index.html ] || [ -n "$(find src www rates examples/tz_export.rs 
   cargo fetch --quiet
   trunk build --release
 fi
+[ -f dist/widget/flexcalc-widget.js ] && [ -z "$(find src www Cargo.toml -newer dist/widget/flexcalc-widget.js 2>/dev/null | head -1)" ] || bash scripts/build-widget.sh dist  # the partner widget and dist/embed-demo.html
 exec node e2e/server.js dist "${PORT:-8080}"

@@ -17,6 +17,7 @@ start=$(date +%s)
 trunk build --release
 echo "web build: $(( $(date +%s) - start )) s (trunk build --release)"
 bash scripts/web-budget.sh dist
+bash scripts/build-widget.sh dist && bash scripts/widget-budget.sh dist  # the partner widget (docs/embedding.md), after the app's budget
 
 echo "web: native tests of the UI modules (cargo test --features web --lib ui::)"
 cargo test --quiet --features web --lib ui::

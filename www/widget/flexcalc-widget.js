@@ -164,34 +164,67 @@ export async function shareLink(scenario, app = new URL('../', HERE).href) {
 // The iframe form's partner side: the full app in an iframe, spoken to by postMessage with
 // exact origins both ways (docs/embedding.md, "The iframe form and its messages").
 
-/** Connects to the app in `iframe`, whose origin must be `origin` (exact, never '*').
- * Returns {setScenario(s), getEstimate(), on(type, f), close()}. */
+/** Connects to the app in `iframe`, whose origin must be `origin` (exact, never '*'):
+ * says `flexcalc:hello` once the frame has loaded (again every 250 ms, 40 times at most,
+ * until the app answers `flexcalc:ready`), then asks and listens. Messages from any other
+ * origin or window are ignored. Returns {ready, setScenario(s), getEstimate(), on(type, f),
+ * close()}; `ready` rejects if the app never answers. */
 export function connectApp(iframe, origin) {
+  if (typeof origin !== 'string' || origin === '*') throw new Error('connectApp: origin must be an exact origin, such as https://estimator.example');
   const appOrigin = new URL(origin).origin;
-  if (appOrigin === 'null' || origin === '*') throw new Error('connectApp: origin must be an exact origin, such as https://estimator.example');
+  if (appOrigin === 'null') throw new Error(`connectApp: ${origin} has no origin`);
   let seq = 0;
+  let timer = null;
+  let closed = false;
   const pending = new Map();
   const handlers = new Map();
+  let hello;
+  const ready = new Promise((ok, ko) => { hello = { ok, ko }; });
+  ready.catch(() => {});
+  const post = (m) => iframe.contentWindow && iframe.contentWindow.postMessage({ flexcalc: 1, ...m }, appOrigin);
   const onMessage = (e) => {
     if (e.origin !== appOrigin || e.source !== iframe.contentWindow) return;
     const m = e.data;
     if (!m || typeof m !== 'object' || m.flexcalc !== 1 || typeof m.type !== 'string') return;
+    if (m.type === 'flexcalc:ready') {
+      clearInterval(timer);
+      hello.ok(m.detail);
+      return;
+    }
     if (m.id != null && pending.has(m.id)) {
       const { ok, ko } = pending.get(m.id);
       pending.delete(m.id);
-      if (m.type === 'flexcalc:error') ko(new Error(String(m.message)));
+      if (m.type === 'flexcalc:error') ko(new Error(String(m.detail && m.detail.message)));
       else ok(m.detail);
       return;
     }
     for (const f of handlers.get(m.type) || []) f(m.detail);
   };
+  const greet = () => {
+    if (closed) return;
+    clearInterval(timer);
+    let tries = 0;
+    const say = () => {
+      // Only once the frame shows the app's origin (posting to a frame still on
+      // about:blank would be refused with a console error).
+      let at;
+      try { at = iframe.contentWindow.location.origin; } catch { at = 'another origin'; }
+      if (++tries > 40) { clearInterval(timer); hello.ko(new Error(`connectApp: no answer from ${appOrigin}`)); return; }
+      if (at === appOrigin || (at === 'another origin' && appOrigin !== window.location.origin)) post({ type: 'flexcalc:hello' });
+    };
+    timer = setInterval(say, 250);
+    say();
+  };
   window.addEventListener('message', onMessage);
-  const ask = (type, detail) => new Promise((ok, ko) => {
+  iframe.addEventListener('load', greet);
+  greet();
+  const ask = (type, detail) => ready.then(() => new Promise((ok, ko) => {
     const id = ++seq;
     pending.set(id, { ok, ko });
-    iframe.contentWindow.postMessage({ flexcalc: 1, type, id, detail }, appOrigin);
-  });
+    post({ type, id, detail });
+  }));
   return {
+    ready,
     setScenario: (scenario) => ask('flexcalc:set-scenario', { scenario }),
     getEstimate: () => ask('flexcalc:get-estimate'),
     on(type, f) {
@@ -199,7 +232,11 @@ export function connectApp(iframe, origin) {
       handlers.get(type).push(f);
     },
     close() {
+      closed = true;
+      clearInterval(timer);
       window.removeEventListener('message', onMessage);
+      iframe.removeEventListener('load', greet);
+      hello.ko(new Error('connectApp: closed'));
       for (const { ko } of pending.values()) ko(new Error('connectApp: closed'));
       pending.clear();
     },
@@ -564,6 +601,7 @@ export class FlexEstimator extends HTMLElement {
     const f = this._form;
     const on = (f2) => [f2, { signal }];
     const changed = () => this._schedule(false);
+    if (this._built && this._built.link) this._built.link.close();
     const w = this._frame();
     const brand = cfg.branding || {};
     const header = h('header', { part: 'header' },
@@ -614,9 +652,21 @@ export class FlexEstimator extends HTMLElement {
       if (gen !== this._gen) return;
       const w = this._frame();
       w.classList.add('full');
-      w.append(h('iframe', { src, title: this._t('full'), part: 'frame', loading: 'lazy' }));
+      if (this._built && this._built.link) this._built.link.close();
+      const frame = h('iframe', { src, title: this._t('full'), part: 'frame', loading: 'lazy' });
+      w.append(frame);
       this.shadowRoot.replaceChildren(w);
-      this._built = { kind: 'full' };
+      // The app's estimates, once it answers the handshake (docs/embedding.md), become
+      // this element's estimate-change events; an app that does not answer stays silent.
+      const link = connectApp(frame, new URL(src).origin);
+      link.on('flexcalc:estimate', (d) => {
+        if (!d || typeof d !== 'object') return;
+        this._estimate = d;
+        this.dispatchEvent(new CustomEvent('estimate-change', { detail: d, bubbles: true, composed: true }));
+      });
+      link.ready.catch(() => {});
+      this._abort.signal.addEventListener('abort', () => link.close());
+      this._built = { kind: 'full', link };
     };
     if (inline && inline.trim()) {
       let s;
