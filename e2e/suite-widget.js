@@ -402,6 +402,105 @@ module.exports = (h) => {
     await done();
   });
 
+  test('widget: the iframe protocol (partner side): handshake, requests and events from the app\'s exact origin only', async () => {
+    // A stand-in for the app's side (docs/embedding.md): answers an allowed origin only, and
+    // a rogue frame of a third origin posting look-alike estimates to its parent.
+    const dist = path.resolve(process.argv[2] || path.join(ROOT, 'dist'));
+    // Pages written when asked, once every server has its port.
+    const serveHtml = (body) => http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }); res.end(body()); });
+    let partnerOrigin;
+    const app = serveHtml(() => `<!doctype html><title>app</title><script>
+      const ALLOWED = ${JSON.stringify([partnerOrigin])};
+      let parentOrigin = null;
+      window.addEventListener('message', (e) => {
+        const m = e.data;
+        if (!ALLOWED.includes(e.origin) || !m || m.flexcalc !== 1) return;
+        const reply = (type, detail) => e.source.postMessage({ flexcalc: 1, type, id: m.id, detail }, e.origin);
+        if (m.type === 'flexcalc:hello') {
+          parentOrigin = e.origin;
+          reply('flexcalc:ready', { version: 1 });
+          setTimeout(() => parent.postMessage({ flexcalc: 1, type: 'flexcalc:estimate', detail: { tokens: 4242, currency: 'EUR', total: '12726.00', order: null, scenario: null } }, parentOrigin), 50);
+        } else if (m.type === 'flexcalc:get-estimate') reply('flexcalc:estimate', { tokens: 4242 });
+        else if (m.type === 'flexcalc:set-scenario') {
+          if (!m.detail.scenario.users) reply('flexcalc:error', { message: 'users: missing' });
+          else reply('flexcalc:estimate', { tokens: 7, scenario: m.detail.scenario });
+        }
+      });
+    </script>`);
+    const rogue = serveHtml(() => `<!doctype html><title>rogue</title><script>
+      setInterval(() => parent.postMessage({ flexcalc: 1, type: 'flexcalc:estimate', detail: { tokens: 666 } }, '*'), 100);
+      setInterval(() => parent.postMessage({ flexcalc: 1, type: 'flexcalc:ready', detail: {} }, '*'), 100);
+    </script>`);
+    await Promise.all([app, rogue].map((x) => new Promise((r) => x.listen(0, '127.0.0.1', r))));
+    // Other ports of the same host: other origins (Chromium's local network checks refuse a
+    // frame of `localhost` in a page of 127.0.0.1).
+    const appUrl = `http://127.0.0.1:${app.address().port}/`;
+    const rogueUrl = `http://127.0.0.1:${rogue.address().port}/`;
+    // The partner's page from a server of its own (Chromium's local network checks refuse
+    // frames in a page that the test fulfils itself).
+    const partner = http.createServer((req, res) => {
+      const p = new URL(req.url, 'http://x').pathname;
+      if (p === '/') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return res.end(`<!doctype html><meta charset="utf-8"><title>protocol</title>
+<script type="module" src="widget/flexcalc-widget.js"></script>
+<flex-estimator id="f" layout="full" config='${JSON.stringify({ app: appUrl })}'></flex-estimator>
+<iframe id="rogue" src="${rogueUrl}"></iframe><iframe id="own" src="${appUrl}"></iframe>`);
+      }
+      if (p === '/favicon.ico') { res.writeHead(204); return res.end(); }
+      const f = path.join(dist, path.normalize(p));
+      if (!f.startsWith(path.join(dist, 'widget')) || !fs.existsSync(f)) { res.writeHead(404); return res.end(); }
+      res.writeHead(200, { 'content-type': f.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
+      fs.createReadStream(f).pipe(res);
+    });
+    await new Promise((r) => partner.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${partner.address().port}/`;
+    partnerOrigin = new URL(url).origin;
+    const { page, done } = await open();
+    try {
+      await page.addInitScript(() => {
+        window.__got = [];
+        document.addEventListener('estimate-change', (e) => window.__got.push(e.detail.tokens));
+      });
+      await page.goto(url);
+      await page.waitForFunction(() => window.__got.length > 0, null, { timeout: 20000 });
+      await page.waitForTimeout(400);
+      eq((await page.evaluate(() => window.__got)).join(','), '4242', "layout=full: the app's estimate, not the rogue frame's");
+      const r = await page.evaluate(async () => {
+        const api = await import('./widget/flexcalc-widget.js');
+        const out = {};
+        try { api.connectApp(document.getElementById('own'), '*'); } catch (e) { out.star = e.message; }
+        // Pointed at the rogue frame with the app's origin: its messages have the wrong origin.
+        const wrong = api.connectApp(document.getElementById('rogue'), document.getElementById('own').src);
+        const own = api.connectApp(document.getElementById('own'), new URL(document.getElementById('own').src).origin);
+        const events = [];
+        own.on('flexcalc:estimate', (d) => events.push(d.tokens));
+        out.ready = await own.ready;
+        out.get = (await own.getEstimate()).tokens;
+        out.set = (await own.setScenario({ flexcalc: 1, users: [] })).tokens;
+        try { await own.setScenario({ flexcalc: 1 }); } catch (e) { out.error = e.message; }
+        await new Promise((res) => setTimeout(res, 300));
+        out.events = events;
+        out.wrong = await Promise.race([wrong.ready.then(() => 'answered', () => 'refused'), new Promise((res) => setTimeout(() => res('silent'), 1000))]);
+        wrong.close();
+        own.close();
+        return out;
+      });
+      assert(/exact origin/.test(r.star), `'*' refused (${r.star})`);
+      eq(JSON.stringify(r.ready), '{"version":1}', 'handshake answered');
+      eq(r.get, 4242, 'get-estimate answered');
+      eq(r.set, 7, 'set-scenario answered');
+      eq(r.error, 'users: missing', "a refusal rejects with the app's message");
+      eq(r.events.join(','), '4242', "the app's event, once");
+      assert(r.wrong !== 'answered', `a frame of another origin is never taken for the app (${r.wrong})`);
+    } finally {
+      app.close();
+      rogue.close();
+      partner.close();
+    }
+    await done();
+  });
+
   test('widget: the TypeScript declarations check (tsc --noEmit on e2e/widget-types/example.ts)', async () => {
     const tsc = path.join(ROOT, 'node_modules/.bin/tsc');
     assert(fs.existsSync(tsc), 'typescript is installed (npm ci)');

@@ -201,6 +201,8 @@ export function shareLink(scenario: Scenario, app?: string): Promise<string>;
 
 /** The iframe form's partner side (docs/embedding.md). */
 export interface AppConnection {
+  /** Resolves with the app's `flexcalc:ready` detail; rejects after 40 unanswered hellos. */
+  ready: Promise<{ version: number }>;
   setScenario(scenario: Scenario): Promise<EstimateDetail>;
   getEstimate(): Promise<EstimateDetail>;
   on(type: 'flexcalc:estimate' | 'flexcalc:ready', listener: (detail: EstimateDetail) => void): void;
