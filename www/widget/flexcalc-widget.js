@@ -378,7 +378,8 @@ export class FlexEstimator extends HTMLElement {
     if (this._abort) this._abort.abort();
     this._abort = null;
     this._gen++;
-    this.shadowRoot.replaceChildren();
+    if (this._built && this._built.link) this._built.link.close();
+    this._mount(document.createTextNode(''));
     this._built = null;
   }
 
@@ -400,17 +401,21 @@ export class FlexEstimator extends HTMLElement {
     return LANGS.includes(l) ? l : 'en';
   }
 
-  // Coalesces changes: one rebuild / estimate per task.
+  // Coalesces changes: one estimate per task. A rebuild asked for stays asked for until one
+  // is done (an update superseded before it built leaves it to the next).
   _schedule(rebuild) {
-    this._rebuild = this._rebuild || rebuild;
+    this._needsBuild = this._needsBuild || rebuild;
     if (this._pending) return;
     this._pending = true;
     queueMicrotask(() => {
       this._pending = false;
-      const r = this._rebuild;
-      this._rebuild = false;
-      if (this._abort) this._update(r);
+      if (this._abort) this._update();
     });
+  }
+
+  /** Shows `node` as the shadow root's content (keeping a fallback <style>, if any). */
+  _mount(node) {
+    this.shadowRoot.replaceChildren(...this.shadowRoot.querySelectorAll(':scope > style'), node);
   }
 
   _t(key, vars) {
@@ -532,9 +537,8 @@ export class FlexEstimator extends HTMLElement {
     return { s, attr };
   }
 
-  async _update(rebuild) {
+  async _update() {
     const gen = ++this._gen;
-    const root = this.shadowRoot;
     let cfg = {};
     try {
       await ready;
@@ -546,7 +550,10 @@ export class FlexEstimator extends HTMLElement {
       cfg = this._config();
       this._cfg = cfg;
       if ((this.getAttribute('layout') || 'compact') === 'full') return await this._full(cfg, gen);
-      if (rebuild || !this._built || this._built.kind !== 'compact') this._build(cfg);
+      if (this._needsBuild || !this._built || this._built.kind !== 'compact') {
+        this._needsBuild = false;
+        this._build(cfg);
+      }
       const partner = await this._partnerScenario(cfg);
       if (gen !== this._gen) return;
       let s;
@@ -581,7 +588,6 @@ export class FlexEstimator extends HTMLElement {
       if (e instanceof AttrError) return this._showError(e.attr, e.message);
       this._showError(null, e && e.message ? e.message : String(e));
     }
-    void root;
   }
 
   _frame() {
@@ -593,7 +599,6 @@ export class FlexEstimator extends HTMLElement {
 
   _build(cfg) {
     const signal = this._abort.signal;
-    const root = this.shadowRoot;
     const offered = this._offered();
     if (this._form.products == null || this._form.products.some((p) => !offered.find((o) => o.id === p))) {
       this._form.products = offered.slice(0, 1).map((p) => p.id);
@@ -641,7 +646,7 @@ export class FlexEstimator extends HTMLElement {
       onclick: on(() => this._cta()) });
     const footer = h('footer', { part: 'footer', text: this._t('footer', { asOf: catalogOf('en').as_of }) });
     w.append(header, form, result, error, cta, footer);
-    root.replaceChildren(w);
+    this._mount(w);
     this._built = { kind: 'compact', form, result, error, cta };
   }
 
@@ -655,7 +660,7 @@ export class FlexEstimator extends HTMLElement {
       if (this._built && this._built.link) this._built.link.close();
       const frame = h('iframe', { src, title: this._t('full'), part: 'frame', loading: 'lazy' });
       w.append(frame);
-      this.shadowRoot.replaceChildren(w);
+      this._mount(w);
       // The app's estimates, once it answers the handshake (docs/embedding.md), become
       // this element's estimate-change events; an app that does not answer stays silent.
       const link = connectApp(frame, new URL(src).origin);
@@ -735,12 +740,11 @@ export class FlexEstimator extends HTMLElement {
   }
 
   _showError(attr, message, soft = false) {
-    const root = this.shadowRoot;
     if (!this._built || this._built.kind !== 'compact') {
       const w = this._frame();
       const error = h('div', { class: 'error', part: 'error', role: 'alert' });
       w.append(error);
-      root.replaceChildren(w);
+      this._mount(w);
       this._built = { kind: 'error', error };
     }
     const b = this._built;
