@@ -420,7 +420,7 @@ export class FlexEstimator extends HTMLElement {
 
   _t(key, vars) {
     // Before the strings are in (the engine failed to load), English of the one message shown.
-    const all = STRINGS || { en: { errorTitle: 'This estimate cannot be shown' } };
+    const all = STRINGS || { en: { errorTitle: 'This estimate cannot be shown', attr: '{name} attribute: ' } };
     return fill((all[this._language] || all.en)[key] ?? all.en[key] ?? key, vars || {});
   }
 
@@ -721,7 +721,7 @@ export class FlexEstimator extends HTMLElement {
       // Three columns (it fits 300 px): the engine's verdict under the product's name.
       const rows = est.compare.map((c) => h('tr', { 'data-product': c.product, 'data-verdict': c.verdict },
         h('td', {}, h('span', { text: names.get(c.product) || c.product }), h('span', { class: 'sub verdict',
-          text: c.days_per_month != null ? `${this._t(`v.${c.verdict}`)}: ${this._t('breakEven', { d: this._fmt(c.days_per_month, 1) })}` : this._t('noOffer') })),
+          text: c.days_per_month != null ? `${this._t(`v.${c.verdict}`)}${this._t('colon')}${this._t('breakEven', { d: this._fmt(c.days_per_month, 1) })}` : this._t('noOffer') })),
         h('td', { class: `n${c.verdict === 'flex' ? ' best' : ''}`, text: this._fmtMoney(c.flex, cur) }),
         h('td', { class: `n${c.verdict === 'subscription' ? ' best' : ''}`, text: c.annual != null ? this._fmtMoney(c.annual, cur) : '—' })));
       kids.push(h('table', { part: 'compare' },
@@ -753,7 +753,7 @@ export class FlexEstimator extends HTMLElement {
     b.error.hidden = false;
     b.error.replaceChildren(
       h('strong', { text: soft ? '' : this._t('errorTitle'), hidden: soft }),
-      attr ? h('span', {}, h('code', { text: attr }), document.createTextNode(' attribute: ')) : null,
+      attr ? h('span', {}, ...this._t('attr', { name: '\u0000' }).split('\u0000').flatMap((x, i) => (i ? [h('code', { text: attr }), x] : [x])).filter((x) => x !== '')) : null,
       document.createTextNode(message));
     this._estimate = null;
   }
