@@ -89,6 +89,8 @@ module.exports = (h) => {
         charts: document.querySelectorAll('#prerender svg').length,
         heat: document.querySelectorAll('#prerender .results-body[data-full="true"]').length,
         liveIds: document.querySelectorAll('#sum-tokens, #summary, #results').length,
+        resultsText: document.getElementById('pre-results').innerText,
+        editorText: document.querySelector('#prerender .editor').innerText,
       };
     });
     await ctx.close();
@@ -136,11 +138,17 @@ module.exports = (h) => {
         copy: document.querySelectorAll('#prerender, [id^="pre-"]').length,
         boot: !!document.getElementById('boot'),
         fp: window.__firstPaint,
+        resultsText: document.getElementById('results').innerText,
+        editorText: document.querySelector('#app .editor').innerText,
       }));
       eq(r.lang, lang, 'the app runs in the page\'s language');
       eq(live, off.value, 'tokens: live = prerendered');
       eq(r.text, off.text, 'the token figure as written');
       eq(r.cost, off.cost, 'the cost as written');
+      // Every figure, date and label of the results and the editor as the browser's Intl
+      // writes them (the prerender formats natively: src/ui/prerender_js.rs).
+      eq(r.resultsText, off.resultsText, 'the results read the same');
+      eq(r.editorText, off.editorText, 'the editor reads the same');
       eq(r.copy, 0, 'the prerendered copy is gone');
       assert(!r.boot, 'the loading message is gone');
       assert(r.fp.gapless, 'the copy left only with the live answer on the page');
