@@ -31,6 +31,9 @@
       return root.querySelector('.users') ? s : null;
     };
     var mine = team(pre), timer = 0, obs;
+    // Until then the copy's controls take no input: what one typed there would be lost.
+    var dead = pre.querySelectorAll('.controls, .toolbar, .editor');
+    for (var i = 0; i < dead.length; i++) dead[i].inert = true;
     var done = function () {
       obs.disconnect(); clearTimeout(timer);
       if (pre.parentNode) pre.parentNode.removeChild(pre);
