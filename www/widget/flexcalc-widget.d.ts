@@ -40,12 +40,6 @@ export interface PriceBook {
   packs: number[];
 }
 
-export interface Pattern {
-  days: string[] | number;
-  from: string;
-  to: string;
-}
-
 export interface Usage {
   product: string;
   sessions?: Array<{ start: string; end: string; inactive?: Array<[string, string]> }>;
@@ -94,7 +88,7 @@ export interface Report {
   denials?: Array<Charge & { reason: string }>;
   expirations: Array<{ pack: string; at: string; tokens: number }>;
   alerts: Array<{ at: string; balance: number }>;
-  packs: Array<{ id: string; used: number; expired: number; remaining: number; expires: string; returnable: boolean | number }>;
+  packs: Array<{ id: string; tokens: number; used: number; expired: number; remaining: number; expires: string; returnable: boolean }>;
   totals: {
     tokens: number;
     by_user: Record<string, number>;
