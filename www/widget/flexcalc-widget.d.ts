@@ -88,7 +88,7 @@ export interface Report {
   denials?: Array<Charge & { reason: string }>;
   expirations: Array<{ pack: string; at: string; tokens: number }>;
   alerts: Array<{ at: string; balance: number }>;
-  packs: Array<{ id: string; tokens: number; used: number; expired: number; remaining: number; expires: string; returnable: boolean }>;
+  packs: Array<{ id: string; used: number; expired: number; remaining: number; expires: string; returnable: boolean }>;
   totals: {
     tokens: number;
     by_user: Record<string, number>;
