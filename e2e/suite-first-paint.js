@@ -156,6 +156,28 @@ module.exports = (h) => {
     });
   }
 
+  test('first paint: fr.html and ja.html work under the strict Content-Security-Policy too', async () => {
+    // The policy of suite-csp.js, here on the language pages.
+    const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'";
+    for (const [file, lang] of [['fr.html', 'fr'], ['ja.html', 'ja']]) {
+      const { page, done } = await open();
+      await page.addInitScript(() => {
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      });
+      await page.route((url) => url.pathname.endsWith('.html'), async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CSP } });
+      });
+      await page.goto(h.base() + file);
+      await ready(page);
+      assert(await tokens(page) > 0, `${file}: results under the policy`);
+      eq(await page.evaluate(() => document.documentElement.lang), lang, `${file}: the app in its language`);
+      eq((await page.evaluate(() => window.__cspViolations)).join('; '), '', `${file}: no CSP violation`);
+      await done();
+    }
+  });
+
   test('first paint: a returning visitor\'s own team replaces the copy at the app\'s first render', async () => {
     const { page, done } = await open();
     await page.goto(h.base());
