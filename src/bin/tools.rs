@@ -9,5 +9,5 @@ static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocat
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    flexcalc::ui::worker::serve(flexcalc::ui::worker::tools_answer);
+    flexcalc::ui::worker::serve(flexcalc::ui::worker::TOOLS);
 }

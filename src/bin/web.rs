@@ -11,7 +11,7 @@ static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocat
 fn main() {
     #[cfg(target_arch = "wasm32")]
     if flexcalc::ui::worker::in_worker() {
-        return flexcalc::ui::worker::serve(flexcalc::ui::worker::engine_answer);
+        return flexcalc::ui::worker::serve(flexcalc::ui::worker::ENGINE);
     }
     flexcalc::ui::start();
 }

@@ -296,10 +296,13 @@ fn break_even_chart(l: Lang, f: &Fmt, s: &Scenario, b: &BreakEven) -> Html {
 /// The worker's answer of one kind for one scenario: the engine's value or its refusal.
 type Answer<T> = (Rc<Scenario>, Rc<Result<T, InputError>>);
 
+/// A kind's last answer and the scenario it is for (the value an `Rc<Result<T, _>>`).
+type Cached = (Kind, Rc<Scenario>, Rc<dyn Any>);
+
 thread_local! {
     /// The last answer of each kind, kept across visits to the tab: the engine runs once
     /// per scenario.
-    static ANSWERS: RefCell<Vec<(Kind, Rc<Scenario>, Rc<dyn Any>)>> = const { RefCell::new(Vec::new()) };
+    static ANSWERS: RefCell<Vec<Cached>> = const { RefCell::new(Vec::new()) };
 }
 
 fn same(a: &Rc<Scenario>, b: &Rc<Scenario>) -> bool {

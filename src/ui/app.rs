@@ -22,6 +22,7 @@ use crate::ui::state::{edit, Action, Banner, BannerKind, Ctx, State, Tab};
 use crate::ui::storage::{self, Notice};
 use crate::ui::team::TeamTab;
 use crate::ui::templates;
+use crate::ui::usage_import::{use_usage_file, UsageButton, UsageReview};
 use crate::ui::worker;
 
 fn starter(lang: Lang) -> Scenario {
@@ -174,6 +175,7 @@ pub fn app() -> Html {
         });
     }
     let share_link = use_state(|| None::<String>);
+    let usage_file = use_usage_file();
     // What waits until the first screen is up (progressive: the summary answers first):
     // the zone list (hundreds of options), then the charts, heat map and table (`full`).
     // (The build's prerender renders natively, with everything, and no zone to list.)
@@ -407,6 +409,7 @@ pub fn app() -> Html {
                     <button type="button" id="export-json" onclick={export_json.clone()}>{ t(l, "export.json") }</button>
                     <label class="button" for="import-file">{ t(l, "import.json") }</label>
                     <input type="file" id="import-file" class="visually-hidden" accept=".json,application/json" onchange={import} />
+                    <UsageButton on_file={{ let u = usage_file.clone(); Callback::from(move |f| u.set(Some(f))) }} />
                     <button type="button" id="export-csv" onclick={export_csv(false)}>{ t(l, "export.csv") }</button>
                     <button type="button" id="export-summary" onclick={export_csv(true)}>{ t(l, "export.summary") }</button>
                     <button type="button" id="print" onclick={Callback::from(|_| js::print_page())}>{ t(l, "print") }</button>
@@ -434,6 +437,9 @@ pub fn app() -> Html {
                 </div>
             }
             <SaveWarning status={save_status} lang={l} on_export={export_json.clone()} />
+            if let Some(file) = (*usage_file).clone() {
+                <UsageReview {file} on_close={{ let u = usage_file.clone(); Callback::from(move |_| u.set(None)) }} />
+            }
             if let Some(o) = &shown {
                 <a class="mini-summary" href="#results" aria-hidden="true" tabindex="-1">
                     <span>{ crate::ui::format::Fmt::new(l, &o.insights.currency, o.insights.minor_units).int(o.insights.tokens_charged) }{ " " }{ t(l, "unit.tokens") }</span>

@@ -14,8 +14,6 @@ pub mod worker;
 pub mod zones;
 
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
-// (advisor.rs's ANSWERS cache: clippy's type_complexity, which its owners may settle there.)
-#[cfg_attr(not(target_arch = "wasm32"), allow(clippy::type_complexity))]
 pub mod advisor;
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod app;
@@ -39,6 +37,8 @@ pub mod results;
 pub mod settings;
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod team;
+#[cfg(any(target_arch = "wasm32", feature = "prerender"))]
+pub mod usage_import;
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod widgets;
 

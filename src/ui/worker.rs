@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::advise::{advise, sensitivity, PERCENTS};
 use crate::engine::error::InputError;
+use crate::engine::import::{review, ImportOptions};
 use crate::engine::insights::charges_csv;
 
 use crate::engine::scenario::{Scenario, User};
@@ -33,13 +34,17 @@ pub enum Kind {
     Advise,
     /// The plan at usage −50 % … +50 % (`Sensitivity`, as JSON).
     Sensitivity,
+    /// A usage export read (`Review`, as JSON): the file's bytes travel instead of a
+    /// scenario, with the import's options (`import_answer`).
+    Import,
 }
 
-const KINDS: [Kind; 4] = [
+const KINDS: [Kind; 5] = [
     Kind::Simulate,
     Kind::ChargesCsv,
     Kind::Advise,
     Kind::Sensitivity,
+    Kind::Import,
 ];
 
 impl Kind {
@@ -49,6 +54,7 @@ impl Kind {
             Kind::ChargesCsv => "charges-csv",
             Kind::Advise => "advise",
             Kind::Sensitivity => "sensitivity",
+            Kind::Import => "import",
         }
     }
 
@@ -70,7 +76,7 @@ impl Kind {
     pub fn worker(self) -> Which {
         match self {
             Kind::Simulate | Kind::ChargesCsv => Which::Engine,
-            Kind::Advise | Kind::Sensitivity => Which::Tools,
+            Kind::Advise | Kind::Sensitivity | Kind::Import => Which::Tools,
         }
     }
 }
@@ -78,6 +84,36 @@ impl Kind {
 /// What a worker answers: the reply's text for `kind` of the scenario `s`, or the
 /// engine's located refusal.
 pub type Answer = fn(Kind, &Scenario) -> Result<String, InputError>;
+
+/// What a worker answers about a file (its bytes and the request's options as JSON).
+pub type FileAnswer = fn(&[u8], &str) -> Result<String, InputError>;
+
+/// Everything a worker answers: each bin's `main` hands its own to `serve`, so the engine's
+/// wasm links neither the advisor nor the import's readers.
+#[derive(Clone, Copy)]
+pub struct Answers {
+    pub scenario: Answer,
+    pub file: Option<FileAnswer>,
+}
+
+pub const ENGINE: Answers = Answers {
+    scenario: engine_answer,
+    file: None,
+};
+
+pub const TOOLS: Answers = Answers {
+    scenario: tools_answer,
+    file: Some(import_answer),
+};
+
+/// The tools worker's import of a usage export: the review (`engine::import::review`) of
+/// `bytes` read with `options` (`ImportOptions` as JSON), or the file's located refusal.
+pub fn import_answer(bytes: &[u8], options: &str) -> Result<String, InputError> {
+    let options: ImportOptions = serde_json::from_str(options)
+        .map_err(|e| InputError::new("", format!("an internal error: {e}")))?;
+    let r = review(bytes, &options).map_err(|e| InputError::new("", e.to_string()))?;
+    to_json(&r)
+}
 
 fn to_json(v: &impl Serialize) -> Result<String, InputError> {
     serde_json::to_string(v).map_err(|e| InputError::new("", e.to_string()))
@@ -104,7 +140,10 @@ pub fn tools_answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
 fn not_here(kind: Kind) -> InputError {
     InputError::new(
         "",
-        format!("an internal error: {} asked of the wrong worker", kind.code()),
+        format!(
+            "an internal error: {} asked of the wrong worker",
+            kind.code()
+        ),
     )
 }
 
@@ -252,7 +291,7 @@ pub fn read_error(text: &str) -> InputError {
 }
 
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
-pub use web::{ask, gzip, in_worker, run_scenario, serve};
+pub use web::{ask, cancel, gzip, import, in_worker, run_scenario, serve};
 
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 mod web {
@@ -263,7 +302,7 @@ mod web {
     use wasm_bindgen::prelude::*;
 
     use super::{
-        error_text, message_code, read_code, read_error, read_message, run_message, Answer, Kind,
+        error_text, message_code, read_code, read_error, read_message, run_message, Answers, Kind,
         Which,
     };
     use crate::engine::error::InputError;
@@ -288,6 +327,13 @@ export function worker_new(tools, on_reply, on_error, on_save) {
   return w;
 }
 export function worker_post(w, id, kind, text, save) { w.postMessage({ id, kind, text, save }); }
+// A file's bytes go to the worker without a copy (transferred); without a file, the worker
+// reads the one it holds again.
+export function worker_post_file(w, id, kind, file, text, zone) {
+  if (!file) { w.postMessage({ id, kind, text, zone }); return; }
+  file.arrayBuffer().then((buf) => w.postMessage({ id, kind, text, zone, file: buf }, [buf]),
+    (e) => w.postMessage({ id, kind, text, unreadable: String(e && e.message) }));
+}
 // In the worker: gzip is the browser's CompressionStream, run here so a big team's save
 // costs the page nothing; the bytes go back without a copy (transferred).
 function gzip(text) {
@@ -302,11 +348,16 @@ function gzip_request(d) {
 export function worker_end(w) { w.terminate(); }
 // In the worker: requests that came while the wasm started wait in __flexcalcEarly.
 export function worker_listen(cb) {
-  const take = (d) => (d.kind === 'gzip' ? gzip_request(d) : cb(d.id, d.kind, d.text, !!d.save));
+  const take = (d) => {
+    if (d.unreadable) { self.postMessage({ id: d.id, ok: false, text: 'the file could not be read: ' + d.unreadable }); return; }
+    if (d.file) self.__flexcalcFile = new Uint8Array(d.file);
+    return d.kind === 'gzip' ? gzip_request(d) : cb(d.id, d.kind, d.text, !!d.save, d.zone || '');
+  };
   self.onmessage = (e) => { if (!e.data.boot) take(e.data); };
   for (const d of self.__flexcalcEarly.splice(0)) take(d);
 }
 export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text, ms }); }
+export function worker_file() { return self.__flexcalcFile || new Uint8Array(0); }
 // The scenario's JSON for the autosave, gzipped here; a failure is left to the page's
 // fallback (it saves the text itself).
 export function worker_save_skipped() { self.postMessage({ save: 'skipped' }); }
@@ -318,11 +369,24 @@ export function worker_save(text) {
 "#)]
     extern "C" {
         pub fn in_worker() -> bool;
-        fn worker_new(tools: bool, on_reply: &JsValue, on_error: &JsValue, on_save: &JsValue)
-            -> JsValue;
+        fn worker_new(
+            tools: bool,
+            on_reply: &JsValue,
+            on_error: &JsValue,
+            on_save: &JsValue,
+        ) -> JsValue;
         fn worker_post(w: &JsValue, id: u32, kind: &str, text: &str, save: bool);
+        fn worker_post_file(
+            w: &JsValue,
+            id: u32,
+            kind: &str,
+            file: &JsValue,
+            text: &str,
+            zone: &str,
+        );
+        fn worker_file() -> Vec<u8>;
         fn worker_end(w: &JsValue);
-        fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String, bool)>);
+        fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String, bool, String)>);
         fn worker_reply(id: u32, ok: bool, text: &str, ms: f64);
         fn worker_save(text: &str);
         fn worker_save_skipped();
@@ -334,12 +398,18 @@ export function worker_save(text) {
     /// The worker's answer to a request is `Kind::code`'s, or `GZIP`'s.
     const GZIP: &str = "gzip";
 
-    /// A request about a scenario: sent whole or as a patch of the one the worker holds,
-    /// decided when it is sent; `save`: the worker saves it too.
     struct Payload {
         kind: Kind,
-        scenario: Rc<Scenario>,
-        save: bool,
+        body: Body,
+    }
+
+    enum Body {
+        /// A scenario: sent whole or as a patch of the one the worker holds, decided when it
+        /// is sent; `save`: the worker saves it too.
+        Scenario(Rc<Scenario>, bool),
+        /// A file (a `File`, or null for the one the worker holds), the options' JSON and
+        /// the time zone they name (fetched before the import).
+        File(JsValue, String, String),
     }
 
     struct Request {
@@ -379,12 +449,39 @@ export function worker_save(text) {
         reply: impl FnOnce(Result<String, InputError>) + 'static,
     ) {
         let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
-        let payload = Payload {
-            kind,
-            scenario: s,
-            save: false,
-        };
-        enqueue(payload, reply);
+        let body = Body::Scenario(s, false);
+        enqueue(Payload { kind, body }, reply);
+    }
+
+    /// Asks the tools worker to import `file` (a `File`; null: the file it read last) with
+    /// `options` (`ImportOptions` as JSON), as `ask` does.
+    pub fn import(
+        file: JsValue,
+        options: String,
+        zone: String,
+        reply: impl FnOnce(Result<String, InputError>) + 'static,
+    ) {
+        let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
+        let body = Body::File(file, options, zone);
+        let kind = Kind::Import;
+        enqueue(Payload { kind, body }, reply);
+    }
+
+    /// Stops `which` worker and what it was asked (each `reply` gets a refusal): the next
+    /// request starts a new one. The import's Cancel.
+    pub fn cancel(which: Which) {
+        let replies = with(which, |c| {
+            if let Some(w) = c.worker.take() {
+                worker_end(&w);
+            }
+            c.held = None;
+            let mut all: Vec<Reply> = c.in_flight.take().into_iter().map(|(_, r)| r).collect();
+            all.extend(c.queue.drain(..).map(|r| r.reply));
+            all
+        });
+        for reply in replies {
+            reply(Err(InputError::new("", "cancelled")));
+        }
     }
 
     /// Runs the engine on `s` (and, with `save`, has the worker write the autosave's bytes,
@@ -395,12 +492,9 @@ export function worker_save(text) {
         reply: impl FnOnce(Result<String, InputError>) + 'static,
     ) {
         let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
-        let payload = Payload {
-            kind: Kind::Simulate,
-            scenario: s,
-            save,
-        };
-        enqueue(payload, reply);
+        let body = Body::Scenario(s, save);
+        let kind = Kind::Simulate;
+        enqueue(Payload { kind, body }, reply);
     }
 
     /// `text` gzipped by the worker: the bytes (an `ArrayBuffer`) to `reply`.
@@ -412,7 +506,10 @@ export function worker_save(text) {
                 id,
                 Box::new(|r: Result<(String, JsValue), InputError>| reply(r.map(|(_, gz)| gz))),
             ));
-            (c.worker.get_or_insert_with(|| start(Which::Engine)).clone(), id)
+            (
+                c.worker.get_or_insert_with(|| start(Which::Engine)).clone(),
+                id,
+            )
         });
         worker_post(&w, id, GZIP, &text, false);
     }
@@ -437,11 +534,13 @@ export function worker_save(text) {
             let r = c.queue.pop_front()?;
             let w = c.worker.get_or_insert_with(|| start(which)).clone();
             c.in_flight = Some((r.id, r.reply));
-            let Payload {
-                kind,
-                scenario,
-                save,
-            } = r.payload;
+            let Payload { kind, body } = r.payload;
+            let (scenario, save) = match body {
+                Body::File(file, options, zone) => {
+                    return Some(Send::File(w, r.id, file, options, zone))
+                }
+                Body::Scenario(s, save) => (s, save),
+            };
             let t0 = js::now_ms();
             let (patch, text) = run_message(c.held.as_deref(), &scenario);
             if kind == Kind::Simulate {
@@ -453,11 +552,21 @@ export function worker_save(text) {
                 storage::expect_worker_save();
             }
             let code = message_code(kind, patch);
-            Some((w, r.id, code, text, save))
+            Some(Send::Text(w, r.id, code, text, save))
         });
-        if let Some((w, id, code, text, save)) = send {
-            worker_post(&w, id, &code, &text, save);
+        match send {
+            Some(Send::Text(w, id, code, text, save)) => worker_post(&w, id, &code, &text, save),
+            Some(Send::File(w, id, file, options, zone)) => {
+                worker_post_file(&w, id, Kind::Import.code(), &file, &options, &zone)
+            }
+            None => {}
         }
+    }
+
+    /// A message on its way to a worker.
+    enum Send {
+        Text(JsValue, u32, String, String, bool),
+        File(JsValue, u32, JsValue, String, String),
     }
 
     fn start(which: Which) -> JsValue {
@@ -470,14 +579,12 @@ export function worker_save(text) {
                     "gzip_ms"
                 };
                 js::set_perf(what, ms);
-                let reply = with(which, |c| {
-                    match c.in_flight.take() {
-                        Some((want, reply)) if want == id => Some(reply),
-                        other => {
-                            c.in_flight = other;
-                            let i = c.gzipping.iter().position(|(want, _)| *want == id)?;
-                            Some(c.gzipping.swap_remove(i).1)
-                        }
+                let reply = with(which, |c| match c.in_flight.take() {
+                    Some((want, reply)) if want == id => Some(reply),
+                    other => {
+                        c.in_flight = other;
+                        let i = c.gzipping.iter().position(|(want, _)| *want == id)?;
+                        Some(c.gzipping.swap_remove(i).1)
                     }
                 });
                 if let Some(reply) = reply {
@@ -546,20 +653,41 @@ export function worker_save(text) {
     }
 
     thread_local! {
-        /// What this worker answers (`engine_answer` or `tools_answer`).
-        static ANSWER: Cell<Option<Answer>> = const { Cell::new(None) };
+        /// What this worker answers (`ENGINE` or `TOOLS`).
+        static ANSWERS: Cell<Option<Answers>> = const { Cell::new(None) };
     }
 
-    /// A worker's entry: answers the page's requests one at a time with `answer`, after
-    /// fetching the time zones a scenario names.
-    pub fn serve(answer: Answer) {
-        ANSWER.with(|a| a.set(Some(answer)));
+    /// Imports the file the worker holds with `options`, once `zone` is in.
+    fn import_file(id: u32, options: Rc<String>, zone: String) {
+        if zones::missing(&zone) {
+            let again = zone.clone();
+            return zones::load_names(vec![zone], move || {
+                import_file(id, options.clone(), again.clone())
+            });
+        }
+        let Some(file) = ANSWERS.with(Cell::get).and_then(|a| a.file) else {
+            return worker_reply(id, false, "\tthis worker imports no file", 0.0);
+        };
+        let t0 = js::now_ms();
+        match file(&worker_file(), &options) {
+            Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
+            Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
+        }
+    }
+
+    /// A worker's entry: answers the page's requests one at a time with `answers`, after
+    /// fetching the time zones a scenario (or an import) names.
+    pub fn serve(answers: Answers) {
+        ANSWERS.with(|a| a.set(Some(answers)));
         std::panic::set_hook(Box::new(|info| {
             worker_reply(CURRENT.with(Cell::get), false, &format!("\t{info}"), 0.0);
         }));
-        let cb = Closure::<dyn FnMut(u32, String, String, bool)>::new(
-            |id, code: String, text: String, save| {
+        let cb = Closure::<dyn FnMut(u32, String, String, bool, String)>::new(
+            |id, code: String, text: String, save, zone: String| {
                 CURRENT.with(|c| c.set(id));
+                if code == Kind::Import.code() {
+                    return import_file(id, Rc::new(text), zone);
+                }
                 let Some((kind, patch)) = read_code(&code) else {
                     return worker_reply(id, false, &format!("\tunknown request {code:?}"), 0.0);
                 };
@@ -593,10 +721,10 @@ export function worker_save(text) {
             let h = h.borrow();
             let Some(s) = h.as_ref() else { return };
             let t0 = js::now_ms();
-            let Some(answer) = ANSWER.with(Cell::get) else {
+            let Some(answers) = ANSWERS.with(Cell::get) else {
                 return;
             };
-            match answer(kind, s) {
+            match (answers.scenario)(kind, s) {
                 Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
                 Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
             }
@@ -744,7 +872,7 @@ mod tests {
         assert_eq!(read_code("gzip"), None);
         // Each worker answers its own kinds only (the tools' wasm alone holds the advisor).
         let s = starter("UTC", "EUR", ["A", "B", "C"]);
-        for k in KINDS {
+        for k in KINDS.into_iter().filter(|k| *k != Kind::Import) {
             let (mine, other): (Answer, Answer) = match k.worker() {
                 Which::Engine => (engine_answer, tools_answer),
                 Which::Tools => (tools_answer, engine_answer),
@@ -779,5 +907,42 @@ mod tests {
         bad.offerings[0].annual = "-1".parse().unwrap();
         let e = tools_answer(Kind::Advise, &bad).unwrap_err();
         assert!(e.path.starts_with("offerings[0]"), "{e}");
+    }
+
+    #[test]
+    fn an_import_crosses_as_its_review_and_a_refusal_located() {
+        use crate::engine::import::Review;
+        let csv = "email,product_name,day_used,tokens_used\n\
+                   ana@example.com,Revit,2026-04-01,12\n\
+                   ana@example.com,Frobnicator,2026-04-02,5\n";
+        let mut options = ImportOptions {
+            currency: "GBP".into(),
+            ..Default::default()
+        };
+        let text =
+            import_answer(csv.as_bytes(), &serde_json::to_string(&options).unwrap()).unwrap();
+        let r: Review = read_answer(&text).unwrap();
+        assert_eq!(serde_json::to_string(&r).unwrap(), text);
+        assert_eq!(r.import.unmatched[0].name, "Frobnicator");
+        assert_eq!(r.matched_tokens, 12);
+        assert_eq!(
+            (r.order.currency.as_str(), r.order.tokens_needed),
+            ("GBP", 12)
+        );
+        assert_eq!(r.reconciliation[0].why.as_deref(), Some("rate"));
+        // The review's own choices travel in the options: a name mapped by hand.
+        options.products.insert("Frobnicator".into(), "maya".into());
+        let text =
+            import_answer(csv.as_bytes(), &serde_json::to_string(&options).unwrap()).unwrap();
+        let r: Review = read_answer(&text).unwrap();
+        assert!(r.import.unmatched.is_empty());
+        assert_eq!(r.matched_tokens, 17);
+        // A file that cannot be read: the import's located message.
+        let e = import_answer(b"nothing,here\n1,2\n", "{}").unwrap_err();
+        assert!(e.message.starts_with("line 1, column 1:"), "{e}");
+        assert!(import_answer(b"", "not json")
+            .unwrap_err()
+            .message
+            .contains("internal"));
     }
 }

@@ -49,7 +49,7 @@ pub fn plausible(name: &str) -> bool {
 }
 
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
-pub use web::load;
+pub use web::{load, load_names, missing};
 
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 mod web {
@@ -104,11 +104,12 @@ mod web {
     /// Names already being fetched are left to the fetch under way, whose own `done`
     /// comes later; calling this again after every `done` catches anything left.
     pub fn load(s: &Scenario, done: impl Fn() + 'static) {
-        let need: Vec<String> = names(s)
-            .into_iter()
-            .filter(|n| missing(n))
-            .map(str::to_string)
-            .collect();
+        load_names(names(s).into_iter().map(str::to_string).collect(), done);
+    }
+
+    /// `load` for zones named otherwise (an import's).
+    pub fn load_names(names: Vec<String>, done: impl Fn() + 'static) {
+        let need: Vec<String> = names.into_iter().filter(|n| missing(n)).collect();
         if need.is_empty() {
             return;
         }

@@ -4,10 +4,10 @@
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How slashed dates read: day first or month first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DateOrder {
     /// `DD/MM/YYYY`

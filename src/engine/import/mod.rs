@@ -9,6 +9,7 @@
 mod dates;
 mod products;
 mod reconcile;
+mod review;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -17,7 +18,7 @@ use std::fmt;
 use jiff::civil::{Date, DateTime};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::engine::catalog::Catalog;
 use crate::engine::scenario::{self as sc, Scenario};
@@ -26,6 +27,7 @@ use crate::engine::time::{add_months, format_date, time_zone};
 pub use dates::DateOrder;
 pub use products::{match_product, normalise};
 pub use reconcile::{reconcile, Reconciled};
+pub use review::{review, Review};
 
 /// The local hours of each replayed day: 8 hours, well away from midnight and the small
 /// hours where clocks change, so that M4's 24-hour window opened by one day's session
@@ -37,7 +39,7 @@ pub const DAY_TO: &str = "17:00";
 /// The scenario format's longest period.
 const MAX_MONTHS: u32 = 36;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     TokenUsage,
@@ -71,8 +73,10 @@ impl Format {
     }
 }
 
-/// What the import is asked for; `Default` is auto-detection, EUR, UTC, no forecast.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the import is asked for; `Default` is auto-detection, EUR, UTC, no forecast. (As
+/// JSON, what the web app's page asks of its worker.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ImportOptions {
     /// `None`: detected from the header.
     pub format: Option<Format>,
@@ -110,7 +114,7 @@ impl Default for ImportOptions {
 
 /// A file that cannot be read at all, located (line and column from 1; 0 when the
 /// problem is no place in the file, e.g. an option).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportError {
     pub line: u64,
     pub column: u64,
@@ -151,6 +155,39 @@ pub struct Tokens {
     pub decimal: bool,
 }
 
+/// Read back as written: a number, or a decimal string.
+impl<'de> Deserialize<'de> for Tokens {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Tokens;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a token amount")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Tokens, E> {
+                Ok(Tokens {
+                    value: n.into(),
+                    decimal: false,
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Tokens, E> {
+                Ok(Tokens {
+                    value: n.into(),
+                    decimal: false,
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Tokens, E> {
+                let value = s.parse().map_err(E::custom)?;
+                Ok(Tokens {
+                    value,
+                    decimal: true,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl Serialize for Tokens {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match (self.decimal, self.value.to_i64()) {
@@ -160,13 +197,13 @@ impl Serialize for Tokens {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub line: u64,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unmatched {
     pub name: String,
     pub rows: u64,
@@ -175,7 +212,7 @@ pub struct Unmatched {
 
 /// Every token of the imported rows: by catalog product id where the name matched (the
 /// file's name otherwise), and by `YYYY-MM` of the row's date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
     pub tokens: Tokens,
     pub by_product: BTreeMap<String, Tokens>,
@@ -183,7 +220,7 @@ pub struct History {
 }
 
 /// The answer of an import (`flexcalc import`'s JSON).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Import {
     pub format: Format,
     /// Data rows read (blank lines aside).

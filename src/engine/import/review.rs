@@ -1,0 +1,53 @@
+//! What the web app shows of an imported file before it replaces the scenario: the import
+//! itself, the file held against its replay, and what the file's tokens (matched
+//! products) would cost bought today.
+
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Serialize};
+
+use super::{import, reconcile, Import, ImportError, ImportOptions, Reconciled};
+use crate::engine::catalog::Catalog;
+use crate::engine::price::{cheapest_order, Order};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub import: Import,
+    /// Empty but for a token-usage file replayed (see `reconcile`).
+    pub reconciliation: Vec<Reconciled>,
+    /// Tokens of the file's matched products (a fraction counts as a whole token).
+    pub matched_tokens: u64,
+    /// The cheapest order of `matched_tokens` at today's price book in the options'
+    /// currency (P3): what the same use would cost on Flex now (a Token Flex export's
+    /// tokens are its programme's, not today's daily rates).
+    pub order: Order,
+}
+
+pub fn review(bytes: &[u8], options: &ImportOptions) -> Result<Review, ImportError> {
+    let imported = import(bytes, options)?;
+    let reconciliation = reconcile(&imported).map_err(|e| {
+        // The replay is the import's own scenario: a refusal is a bug, said as such.
+        ImportError::at(
+            0,
+            0,
+            format!("an internal error: the replay is refused: {e}"),
+        )
+    })?;
+    let catalog = Catalog::builtin();
+    let matched = imported
+        .history
+        .by_product
+        .iter()
+        .filter(|(id, _)| catalog.product(id).is_some())
+        .map(|(_, t)| t.value)
+        .sum::<rust_decimal::Decimal>();
+    let matched_tokens = matched.ceil().to_u64().unwrap_or(0);
+    let book = catalog
+        .book(&options.currency)
+        .ok_or_else(|| ImportError::at(0, 0, format!("currency: {:?}", options.currency)))?;
+    Ok(Review {
+        order: cheapest_order(book, matched_tokens),
+        import: imported,
+        reconciliation,
+        matched_tokens,
+    })
+}
