@@ -762,7 +762,10 @@ test('advisor: the plan and its totals, apply, undo, break-even chart', async ()
   const costBefore = await cost(page);
   const tokensBefore = await tokens(page);
   await page.click('#apply-plan');
-  await page.waitForFunction(() => document.querySelector('#apply-plan').disabled);
+  // The advisor plans the new scenario in its worker (the button is disabled meanwhile),
+  // then finds the plan applied.
+  await page.waitForSelector('section.advisor[aria-busy="false"]');
+  assert(await page.$eval('#apply-plan', (e) => e.disabled), 'the plan is applied');
   eq(await total('current'), plan, 'the current subscriptions now cost what the plan costs');
   const held = JSON.parse(await stored(page));
   const planSubs = await page.$$eval('#advisor-plan-table .plan-subs li', (l) => l.length);
@@ -771,6 +774,7 @@ test('advisor: the plan and its totals, apply, undo, break-even chart', async ()
   assert(!(await page.$eval('#undo', (b) => b.disabled)), 'undo available');
   await page.click('#undo');
   await page.waitForFunction(() => !document.querySelector('#apply-plan').disabled);
+  await page.waitForSelector('section.advisor[aria-busy="false"]');
   eq(await cost(page), costBefore, 'undo restores the results');
   eq(await tokens(page), tokensBefore, 'undo restores the tokens');
   eq(Number(await page.$eval('#advisor-current .saving', (e) => e.dataset.value)), Number(saving), 'undo restores the saving');
@@ -826,7 +830,7 @@ test('advisor: usage sensitivity slider, figures and flips', async () => {
   await page.selectOption('#lang', 'ja');
   await page.waitForFunction(() => /利用量 \+50%/.test(document.querySelector('#sens-value').textContent));
   assert(!(await page.textContent('#sensitivity')).includes('??'), 'ja sensitivity untranslated');
-  // A 200-user team with offerings: the plan and the sweep run in the tools worker, so
+  // A 200-user team with offerings: the plan and the sweep run in the advisor's worker, so
   // the page keeps painting while they run (no frame gap near the sweep's length).
   const team = bigTeam(200);
   team.offerings = [
@@ -1084,7 +1088,7 @@ for (const f of fs.readdirSync(__dirname).filter((n) => /^suite-.*\.js$/.test(n)
       console.log(`perf: reload with 200 users ${fmt(perf.first_render_200_users_ms)} ms; machine load average ${perf.load_average.join(' ')} on ${os.cpus().length} cores`);
     }
     if (perf.sensitivity_200_users_ms !== undefined) {
-      console.log(`perf: advisor, in the tools worker: 200 users with offerings planned in ${fmt(perf.advise_200_users_ms)} ms; usage sensitivity (11 searches): preset ${fmt(perf.sensitivity_preset_ms)} ms, 200 users ${fmt(perf.sensitivity_200_users_ms)} ms (longest frame meanwhile ${fmt(perf.sensitivity_200_users_longest_frame_ms)} ms over ${perf.sensitivity_200_users_frames} frames)`);
+      console.log(`perf: advisor, in its worker: 200 users with offerings planned in ${fmt(perf.advise_200_users_ms)} ms; usage sensitivity (11 searches): preset ${fmt(perf.sensitivity_preset_ms)} ms, 200 users ${fmt(perf.sensitivity_200_users_ms)} ms (longest frame meanwhile ${fmt(perf.sensitivity_200_users_longest_frame_ms)} ms over ${perf.sensitivity_200_users_frames} frames)`);
     }
     fs.writeFileSync(path.join(OUT, 'perf.json'), JSON.stringify(perf, null, 2));
   }

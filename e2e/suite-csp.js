@@ -1,6 +1,6 @@
 // The page under a partner's strict Content-Security-Policy: no inline script (the boot is
 // www/boot.js, Trunk's loader is moved into a file by scripts/early-wasm.sh), the wasm
-// compiled under 'wasm-unsafe-eval', the engine's and the tools' workers scripts of the page's
+// compiled under 'wasm-unsafe-eval', the workers (engine, advisor) scripts of the page's
 // origin.
 'use strict';
 
@@ -27,7 +27,7 @@ module.exports = (h) => {
     // An edit goes through the engine's worker and back.
     await page.check('#wd-0-0-sat');
     await page.waitForFunction((t) => Number(document.querySelector('#sum-tokens .stat-value').dataset.value) !== t, before);
-    // The advisor: a second worker with its own wasm (tools/), started on demand.
+    // The advisor: a worker with its own wasm (advisor/), started on demand.
     await page.selectOption('#preset', 'architecture-studio');
     await ready(page);
     await tab(page, 4);

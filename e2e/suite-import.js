@@ -1,5 +1,5 @@
 // Importing Autodesk usage exports in the browser (src/ui/usage_import.rs, read by the
-// tools worker): a file dropped on the page is reviewed (format, unmatched names mapped by
+// import worker): a file dropped on the page is reviewed (format, unmatched names mapped by
 // hand, history, the file against its replay, today's cost) and becomes the scenario (its
 // history or a forecast), with no network request carrying it anywhere; an unreadable file
 // is named with its line; a big file shows progress and can be cancelled; the time of a
@@ -10,7 +10,7 @@
 // #usage-map-N), #usage-products (rows data-product), #usage-reconciliation (rows data-why,
 // data-product, data-month), #usage-reconciliation-summary, #usage-cost, #usage-months,
 // #usage-scale, #usage-use-history, #usage-use-forecast, #usage-error, #usage-progress,
-// #usage-cancel; window.__flexcalcPerf.import_ms (the tools worker's time on the last
+// #usage-cancel; window.__flexcalcPerf.import_ms (the import worker's time on the last
 // request is worker_ms).
 'use strict';
 
@@ -77,7 +77,7 @@ module.exports = (h) => {
     eq(await page.getAttribute('#tab-4', 'aria-selected'), 'true', 'the Advisor tab is open');
     const after = await tokens(page);
     assert(after !== starter && after > 0, `the forecast is simulated (${after} tokens)`);
-    // Nothing left the page: only the app's own files were fetched (the tools worker's
+    // Nothing left the page: only the app's own files were fetched (the import worker's
     // wasm, time zones), never a request with a body or to another origin.
     const bad = requests.filter((r) => r.method !== 'GET' || r.body || !r.url.startsWith(origin));
     eq(bad.map((r) => `${r.method} ${r.url}`).join('; '), '', 'no request carries the file');
@@ -105,7 +105,7 @@ module.exports = (h) => {
     await page.waitForSelector('#usage-progress');
     await page.click('#usage-cancel');
     await page.waitForSelector('#usage-review', { state: 'detached' });
-    // The tools worker starts again for the next file.
+    // The import worker starts again for the next file.
     const small = path.join(tmpRoot, 'small.csv');
     fs.writeFileSync(small, fixture('token-usage-2026.csv'));
     await page.setInputFiles('#usage-file', small);
@@ -142,7 +142,7 @@ module.exports = (h) => {
     perf.import_1m_rows_ms = ms;
     perf.import_1m_rows_worker_ms = await page.evaluate(() => window.__flexcalcPerf.worker_ms);
     perf.import_1m_rows_bytes = bytes;
-    console.log(`perf: usage export of 1,000,000 rows (${(bytes / 1e6).toFixed(1)} MB) read, mapped, replayed and reconciled in the tools worker: ${ms} ms from the pick to the review (the worker's part ${Math.round(perf.import_1m_rows_worker_ms)} ms; target ≤ 2,000)`);
+    console.log(`perf: usage export of 1,000,000 rows (${(bytes / 1e6).toFixed(1)} MB) read, mapped, replayed and reconciled in the import worker: ${ms} ms from the pick to the review (the worker's part ${Math.round(perf.import_1m_rows_worker_ms)} ms; target ≤ 2,000)`);
     await done();
   });
 };

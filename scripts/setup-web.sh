@@ -29,7 +29,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q '0.2.130'; then
   # without --locked: one locked dependency of this release is missing from the registry
   cargo install wasm-bindgen-cli --version 0.2.130
 fi
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
-  echo "setup: npm ci (binaryen, playwright-core)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/tsc ]; then
+  echo "setup: npm ci (binaryen, playwright-core, terser, typescript)"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi
 fi

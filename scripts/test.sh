@@ -23,8 +23,14 @@ step "lint (web app as the browser compiles it: wasm-only modules included)"
 bash scripts/setup-web.sh
 cargo clippy --locked --target wasm32-unknown-unknown --features web --lib --bins -- -D warnings
 
+step "lint (the partner widget's wasm; the build's prerender of the page, native)"
+cargo clippy --locked --target wasm32-unknown-unknown --features widget --bin widget -- -D warnings
+cargo clippy --locked --features prerender --bin prerender --lib --tests -- -D warnings
+
 step "native tests"
 cargo test --locked --quiet
+# The prerender's stand-in for the browser's Intl (src/ui/prerender_js.rs).
+cargo test --locked --quiet --features prerender --lib ui::js
 
 # The browser runs the engine's wasm32 branches, which the tests above never run:
 # built for wasm32-wasip1 and run under Node's WASI against the native CLI (docs/wasm-check.md).

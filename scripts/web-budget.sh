@@ -13,24 +13,27 @@ while IFS= read -r f; do
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
   printf '  %-52s %9d B  %8d B gzipped\n' "${f#$DIST/}" "$raw" "$gz"
 done < <(find "$DIST" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) \
-  -not -path "$DIST/tools/*" -not -path "$DIST/widget/*" -not -name 'embed-demo*' | sort)
+  -not -path "$DIST/advisor/*" -not -path "$DIST/import/*" -not -path "$DIST/widget/*" -not -name 'embed-demo*' | sort)
 gz_kb=$(( (total_gz + 1023) / 1024 ))
 if [ "$gz_kb" -le "$BUDGET_KB" ]; then verdict="within budget"; else verdict="OVER budget by $((gz_kb - BUDGET_KB)) KB"; fi
 echo "bundle: $((total_raw / 1024)) KB raw, ${gz_kb} KB gzipped (budget ${BUDGET_KB} KB gzipped): $verdict"
 html_gz=$(gzip -9 -c "$DIST/index.html" | wc -c)
 echo "  ($total_gz B gzipped of $((BUDGET_KB * 1024)); not counted: index.html, $(stat -c %s "$DIST/index.html") B raw, $html_gz B gzipped)"
 
-# The tools worker (the advisor): not in the first load, fetched when the Advisor tab first
-# asks (scripts/build-tools.sh).
-if [ -d "$DIST/tools" ]; then
-  t_raw=0; t_gz=0
-  while IFS= read -r f; do
-    t_raw=$((t_raw + $(stat -c %s "$f"))); t_gz=$((t_gz + $(gzip -9 -c "$f" | wc -c)))
-  done < <(find "$DIST/tools" -type f)
-  echo "tools worker (the advisor), fetched when first asked for (not in the bundle): $((t_raw / 1024)) KB raw, $((t_gz / 1024)) KB gzipped"
-else
-  echo "tools worker: $DIST/tools/ is missing (the Advisor tab would fail)"
-fi
+# The other workers: not in the first load, each fetched the first time it is needed
+# (scripts/build-workers.sh).
+for w in advisor:"the Advisor tab" import:"a usage export picked or dropped"; do
+  dir="${w%%:*}" when="${w#*:}"
+  if [ -d "$DIST/$dir" ]; then
+    t_raw=0; t_gz=0
+    while IFS= read -r f; do
+      t_raw=$((t_raw + $(stat -c %s "$f"))); t_gz=$((t_gz + $(gzip -9 -c "$f" | wc -c)))
+    done < <(find "$DIST/$dir" -type f)
+    echo "$dir worker, fetched for $when (not in the bundle): $((t_raw / 1024)) KB raw, $((t_gz / 1024)) KB gzipped"
+  else
+    echo "$dir worker: $DIST/$dir/ is missing ($when would fail)"
+  fi
+done
 
 # Time-zone data: not in the bundle above, fetched on demand (src/ui/zones.rs). Each file
 # gzipped on its own, as a server would send it.

@@ -359,3 +359,30 @@ fn break_even_chart_lines() {
     assert_eq!(line[0].subscription, Some(d("250.00")));
     assert!(line[7].flex < d("250") && line[8].flex > d("250"));
 }
+
+#[test]
+fn flex_cost_is_the_tokens_at_the_break_evens_unit_price_rounded_by_p1() {
+    use flexcalc::engine::advise::{flex_cost, BreakEven};
+    use flexcalc::engine::catalog::Catalog;
+    let b = BreakEven {
+        user: "u".into(),
+        product: "autocad".into(),
+        offering: None,
+        annual: None,
+        tokens_per_day: 7,
+        unit_price: "3.33".parse().unwrap(),
+        days_per_month: None,
+        used_days_per_month: 1.0,
+        verdict: "flex".into(),
+    };
+    let eur = Catalog::builtin().book("EUR").unwrap();
+    // 84 tokens × €3.33 = €279.72; JPY rounds to the yen, half away from zero.
+    assert_eq!(flex_cost(eur, &b, 84).to_string(), "279.72");
+    let jpy = Catalog::builtin().book("JPY").unwrap();
+    let b = BreakEven {
+        unit_price: "418.5".parse().unwrap(),
+        ..b
+    };
+    assert_eq!(flex_cost(jpy, &b, 1).to_string(), "419");
+    assert_eq!(flex_cost(jpy, &b, 0).to_string(), "0");
+}

@@ -392,3 +392,50 @@ fn p3_a_scenario_price_book_replaces_the_builtin_one_of_its_currency() {
     assert_eq!(r["order"]["tokens"], 100);
     assert_eq!(r["order"]["total"], "100.00");
 }
+
+#[test]
+fn the_cost_per_user_and_month_is_the_order_spread_and_rounded_by_p1() {
+    use flexcalc::engine::insights::Insights;
+    use flexcalc::engine::simulate::run;
+    use flexcalc::engine::validate::validate;
+    // The seed example (one user, one month): €1,665.00 a month.
+    let one = one_user(
+        "Europe/London",
+        "2027-03-01",
+        1,
+        "autocad",
+        &[("2027-03-01T08:00", "2027-03-01T17:00")],
+    );
+    let per = |v: &Value| {
+        let s = flexcalc::Scenario::from_json(&v.to_string()).unwrap();
+        let model = validate(&s).unwrap();
+        Insights::new(&model, &run(&model)).per_user_month(&model)
+    };
+    assert_eq!(per(&one), Some(dec("1665.00")));
+    // Three users over 7 months share one 500-token order of €1,665.00:
+    // 1665 / 21 = 79.2857… → €79.29 (half away from zero at the cent).
+    let mut three = one_user(
+        "Europe/London",
+        "2027-03-01",
+        7,
+        "autocad",
+        &[("2027-03-01T08:00", "2027-03-01T17:00")],
+    );
+    for id in ["b", "c"] {
+        three = with_user(
+            three,
+            user(
+                id,
+                vec![sessions(
+                    "autocad",
+                    &[("2027-03-02T08:00", "2027-03-02T09:00")],
+                )],
+            ),
+        );
+    }
+    assert_eq!(per(&three), Some(dec("79.29")));
+    // Nobody: no figure.
+    let mut nobody = scenario("UTC", "2027-03-01", 1);
+    nobody["users"] = json!([]);
+    assert_eq!(per(&nobody), None);
+}

@@ -9,14 +9,13 @@
 //! for byte `flexcalc simulate`'s, `quote`'s and `advise`'s. An error is a JavaScript
 //! `Error` whose message is the engine's.
 //!
-//! Nothing here computes a token; the compact view's figures (`estimate`) are the engine's
-//! report, insights and advice, and the one derived amount (the cost per user per month) is
-//! rounded by the engine's own money rule.
+//! Nothing here computes a token or an amount; the compact view's figures (`estimate`) are
+//! the engine's report, insights (`per_user_month`) and advice (`flex_cost`).
 
-use flexcalc::engine::advise::{advise, sensitivity, Advice, Sensitivity, PERCENTS};
+use flexcalc::engine::advise::{advise, flex_cost, sensitivity, Advice, Sensitivity, PERCENTS};
 use flexcalc::engine::catalog::{Catalog, PriceBook};
 use flexcalc::engine::insights::Insights;
-use flexcalc::engine::price::{check_book, money};
+use flexcalc::engine::price::check_book;
 use flexcalc::engine::simulate::run;
 use flexcalc::engine::validate::validate;
 use flexcalc::{InputError, Scenario};
@@ -216,7 +215,7 @@ struct Compare<'a> {
     /// The offering's price for a year.
     annual: Option<Decimal>,
     /// Flex for this product, one user, over the period (12 months in the compact view):
-    /// its tokens at the all-Flex order's unit price, rounded by the money rule.
+    /// the engine's `flex_cost`.
     flex: Decimal,
     tokens: u64,
     days_per_month: Option<f64>,
@@ -264,10 +263,7 @@ pub fn estimate(scenario: &str) -> Result<String, JsError> {
     let report = run(&model);
     let ins = Insights::new(&model, &report);
     let users = model.users.len();
-    let per_user_month = (users > 0).then(|| {
-        let div = Decimal::from(users as u64 * u64::from(model.months.max(1)));
-        money(&model.book, ins.money_spent / div)
-    });
+    let per_user_month = ins.per_user_month(&model);
     let advice = if model.offerings.is_empty() {
         None
     } else {
@@ -289,7 +285,7 @@ pub fn estimate(scenario: &str) -> Result<String, JsError> {
                 product: &b.product,
                 offering: b.offering.as_deref(),
                 annual: b.annual,
-                flex: money(&model.book, Decimal::from(tokens) * b.unit_price),
+                flex: flex_cost(&model.book, b, tokens),
                 tokens,
                 days_per_month: b.days_per_month,
                 used_days_per_month: b.used_days_per_month,

@@ -936,6 +936,12 @@ pub struct LinePoint {
     pub subscription: Option<Decimal>,
 }
 
+/// What `tokens` of the break-even's product cost on Flex at its tier's unit price
+/// (`unit_price`), rounded by P1: one user's Flex cost of that product, beside `annual`.
+pub fn flex_cost(book: &crate::engine::catalog::PriceBook, b: &BreakEven, tokens: u64) -> Decimal {
+    money(book, Decimal::from(tokens) * b.unit_price)
+}
+
 /// The two lines of a break-even chart for 0 ..= `max_days` days a month, in the
 /// break-even's tier, amounts rounded to `minor_units` decimals (the currency's), so that a
 /// view draws them without computing a price itself. They cross at `days_per_month`.

@@ -220,6 +220,16 @@ fn day_of(m: &[Instant], t: Instant) -> Option<usize> {
 }
 
 impl Insights {
+    /// Money spent per user and month of the period (`money_spent ÷ users ÷ months`,
+    /// rounded to the currency's minor unit by P1); `None` for a team of nobody.
+    pub fn per_user_month(&self, model: &Model) -> Option<Decimal> {
+        let users = model.users.len() as u64;
+        (users > 0).then(|| {
+            let div = Decimal::from(users * u64::from(model.months.max(1)));
+            crate::engine::price::money(&model.book, self.money_spent / div)
+        })
+    }
+
     /// The dashboard's figures for a checked scenario and its report.
     pub fn new(model: &Model, report: &Report) -> Insights {
         let book = &model.book;

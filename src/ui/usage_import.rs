@@ -1,5 +1,5 @@
 //! Importing Autodesk's usage exports (docs/import.md) on the page: a file picked or dropped
-//! is read by the tools worker (`engine::import::review`: the file never leaves the
+//! is read by the import worker (`engine::import::review`: the file never leaves the
 //! page), then reviewed here before it becomes the scenario: its format (changeable), the
 //! rows it could not read, the product names it could not match (each mappable by hand),
 //! the tokens it holds by product and month, the file held against its replay, and what
@@ -170,7 +170,7 @@ pub fn usage_review(p: &ReviewProps) -> Html {
     let cancel = {
         let on_close = p.on_close.clone();
         Callback::from(move |_| {
-            worker::cancel(Which::Tools);
+            worker::cancel(Which::Import);
             on_close.emit(());
         })
     };

@@ -64,19 +64,21 @@ impl Kind {
 }
 
 /// The two workers. The engine's starts with the page and runs what the results show; the
-/// tools' (`src/bin/tools.rs`, its own wasm) starts the first time the advisor is asked
+/// advisor's (`src/bin/advisor.rs`, its own wasm) starts the first time the advisor is asked
 /// for, so the advisor's search is not in the wasm every visitor loads first.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Which {
     Engine,
-    Tools,
+    Advisor,
+    Import,
 }
 
 impl Kind {
     pub fn worker(self) -> Which {
         match self {
             Kind::Simulate | Kind::ChargesCsv => Which::Engine,
-            Kind::Advise | Kind::Sensitivity | Kind::Import => Which::Tools,
+            Kind::Advise | Kind::Sensitivity => Which::Advisor,
+            Kind::Import => Which::Import,
         }
     }
 }
@@ -101,12 +103,17 @@ pub const ENGINE: Answers = Answers {
     file: None,
 };
 
-pub const TOOLS: Answers = Answers {
-    scenario: tools_answer,
+pub const ADVISOR: Answers = Answers {
+    scenario: advisor_answer,
+    file: None,
+};
+
+pub const IMPORT: Answers = Answers {
+    scenario: no_scenario,
     file: Some(import_answer),
 };
 
-/// The tools worker's import of a usage export: the review (`engine::import::review`) of
+/// The import worker's reading of a usage export: the review (`engine::import::review`) of
 /// `bytes` read with `options` (`ImportOptions` as JSON), or the file's located refusal.
 pub fn import_answer(bytes: &[u8], options: &str) -> Result<String, InputError> {
     let options: ImportOptions = serde_json::from_str(options)
@@ -128,8 +135,13 @@ pub fn engine_answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
     }
 }
 
-/// The tools worker's answers.
-pub fn tools_answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
+/// The import worker answers about files only.
+pub fn no_scenario(kind: Kind, _: &Scenario) -> Result<String, InputError> {
+    Err(not_here(kind))
+}
+
+/// The advisor worker's answers.
+pub fn advisor_answer(kind: Kind, s: &Scenario) -> Result<String, InputError> {
     match kind {
         Kind::Advise => to_json(&advise(s)?),
         Kind::Sensitivity => to_json(&sensitivity(s, &PERCENTS)?),
@@ -312,18 +324,18 @@ mod web {
     #[wasm_bindgen(inline_js = r#"
 export function in_worker() { return typeof document === 'undefined'; }
 // A worker (engine-worker.js) is handed its wasm (the engine's: the page's compiled module,
-// else its URL; the tools': tools/tools_bg.wasm) and the URL of wasm-bindgen's
+// else its URL; another's: DIR/DIR_bg.wasm) and the URL of wasm-bindgen's
 // glue, which sits beside the wasm.
-export function worker_new(tools, on_reply, on_error, on_save) {
+export function worker_new(dir, on_reply, on_error, on_save) {
   const link = document.querySelector('link[rel=preload][href$="_bg.wasm"]');
-  const wasm = tools ? new URL('tools/tools_bg.wasm', document.baseURI).href : link.href;
+  const wasm = dir ? new URL(`${dir}/${dir}_bg.wasm`, document.baseURI).href : link.href;
   const glue = wasm.replace(/_bg\.wasm$/, '.js');
   const w = new Worker(new URL('engine-worker.js', document.baseURI), { type: 'module' });
   w.onmessage = (e) => (e.data.save ? on_save(e.data.save, e.data.raw, e.data.ms || 0)
     : on_reply(e.data.id, e.data.ok, e.data.text || '', e.data.ms || 0, e.data.gz));
   w.onerror = (e) => { e.preventDefault(); on_error(e.message || 'the engine stopped'); };
   const boot = (module) => w.postMessage({ boot: { glue, module } });
-  Promise.resolve(tools ? null : window.__flexcalcWasm).then((m) => boot(m || wasm), () => boot(wasm));
+  Promise.resolve(dir ? null : window.__flexcalcWasm).then((m) => boot(m || wasm), () => boot(wasm));
   return w;
 }
 export function worker_post(w, id, kind, text, save) { w.postMessage({ id, kind, text, save }); }
@@ -370,7 +382,7 @@ export function worker_save(text) {
     extern "C" {
         pub fn in_worker() -> bool;
         fn worker_new(
-            tools: bool,
+            dir: &str,
             on_reply: &JsValue,
             on_error: &JsValue,
             on_save: &JsValue,
@@ -432,8 +444,8 @@ export function worker_save(text) {
     }
 
     thread_local! {
-        /// The engine worker's client, then the tools worker's.
-        static CLIENTS: [RefCell<Client>; 2] = Default::default();
+        /// Each worker's client, in `Which`'s order.
+        static CLIENTS: [RefCell<Client>; 3] = Default::default();
     }
 
     fn with<T>(which: Which, f: impl FnOnce(&mut Client) -> T) -> T {
@@ -453,7 +465,7 @@ export function worker_save(text) {
         enqueue(Payload { kind, body }, reply);
     }
 
-    /// Asks the tools worker to import `file` (a `File`; null: the file it read last) with
+    /// Asks the import worker to read `file` (a `File`; null: the file it read last) with
     /// `options` (`ImportOptions` as JSON), as `ask` does.
     pub fn import(
         file: JsValue,
@@ -630,7 +642,11 @@ export function worker_save(text) {
             storage::stored_by_worker(gz, raw);
         });
         let w = worker_new(
-            which == Which::Tools,
+            match which {
+                Which::Engine => "",
+                Which::Advisor => "advisor",
+                Which::Import => "import",
+            },
             on_reply.as_ref(),
             on_error.as_ref(),
             on_save.as_ref(),
@@ -653,7 +669,7 @@ export function worker_save(text) {
     }
 
     thread_local! {
-        /// What this worker answers (`ENGINE` or `TOOLS`).
+        /// What this worker answers (`ENGINE`, `ADVISOR` or `IMPORT`).
         static ANSWERS: Cell<Option<Answers>> = const { Cell::new(None) };
     }
 
@@ -870,12 +886,13 @@ mod tests {
             }
         }
         assert_eq!(read_code("gzip"), None);
-        // Each worker answers its own kinds only (the tools' wasm alone holds the advisor).
+        // Each worker answers its own kinds only (the advisor's wasm alone holds the advisor).
         let s = starter("UTC", "EUR", ["A", "B", "C"]);
         for k in KINDS.into_iter().filter(|k| *k != Kind::Import) {
             let (mine, other): (Answer, Answer) = match k.worker() {
-                Which::Engine => (engine_answer, tools_answer),
-                Which::Tools => (tools_answer, engine_answer),
+                Which::Engine => (engine_answer, advisor_answer),
+                Which::Advisor => (advisor_answer, engine_answer),
+                Which::Import => unreachable!(),
             };
             assert!(!mine(k, &s).is_err_and(|e| e.message.contains("wrong worker")));
             assert!(other(k, &s).unwrap_err().message.contains("wrong worker"));
@@ -892,20 +909,20 @@ mod tests {
         let s = Scenario::from_json(preset).unwrap();
         assert!(!s.offerings.is_empty());
         let direct = serde_json::to_string(&advise(&s).unwrap()).unwrap();
-        let text = tools_answer(Kind::Advise, &s).unwrap();
+        let text = advisor_answer(Kind::Advise, &s).unwrap();
         assert_eq!(text, direct);
         // Read on the page and written again: the same JSON, so nothing was lost.
         let back: Advice = read_answer(&text).unwrap();
         assert_eq!(serde_json::to_string(&back).unwrap(), direct);
         let direct = serde_json::to_string(&sensitivity(&s, &PERCENTS).unwrap()).unwrap();
-        let text = tools_answer(Kind::Sensitivity, &s).unwrap();
+        let text = advisor_answer(Kind::Sensitivity, &s).unwrap();
         assert_eq!(text, direct);
         let back: Sensitivity = read_answer(&text).unwrap();
         assert_eq!(serde_json::to_string(&back).unwrap(), direct);
         // A refusal is the engine's, located.
         let mut bad = s.clone();
         bad.offerings[0].annual = "-1".parse().unwrap();
-        let e = tools_answer(Kind::Advise, &bad).unwrap_err();
+        let e = advisor_answer(Kind::Advise, &bad).unwrap_err();
         assert!(e.path.starts_with("offerings[0]"), "{e}");
     }
 

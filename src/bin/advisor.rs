@@ -1,7 +1,7 @@
-//! The tools worker's wasm: the advisor (its plan and the usage sweep) for the web app,
+//! The advisor worker's wasm: the advisor (its plan and the usage sweep) for the web app,
 //! started the first time the Advisor tab asks for it. Kept apart from the page's wasm
 //! (`web.rs`) so that the advisor's search is not in what every visitor loads first; the
-//! engine's code is the same, compiled into both (`ui::worker` says who answers what).
+//! engine's code is the same, compiled into each (`ui::worker` says who answers what).
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
@@ -9,5 +9,5 @@ static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocat
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    flexcalc::ui::worker::serve(flexcalc::ui::worker::TOOLS);
+    flexcalc::ui::worker::serve(flexcalc::ui::worker::ADVISOR);
 }
