@@ -12,7 +12,11 @@ mod reconcile;
 mod review;
 mod table;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Fx rather than SipHash: a million rows are looked up by product, user and role each,
+// and nothing here hashes what an attacker picks to collide (it is the user's own file).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt;
 
 use jiff::civil::{Date, DateTime};
@@ -391,7 +395,7 @@ impl Format {
 
 /// Header names → roles (the first column of each role wins).
 fn roles_of(header: &[String]) -> HashMap<Role, usize> {
-    let mut roles = HashMap::new();
+    let mut roles = HashMap::default();
     for (i, name) in header.iter().enumerate() {
         if let Some(r) = role(name) {
             roles.entry(r).or_insert(i);
@@ -447,7 +451,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
             format!("scale: {} % is outside -100 to +100", options.scale_percent),
         ));
     }
-    let mut by_hand: HashMap<&str, &'static str> = HashMap::new();
+    let mut by_hand: HashMap<&str, &'static str> = HashMap::default();
     for (name, id) in &options.products {
         let p = Catalog::builtin().product(id).ok_or_else(|| {
             ImportError::at(
@@ -507,7 +511,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         .unwrap_or(Format::SeatUsage);
     let reads = format.reads();
     let mut extra_columns = Vec::new();
-    let mut used: HashMap<Role, usize> = HashMap::new();
+    let mut used: HashMap<Role, usize> = HashMap::default();
     for (i, name) in table.header.iter().enumerate() {
         match role(name).filter(|r| reads.contains(r)) {
             Some(r) if !used.contains_key(&r) => {
@@ -595,24 +599,24 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
 
     // History and unmatched names.
     let mut total = Decimal::ZERO;
-    let mut by_product: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut by_month: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut unmatched: Vec<(String, u64, Decimal)> = Vec::new();
-    let mut unmatched_at: HashMap<String, usize> = HashMap::new();
-    let mut ids: HashMap<String, Option<&'static str>> = HashMap::new();
+    // Keyed by what the rows already hold (a million rows name a handful of products and
+    // months): nothing is allocated per row.
+    let mut by_product: BTreeMap<&str, Decimal> = BTreeMap::new();
+    let mut by_month: BTreeMap<(i16, i8), Decimal> = BTreeMap::new();
+    let mut unmatched: Vec<(&str, u64, Decimal)> = Vec::new();
+    let mut unmatched_at: HashMap<&str, usize> = HashMap::default();
+    let mut ids: HashMap<&str, Option<&'static str>> = HashMap::default();
     let mut matched: Vec<Option<&'static str>> = Vec::with_capacity(kept.len());
     for row in &kept {
-        let id = *ids.entry(row.product.clone()).or_insert_with(|| {
-            by_hand
-                .get(row.product.as_str())
-                .copied()
-                .or_else(|| match_product(&row.product))
-        });
+        let name = row.product.as_str();
+        let id = *ids
+            .entry(name)
+            .or_insert_with(|| by_hand.get(name).copied().or_else(|| match_product(name)));
         matched.push(id);
         let t = row.tokens.unwrap_or_default();
         if id.is_none() {
-            let i = *unmatched_at.entry(row.product.clone()).or_insert_with(|| {
-                unmatched.push((row.product.clone(), 0, Decimal::ZERO));
+            let i = *unmatched_at.entry(name).or_insert_with(|| {
+                unmatched.push((name, 0, Decimal::ZERO));
                 unmatched.len() - 1
             });
             unmatched[i].1 += 1;
@@ -620,21 +624,31 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         }
         if row.tokens.is_some() {
             total += t;
-            *by_product
-                .entry(id.map_or_else(|| row.product.clone(), str::to_string))
-                .or_default() += t;
+            *by_product.entry(id.unwrap_or(name)).or_default() += t;
             if let Some(d) = row.day {
-                *by_month
-                    .entry(format!("{:04}-{:02}", d.year(), d.month()))
-                    .or_default() += t;
+                *by_month.entry((d.year(), d.month())).or_default() += t;
             }
         }
     }
     let history = History {
         tokens: tok(total),
-        by_product: by_product.into_iter().map(|(k, v)| (k, tok(v))).collect(),
-        by_month: by_month.into_iter().map(|(k, v)| (k, tok(v))).collect(),
+        by_product: by_product
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), tok(v)))
+            .collect(),
+        by_month: by_month
+            .into_iter()
+            .map(|((y, m), v)| (format!("{y:04}-{m:02}"), tok(v)))
+            .collect(),
     };
+    let unmatched: Vec<Unmatched> = unmatched
+        .into_iter()
+        .map(|(name, rows, t)| Unmatched {
+            name: name.to_string(),
+            rows,
+            tokens: tok(t),
+        })
+        .collect();
 
     let scenario = build_scenario(format, &kept, &matched, options, start_option)?;
     let file_use = match (&scenario, format, options.forecast) {
@@ -646,14 +660,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         format,
         rows: table.rows.len() as u64,
         skipped,
-        unmatched: unmatched
-            .into_iter()
-            .map(|(name, rows, t)| Unmatched {
-                name,
-                rows,
-                tokens: tok(t),
-            })
-            .collect(),
+        unmatched,
         extra_columns,
         history,
         scenario,
@@ -666,23 +673,22 @@ fn file_use(
     rows: &[Row],
     matched: &[Option<&'static str>],
 ) -> BTreeMap<(String, String, String), FileUse> {
-    let mut out: BTreeMap<(String, String, String), FileUse> = BTreeMap::new();
-    let mut days: BTreeSet<(&str, &str, Date)> = BTreeSet::new();
+    let mut by: HashMap<(&str, &str, (i16, i8)), FileUse> = HashMap::default();
+    let mut days: HashSet<(&str, &str, Date)> = HashSet::default();
     for (row, id) in rows.iter().zip(matched) {
         let (Some((user, _)), Some(id), Some(day)) = (&row.user, id, row.day) else {
             continue;
         };
         let t = row.tokens.unwrap_or_default();
-        let month = format!("{:04}-{:02}", day.year(), day.month());
-        let e = out
-            .entry((user.clone(), id.to_string(), month))
-            .or_default();
+        let e = by.entry((user, id, (day.year(), day.month()))).or_default();
         e.tokens += t;
         if !t.is_zero() && days.insert((user, id, day)) {
             e.days += 1;
         }
     }
-    out
+    by.into_iter()
+        .map(|((u, p, (y, m)), f)| ((u.to_string(), p.to_string(), format!("{y:04}-{m:02}")), f))
+        .collect()
 }
 
 fn first_of_month(d: Date) -> Date {
@@ -872,7 +878,7 @@ struct Uses<'a> {
 
 fn uses<'a>(rows: &'a [Row], matched: &[Option<&'static str>]) -> Uses<'a> {
     let mut users = Vec::new();
-    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut at: HashMap<&str, usize> = HashMap::default();
     let mut per: BTreeMap<(usize, &'static str), Vec<&Row>> = BTreeMap::new();
     for (row, id) in rows.iter().zip(matched) {
         let (Some((key, name)), Some(id)) = (&row.user, id) else {

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -52,22 +54,29 @@ fn against(import: &Import, model: &Model, report: &Report) -> Vec<Reconciled> {
     let months = month_starts(model);
     let month_of = |at| {
         let i = months.partition_point(|(_, start)| *start <= at);
-        months[i.saturating_sub(1).min(months.len() - 1)].0.clone()
+        i.saturating_sub(1).min(months.len() - 1)
     };
-    let mut replay: BTreeMap<(String, String, String), (u64, u32)> = BTreeMap::new();
+    // By indexes while counting (a million charges), by names once counted.
+    let mut counted: HashMap<(u32, u32, usize), (u64, u32)> = HashMap::default();
     for c in report.charges() {
         let Item::Product(p) = c.item() else {
             continue;
         };
-        let key = (
-            report.user_ids[c.user as usize].clone(),
-            report.products[p as usize].clone(),
-            month_of(c.at),
-        );
-        let e = replay.entry(key).or_default();
+        let e = counted.entry((c.user, p, month_of(c.at))).or_default();
         e.0 += c.tokens;
         e.1 += 1;
     }
+    let replay: BTreeMap<(String, String, String), (u64, u32)> = counted
+        .into_iter()
+        .map(|((u, p, m), v)| {
+            let key = (
+                report.user_ids[u as usize].clone(),
+                report.products[p as usize].clone(),
+                months[m].0.clone(),
+            );
+            (key, v)
+        })
+        .collect();
     let rate = |product: &str| {
         model
             .products
