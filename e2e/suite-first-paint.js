@@ -6,10 +6,7 @@
 // asserts behaviour only, never timings (targets: figure ≤ 1.5 s and live ≤ 4 s on Fast 3G,
 // first render ≤ 300 ms on localhost).
 'use strict';
-const fs = require('fs');
-const http = require('http');
 const path = require('path');
-const zlib = require('zlib');
 
 const FAST_3G = { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 };
 
@@ -40,21 +37,7 @@ function marks() {
 
 /** dist/ served gzipped, as a deployment would (the suite's own server sends it raw). */
 function gzipServer(root) {
-  const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.json': 'application/json' };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root)) { res.writeHead(403); return res.end(); }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
-      if (err) { res.writeHead(404); return res.end(); }
-      const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
-      if (/\bgzip\b/.test(req.headers['accept-encoding'] || '')) { body = zlib.gzipSync(body, { level: 9 }); headers['content-encoding'] = 'gzip'; }
-      res.writeHead(200, headers);
-      res.end(body);
-    });
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+  return require('./server.js').serve(root, 0, '127.0.0.1', { gzip: true });
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };

@@ -7,8 +7,8 @@
 //
 // Relies on: #usage-file (the toolbar's picker), a drop anywhere on the page, and the
 // review's ids: #usage-review, #usage-summary, #usage-unmatched (rows data-name, selects
-// #usage-map-N), #usage-products (rows data-product), #usage-reconciliation (rows data-why,
-// data-product, data-month), #usage-reconciliation-summary, #usage-cost, #usage-months,
+// #usage-map-N), #usage-products (rows data-key: the product), #usage-reconciliation (rows
+// data-key "user product month", class rate or days where they differ), #usage-reconciliation-summary, #usage-cost, #usage-months,
 // #usage-scale, #usage-use-history, #usage-use-forecast, #usage-error, #usage-progress,
 // #usage-cancel; window.__flexcalcPerf.import_ms (the import worker's time on the last
 // request is worker_ms).
@@ -50,19 +50,19 @@ module.exports = (h) => {
     assert(/Flex token usage/.test(summary) && /6 rows/.test(summary) && /users: 1;/.test(summary), `summary: ${summary}`);
     // The unknown name is listed with its rows and tokens, and mapped by hand.
     eq(await page.$eval('#usage-unmatched tr[data-name="Frobnicator Pro"] td:nth-of-type(2)', (e) => e.textContent.trim()), '10', 'its tokens');
-    assert(!(await page.$('#usage-products tr[data-product="maya"]')), 'not matched yet');
+    assert(!(await page.$('#usage-products tr[data-key="maya"]')), 'not matched yet');
     await page.selectOption('#usage-map-0', 'maya');
-    await page.waitForSelector('#usage-products tr[data-product="maya"]', LONG);
+    await page.waitForSelector('#usage-products tr[data-key="maya"]', LONG);
     await reviewed(page);
-    eq(await page.$eval('#usage-products tr[data-product="maya"] td', (e) => e.textContent.trim()), '10', 'mapped: its tokens under Maya');
+    eq(await page.$eval('#usage-products tr[data-key="maya"] td', (e) => e.textContent.trim()), '10', 'mapped: its tokens under Maya');
     eq(await page.$eval('#usage-map-0', (e) => e.value), 'maya', 'the choice stays shown');
     assert(/users: 2;/.test(await page.textContent('#usage-summary')), 'Ben is in once Maya is mapped');
     // The file against its replay: today's Revit is 10 a day (the file charged 12 once),
     // AutoCAD was charged twice on 4 May, Maya is 6 a day today (10 in the file).
-    const differ = await page.$$eval('#usage-reconciliation tr[data-why="rate"]', (r) => r.map((x) => `${x.dataset.product} ${x.dataset.month}`).sort());
+    const differ = await page.$$eval('#usage-reconciliation tr.rate', (r) => r.map((x) => x.dataset.key.split(' ').slice(1).join(' ')).sort());
     eq(differ.join(', '), 'autocad 2026-05, maya 2026-05, revit 2026-04', 'the rows that differ, explained');
     assert(/1 of 4/.test(await page.textContent('#usage-reconciliation-summary')), 'one row agrees');
-    assert(/Another daily rate in the file \(today's: 10 tokens\)/.test(await page.textContent('#usage-reconciliation tr[data-product="revit"]')), 'the reason, with today\'s rate');
+    assert(/Another daily rate in the file \(today's: 10 tokens\)/.test(await page.textContent('#usage-reconciliation tr[data-key="ana@example.com revit 2026-04"]')), 'the reason, with today\'s rate');
     assert(/[€£¥]\s?[\d,.]+/.test(await page.textContent('#usage-cost')), 'what the tokens cost today');
     await h.shot(page, 'desktop-usage-review');
 

@@ -11,20 +11,10 @@ cd "$(dirname "$0")/.."
 DIST="${1:-dist}"
 OUT="$DIST/widget"
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
-cargo build --quiet --profile web-release --target wasm32-unknown-unknown --bin widget \
-  --features widget --locked --offline
 rm -rf "$OUT"
-mkdir -p "$OUT"
-wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name engine \
-  "$TARGET_DIR/wasm32-unknown-unknown/web-release/widget.wasm"
-# The app's wasm-opt settings (www/index.html's data-wasm-opt-params).
-wasm-opt "$OUT/engine_bg.wasm" -o "$OUT/engine_bg.wasm" --enable-bulk-memory \
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue \
-  --flatten --rereloop -Oz -Oz --low-memory-unused --strip-producers --strip-target-features \
-  --strip-debug
+# The wasm and its glue, built as the app's workers are (cargo, wasm-bindgen, wasm-opt).
+bash scripts/wasm-bin.sh widget widget "$OUT" engine >/dev/null
 cp www/widget/flexcalc-widget.js www/widget/flexcalc-widget.d.ts "$OUT/"
 cp www/widget/widget-strings.js "$OUT/"
 # Minified as the app's glue is (scripts/minify-js.sh); the .d.ts stays as written.

@@ -174,6 +174,24 @@ pub fn app() -> Html {
             js::later(0, &send);
         });
     }
+    {
+        // In a partner's iframe: the postMessage protocol (src/ui/embed.rs).
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            crate::ui::embed::listen(move |kind, key, scenario| {
+                let d = dispatcher.clone();
+                crate::ui::embed::request(&kind, key, &scenario, move |s| {
+                    d.dispatch(Action::Replace(Box::new(s), None))
+                });
+            });
+        });
+        let answer = (!state.loading).then(|| (state.outcome.clone(), state.scenario.clone()));
+        use_effect_with((state.job, state.loading), move |_| match answer {
+            Some((Ok(o), s)) => crate::ui::embed::answered(&o, &s),
+            Some((Err(e), _)) => crate::ui::embed::refused(&e.to_string()),
+            None => {}
+        });
+    }
     let share_link = use_state(|| None::<String>);
     let usage_file = use_usage_file();
     // What waits until the first screen is up (progressive: the summary answers first):

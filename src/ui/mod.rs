@@ -21,6 +21,7 @@ pub mod app;
 pub mod assumptions;
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod autosave;
+pub mod embed;
 #[cfg(any(target_arch = "wasm32", feature = "prerender"))]
 pub mod format;
 #[cfg(target_arch = "wasm32")]

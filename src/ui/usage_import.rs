@@ -369,6 +369,11 @@ fn review_view(
         .filter(|x| x.why.is_some())
         .collect();
     let agree = r.reconciliation.len() - differ.len();
+    let more = |n: usize| {
+        (n > SHOWN).then(|| html! {
+            <p class="hint">{ t(l, "usage.more").replace("{n}", &f.int((n - SHOWN) as u64)) }</p>
+        })
+    };
     let why = |w: &str, rate: u64| match w {
         "days" => t(l, "usage.why.days").to_string(),
         _ => t(l, "usage.why.rate").replace("{rate}", &f.int(rate)),
@@ -406,20 +411,10 @@ fn review_view(
                 </table>
             }
             <div class="usage-history">
-                <table class="data" id="usage-products">
-                    <caption>{ t(l, "usage.by_product") }</caption>
-                    <thead><tr><th scope="col">{ t(l, "usage.col.product") }</th><th scope="col">{ t(l, "usage.col.tokens") }</th></tr></thead>
-                    <tbody>{ for imp.history.by_product.iter().map(|(id, v)| html! {
-                        <tr data-product={id.clone()}><th scope="row">{ name(id) }</th><td class="num">{ tokens(v) }</td></tr>
-                    }) }</tbody>
-                </table>
-                <table class="data" id="usage-months-table">
-                    <caption>{ t(l, "usage.by_month") }</caption>
-                    <thead><tr><th scope="col">{ t(l, "usage.col.month") }</th><th scope="col">{ t(l, "usage.col.tokens") }</th></tr></thead>
-                    <tbody>{ for imp.history.by_month.iter().map(|(m, v)| html! {
-                        <tr data-month={m.clone()}><th scope="row">{ f.month(m) }</th><td class="num">{ tokens(v) }</td></tr>
-                    }) }</tbody>
-                </table>
+                { text_table("usage-products", Some(t(l, "usage.by_product")), &[t(l, "usage.col.product"), t(l, "usage.col.tokens")],
+                    imp.history.by_product.iter().map(|(id, v)| (id.clone(), "", vec![name(id), tokens(v)])).collect()) }
+                { text_table("usage-months-table", Some(t(l, "usage.by_month")), &[t(l, "usage.col.month"), t(l, "usage.col.tokens")],
+                    imp.history.by_month.iter().map(|(m, v)| (m.clone(), "", vec![f.month(m), tokens(v)])).collect()) }
             </div>
             <p id="usage-cost">{ t(l, "usage.cost")
                 .replace("{tokens}", &f.int(r.matched_tokens))
@@ -430,36 +425,53 @@ fn review_view(
                 <p class="hint" id="usage-reconciliation-summary">{ t(l, "usage.reconciliation.summary")
                     .replace("{agree}", &f.int(agree as u64))
                     .replace("{rows}", &f.int(r.reconciliation.len() as u64)) }</p>
-                <table class="data" id="usage-reconciliation">
-                    <thead><tr>
-                        <th scope="col">{ t(l, "usage.col.user") }</th><th scope="col">{ t(l, "usage.col.product") }</th><th scope="col">{ t(l, "usage.col.month") }</th>
-                        <th scope="col">{ t(l, "usage.col.file") }</th><th scope="col">{ t(l, "usage.col.flexcalc") }</th><th scope="col">{ t(l, "usage.col.why") }</th>
-                    </tr></thead>
-                    <tbody>{ for differ.iter().copied().chain(r.reconciliation.iter().filter(|x| x.why.is_none())).take(SHOWN).map(|x| html! {
-                        <tr data-why={x.why.clone().unwrap_or_default()} data-user={x.user.clone()} data-product={x.product.clone()} data-month={x.month.clone()}>
-                            <td>{ user_name(imp, &x.user) }</td><td>{ name(&x.product) }</td><td>{ f.month(&x.month) }</td>
-                            <td class="num">{ x.file.normalize().to_string() }</td><td class="num">{ f.int(x.flexcalc) }</td>
-                            <td>{ x.why.as_deref().map(|w| why(w, x.rate)).unwrap_or_else(|| t(l, "usage.why.none").to_string()) }</td>
-                        </tr>
-                    }) }</tbody>
-                </table>
-                if r.reconciliation.len() > SHOWN {
-                    <p class="hint">{ t(l, "usage.more").replace("{n}", &f.int((r.reconciliation.len() - SHOWN) as u64)) }</p>
-                }
+                { text_table("usage-reconciliation", None,
+                    &["usage.col.user", "usage.col.product", "usage.col.month", "usage.col.file", "usage.col.flexcalc", "usage.col.why"].map(|k| t(l, k)),
+                    differ.iter().copied().chain(r.reconciliation.iter().filter(|x| x.why.is_none())).take(SHOWN).map(|x| (
+                        format!("{} {} {}", x.user, x.product, x.month),
+                        match x.why.as_deref() { Some("rate") => "rate", Some(_) => "days", None => "" },
+                        vec![
+                            user_name(imp, &x.user), name(&x.product), f.month(&x.month), x.file.normalize().to_string(), f.int(x.flexcalc),
+                            x.why.as_deref().map(|w| why(w, x.rate)).unwrap_or_else(|| t(l, "usage.why.none").to_string()),
+                        ],
+                    )).collect()) }
+                { more(r.reconciliation.len()) }
             }
             if !imp.skipped.is_empty() {
                 <h3>{ t(l, "usage.skipped").replace("{n}", &f.int(skipped)) }</h3>
-                <table class="data" id="usage-skipped">
-                    <thead><tr><th scope="col">{ t(l, "usage.col.line") }</th><th scope="col">{ t(l, "usage.col.reason") }</th></tr></thead>
-                    <tbody>{ for imp.skipped.iter().take(SHOWN).map(|x| html! {
-                        <tr data-line={x.line.to_string()}><td class="num">{ x.line.to_string() }</td><td>{ x.reason.clone() }</td></tr>
-                    }) }</tbody>
-                </table>
-                if imp.skipped.len() > SHOWN {
-                    <p class="hint">{ t(l, "usage.more").replace("{n}", &f.int((imp.skipped.len() - SHOWN) as u64)) }</p>
-                }
+                { text_table("usage-skipped", None, &[t(l, "usage.col.line"), t(l, "usage.col.reason")],
+                    imp.skipped.iter().take(SHOWN).map(|x| (x.line.to_string(), "", vec![x.line.to_string(), x.reason.clone()])).collect()) }
+                { more(imp.skipped.len()) }
             }
         </>
+    }
+}
+
+/// A row of `text_table`: its key, class and cells.
+type Row = (String, &'static str, Vec<String>);
+
+/// A table of text: its column headings, then rows of a key (`data-key`), a class and
+/// cells (the first a row heading; numbers, right-aligned, are told by their digits).
+/// (Not generic: one copy of the markup's code for every table.)
+fn text_table(id: &str, caption: Option<&str>, head: &[&str], rows: Vec<Row>) -> Html {
+    let num = |c: &str| {
+        c.chars().next().is_some_and(|x| x.is_ascii_digit())
+            && c.chars().all(|x| x.is_ascii_digit() || ",. ".contains(x))
+    };
+    html! {
+        <table class="data" id={id.to_string()}>
+            if let Some(c) = caption { <caption>{ c }</caption> }
+            <thead><tr>{ for head.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+            <tbody>{ for rows.into_iter().map(|(key, class, cells)| html! {
+                <tr data-key={key} class={class}>
+                    { for cells.into_iter().enumerate().map(|(k, c)| if k == 0 {
+                        html! { <th scope="row">{ c }</th> }
+                    } else {
+                        html! { <td class={num(&c).then_some("num")}>{ c }</td> }
+                    }) }
+                </tr>
+            }) }</tbody>
+        </table>
     }
 }
 
