@@ -726,6 +726,14 @@ test('advisor: the plan and its totals, apply, undo, break-even chart', async ()
   // The starter team has no offering: the tab says how to add them.
   await tab(page, 4);
   assert(/Period & prices/.test(await page.textContent('#advisor-no-offerings')), 'explains where offerings go');
+  // The one price it needs, asked inline: an offering for the team's first product, priced
+  // here, and the advisor answers on the starter team.
+  await page.fill('#ask-annual', '2000.00');
+  await page.click('#ask-add');
+  await page.waitForSelector('#advisor-totals');
+  assert(Number(await page.$eval('#advisor-plan .stat-value', (e) => e.dataset.value)) > 0, 'a plan for the starter team');
+  await page.click('#undo');
+  await page.waitForSelector('#advisor-no-offerings');
   await page.selectOption('#preset', 'architecture-studio');
   await page.waitForSelector('#banner.info');
   await tab(page, 4);

@@ -18,11 +18,11 @@ use crate::engine::advise::{
     break_even_line, Advice, BreakEven, Change, Coverage, PlanOut, Sensitivity, PERCENTS,
 };
 use crate::engine::error::InputError;
-use crate::engine::scenario::{Scenario, Subscription};
+use crate::engine::scenario::{Offering, Scenario, Subscription};
 use crate::ui::format::Fmt;
 use crate::ui::i18n::{t, Lang};
 use crate::ui::js;
-use crate::ui::state::{plan_applied, Action, Ctx, Tab};
+use crate::ui::state::{edit, plan_applied, Action, Ctx, Tab};
 use crate::ui::team::item_name;
 use crate::ui::worker::{self, Kind};
 
@@ -45,7 +45,8 @@ pub fn advisor_tab() -> Html {
             <section class="advisor" aria-labelledby="advisor-h">
                 <h2 id="advisor-h">{ t(l, "advisor.title") }</h2>
                 <p class="hint" id="advisor-no-offerings">{ t(l, "advisor.no_offerings") }</p>
-                <button type="button" id="advisor-to-offerings" onclick={go}>{ t(l, "advisor.to_offerings") }</button>
+                <AskPrice />
+                <button type="button" class="link" id="advisor-to-offerings" onclick={go}>{ t(l, "advisor.to_offerings") }</button>
             </section>
         };
     }
@@ -126,6 +127,64 @@ pub fn advisor_tab() -> Html {
                 { break_even_chart(l, &f, s, &a.break_even[pick]) }
             }
         </section>
+    }
+}
+
+/// The one price the advisor needs, asked where it is needed: a subscription to one of the
+/// team's products and its annual price, added to the scenario's offerings in one change
+/// (the engine checks the price like any other; more under Period & prices).
+#[function_component(AskPrice)]
+fn ask_price() -> Html {
+    let ctx = use_context::<Ctx>().expect("state");
+    let l = ctx.lang;
+    let s = &ctx.scenario;
+    // The team's products, in the order it first uses them.
+    let mut used: Vec<&str> = Vec::new();
+    for x in s.users.iter().flat_map(|u| u.usage.iter()) {
+        if !used.contains(&x.product.as_str()) {
+            used.push(&x.product);
+        }
+    }
+    let product = use_state(|| used.first().map(|p| p.to_string()).unwrap_or_default());
+    let price = use_state(String::new);
+    let value = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |e: Event| {
+            h.set(
+                e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                    .value(),
+            )
+        })
+    };
+    let add = {
+        let (ctx, product, price) = (ctx.clone(), product.clone(), price.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (p, annual) = ((*product).clone(), price.trim().to_string());
+            edit(&ctx, move |s| {
+                s.offerings.push(Offering {
+                    id: p.clone(),
+                    name: None,
+                    covers: vec![p.clone()],
+                    annual: annual.clone(),
+                    monthly: None,
+                });
+            });
+        })
+    };
+    html! {
+        <div class="ask-price row" id="ask-price">
+            <div class="field compact">
+                <label for="ask-product">{ t(l, "advisor.ask.product") }</label>
+                <select id="ask-product" onchange={value(&product)}>
+                    { for used.iter().map(|p| html! { <option value={p.to_string()} selected={**p == *product}>{ item_name(l, s, p) }</option> }) }
+                </select>
+            </div>
+            <div class="field compact">
+                <label for="ask-annual">{ t(l, "advisor.ask.annual").replace("{currency}", &s.currency) }</label>
+                <input id="ask-annual" inputmode="decimal" value={(*price).clone()} onchange={value(&price)} />
+            </div>
+            <button type="button" class="primary" id="ask-add" onclick={add}>{ t(l, "advisor.ask.add") }</button>
+        </div>
     }
 }
 
