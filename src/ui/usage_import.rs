@@ -238,7 +238,11 @@ pub fn usage_review(p: &ReviewProps) -> Html {
             });
         })
     };
-    let f = Fmt::new(l, &ctx.scenario.currency, 2);
+    // The review prices with the built-in book of the scenario's currency (its minor unit).
+    let minor = Catalog::builtin()
+        .book(&ctx.scenario.currency)
+        .map_or(2, |b| b.minor_units);
+    let f = Fmt::new(l, &ctx.scenario.currency, minor);
     let busy = *pending;
     let size = f.int(p.file.size as u64);
     html! {
