@@ -18,7 +18,7 @@ use crate::ui::presets::{self, PRESETS};
 use crate::ui::results::ResultsPane;
 use crate::ui::settings::{currencies, SettingsTab};
 use crate::ui::share::{self, LinkError};
-use crate::ui::state::{edit, Action, Banner, BannerKind, Ctx, State, Tab};
+use crate::ui::state::{edit, Action, Banner, BannerKind, Ctx, Outcome, State, Tab};
 use crate::ui::storage::{self, Notice};
 use crate::ui::team::TeamTab;
 use crate::ui::templates;
@@ -165,7 +165,7 @@ pub fn app() -> Html {
                 js::set_perf("autosave_ms", js::now_ms() - t0);
                 worker::run_scenario(s, by_worker, move |reply| {
                     let t0 = js::now_ms();
-                    let outcome = reply.and_then(|text| worker::read_outcome(&text));
+                    let outcome = reply.and_then(|text| worker::read_answer::<Outcome>(&text));
                     js::set_perf("from_worker_ms", js::now_ms() - t0);
                     dispatcher.dispatch(Action::Answer(job, outcome.map(Rc::new)));
                 });

@@ -21,7 +21,7 @@ use crate::engine::insights::charges_csv;
 use crate::engine::scenario::{Scenario, User};
 use crate::engine::simulate::run;
 use crate::engine::validate::validate;
-use crate::ui::state::{compute, Outcome};
+use crate::ui::state::compute;
 
 /// What the page asks of the worker about a scenario.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -275,12 +275,8 @@ pub fn read_message(
     Ok(Scenario { users, ..p.head })
 }
 
-/// The page's side: the answer read back from the worker's text.
-pub fn read_outcome(text: &str) -> Result<Outcome, InputError> {
-    read_answer(text)
-}
-
-/// The page's side: any kind's answer (`Outcome`, `Advice`, `Sensitivity`) read back.
+/// The page's side: any kind's answer (`Outcome`, `Advice`, `Sensitivity`, `Review`) read
+/// back from the worker's text.
 pub fn read_answer<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     serde_json::from_str(text).map_err(|e| {
         InputError::new(
@@ -783,6 +779,7 @@ export function worker_save(text) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::state::Outcome;
     use crate::ui::templates::starter;
 
     #[test]
@@ -790,7 +787,7 @@ mod tests {
         let s = starter("Europe/Paris", "EUR", ["A", "B", "C"]);
         let direct = compute(&s).unwrap();
         let text = engine_answer(Kind::Simulate, &s).unwrap();
-        assert_eq!(read_outcome(&text).unwrap(), direct);
+        assert_eq!(read_answer::<Outcome>(&text).unwrap(), direct);
         // Packs mode: the packs' reports and the suggested order too.
         let preset = crate::ui::presets::find("manufacturing-run-dry")
             .unwrap()
@@ -798,7 +795,7 @@ mod tests {
         let s = Scenario::from_json(preset).unwrap();
         let direct = compute(&s).unwrap();
         assert!(!direct.packs().is_empty() && direct.suggested.is_some());
-        let back = read_outcome(&engine_answer(Kind::Simulate, &s).unwrap()).unwrap();
+        let back = read_answer::<Outcome>(&engine_answer(Kind::Simulate, &s).unwrap()).unwrap();
         assert_eq!(back, direct);
     }
 
@@ -813,7 +810,7 @@ mod tests {
         let top = InputError::new("", "expected value");
         assert_eq!(read_error(&error_text(&top)), top);
         assert_eq!(read_error("boom").message, "boom");
-        assert!(read_outcome("{not json").is_err());
+        assert!(read_answer::<Outcome>("{not json").is_err());
     }
 
     #[test]
