@@ -134,6 +134,7 @@ module.exports = (h) => {
       eq(r.editorText, off.editorText, 'the editor reads the same');
       eq(r.copy, 0, 'the prerendered copy is gone');
       assert(!r.boot, 'the loading message is gone');
+      assert(r.fp.copy_gone, 'the prerendered copy was seen, then left');
       assert(r.fp.gapless, 'the copy left only with the live answer on the page');
       await done();
     });

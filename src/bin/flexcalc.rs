@@ -108,27 +108,10 @@ fn quote_args(rest: &[String]) -> Result<String, Failure> {
         currency.ok_or_else(|| Failure::Input(format!("quote: --currency is missing; {usage}")))?;
     let tokens =
         tokens.ok_or_else(|| Failure::Input(format!("quote: --tokens is missing; {usage}")))?;
-    let n: u64 = tokens
-        .parse()
-        .ok()
-        .filter(|n| *n <= 1_000_000_000)
-        .ok_or_else(|| {
-            Failure::Input(format!(
-                "--tokens: {tokens:?} is not a whole number of tokens from 0 to 1000000000"
-            ))
-        })?;
-    let catalog = Catalog::builtin();
-    let book = catalog.book(&currency).ok_or_else(|| {
-        let known: Vec<&str> = catalog.books.iter().map(|b| b.currency.as_str()).collect();
-        Failure::Input(format!(
-            "--currency: {currency:?} is not one of {}",
-            known.join(", ")
-        ))
-    })?;
-    let quote = flexcalc::quote(book, n);
-    quote.order.too_large("--tokens", "ask for fewer tokens")?;
-    quote.exact.too_large("--tokens", "ask for fewer tokens")?;
-    to_json(&quote)
+    let book = Catalog::builtin().book_or_refuse(&currency, "--currency")?;
+    to_json(&flexcalc::engine::price::quote_text(
+        book, &tokens, "--tokens",
+    )?)
 }
 
 /// `CMD: unknown argument FLAG; usage: …`, saying where a flag of another command belongs.
@@ -156,15 +139,6 @@ fn file_and_flag(cmd: &str, flag: &str, rest: &[String]) -> Result<(String, bool
         return Err(unknown_argument(cmd, other, Some(&usage)));
     }
     Ok((one_file(cmd, &files)?, given))
-}
-
-/// The advice with its sensitivity beside it: the same members in the same order, and
-/// `sensitivity` last.
-#[derive(serde::Serialize)]
-struct AdviceWithSensitivity<'a> {
-    #[serde(flatten)]
-    advice: &'a flexcalc::engine::advise::Advice,
-    sensitivity: &'a flexcalc::engine::advise::Sensitivity,
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
@@ -291,18 +265,12 @@ fn run(args: &[String]) -> Result<String, Failure> {
         Some("quote") => quote_args(&args[1..]),
         Some("import") => import_args(&args[1..]),
         Some("advise") => {
-            use flexcalc::engine::advise::{advise, sensitivity, PERCENTS};
             let (text, with_sensitivity) = file_and_flag("advise", "--sensitivity", &args[1..])?;
             let scenario = flexcalc::Scenario::from_json(&text)?;
-            let advice = advise(&scenario)?;
-            if with_sensitivity {
-                to_json(&AdviceWithSensitivity {
-                    advice: &advice,
-                    sensitivity: &sensitivity(&scenario, &PERCENTS)?,
-                })
-            } else {
-                to_json(&advice)
-            }
+            to_json(&flexcalc::engine::advise::advise_out(
+                &scenario,
+                with_sensitivity,
+            )?)
         }
         Some("--help" | "-h" | "help") => Ok(HELP.to_string()),
         Some("--version" | "-V") => Ok(format!("flexcalc {}", env!("CARGO_PKG_VERSION"))),

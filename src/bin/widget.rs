@@ -12,13 +12,14 @@
 //! Nothing here computes a token or an amount; the compact view's figures (`estimate`) are
 //! the engine's report, insights (`per_user_month`) and advice (`flex_cost`).
 
-use flexcalc::engine::advise::{advise, flex_cost, sensitivity, Advice, Sensitivity, PERCENTS};
+use flexcalc::engine::advise::{advise_model, advise_out, flex_cost};
 use flexcalc::engine::catalog::{Catalog, PriceBook};
 use flexcalc::engine::insights::Insights;
-use flexcalc::engine::price::check_book;
+use flexcalc::engine::price::quote_text;
+use flexcalc::engine::scenario::PriceBookInput;
 use flexcalc::engine::simulate::run;
-use flexcalc::engine::validate::validate;
-use flexcalc::{InputError, Scenario};
+use flexcalc::engine::validate::{read_price_book, validate};
+use flexcalc::Scenario;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -49,28 +50,11 @@ pub fn simulate(scenario: &str, summary: bool) -> Result<String, JsError> {
     })
 }
 
-/// The advice with its sensitivity beside it, as `flexcalc advise --sensitivity` writes it.
-#[derive(Serialize)]
-struct AdviceWithSensitivity<'a> {
-    #[serde(flatten)]
-    advice: &'a Advice,
-    sensitivity: &'a Sensitivity,
-}
-
 /// `flexcalc advise` (`with_sensitivity`: `--sensitivity`): the advice's JSON text.
 #[wasm_bindgen]
 pub fn advise_text(scenario: &str, with_sensitivity: bool) -> Result<String, JsError> {
     let scenario = Scenario::from_json(scenario).map_err(fail)?;
-    let advice = advise(&scenario).map_err(fail)?;
-    if with_sensitivity {
-        let s = sensitivity(&scenario, &PERCENTS).map_err(fail)?;
-        pretty(&AdviceWithSensitivity {
-            advice: &advice,
-            sensitivity: &s,
-        })
-    } else {
-        pretty(&advice)
-    }
+    pretty(&advise_out(&scenario, with_sensitivity).map_err(fail)?)
 }
 
 /// `flexcalc quote --currency CURRENCY --tokens TOKENS`, in the built-in book of
@@ -78,25 +62,11 @@ pub fn advise_text(scenario: &str, with_sensitivity: bool) -> Result<String, JsE
 /// `price_book` object as JSON text, whose currency must be `currency`).
 #[wasm_bindgen]
 pub fn quote(currency: &str, tokens: &str, price_book: &str) -> Result<String, JsError> {
-    let n: u64 = tokens
-        .parse()
-        .ok()
-        .filter(|n| *n <= 1_000_000_000)
-        .ok_or_else(|| {
-            fail(format!(
-                "tokens: {tokens:?} is not a whole number of tokens from 0 to 1000000000"
-            ))
-        })?;
     let own;
     let book = if price_book.is_empty() {
-        let catalog = Catalog::builtin();
-        catalog.book(currency).ok_or_else(|| {
-            let known: Vec<&str> = catalog.books.iter().map(|b| b.currency.as_str()).collect();
-            fail(format!(
-                "currency: {currency:?} is not one of {}",
-                known.join(", ")
-            ))
-        })?
+        Catalog::builtin()
+            .book_or_refuse(currency, "currency")
+            .map_err(fail)?
     } else {
         own = read_book(price_book)?;
         if own.currency != currency {
@@ -107,23 +77,15 @@ pub fn quote(currency: &str, tokens: &str, price_book: &str) -> Result<String, J
         }
         &own
     };
-    let q = flexcalc::quote(book, n);
-    q.order
-        .too_large("tokens", "ask for fewer tokens")
-        .map_err(fail)?;
-    q.exact
-        .too_large("tokens", "ask for fewer tokens")
-        .map_err(fail)?;
-    pretty(&q)
+    pretty(&quote_text(book, tokens, "tokens").map_err(fail)?)
 }
 
-/// A partner's price book, read and checked as the scenario format's `price_book`.
+/// A partner's price book, read and checked as the scenario format's `price_book` is.
 fn read_book(text: &str) -> Result<PriceBook, JsError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let book: PriceBook = serde_path_to_error::deserialize(&mut de)
+    let book: PriceBookInput = serde_path_to_error::deserialize(&mut de)
         .map_err(|e| fail(format!("price_book.{}: {}", e.path(), e.inner())))?;
-    check_book(&book).map_err(|e: InputError| fail(format!("price_book.{e}")))?;
-    Ok(book)
+    read_price_book(&book).map_err(fail)
 }
 
 #[derive(Serialize)]
@@ -267,7 +229,7 @@ pub fn estimate(scenario: &str) -> Result<String, JsError> {
     let advice = if model.offerings.is_empty() {
         None
     } else {
-        Some(advise(&s).map_err(fail)?)
+        Some(advise_model(&model).map_err(fail)?)
     };
     let mut compare = Vec::new();
     if let Some(a) = &advice {

@@ -143,6 +143,29 @@ pub struct BreakEven {
     pub verdict: Cow<'static, str>,
 }
 
+/// What `flexcalc advise` writes (the widget's `advise` too): the advice, and with
+/// `--sensitivity` the plan at other usage levels beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdviceOut {
+    #[serde(flatten)]
+    pub advice: Advice,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
+}
+
+/// The scenario checked once, advised, and swept if asked.
+pub fn advise_out(scenario: &Scenario, with_sensitivity: bool) -> Result<AdviceOut, InputError> {
+    let model = validate(scenario)?;
+    Ok(AdviceOut {
+        advice: advise_model(&model)?,
+        sensitivity: if with_sensitivity {
+            Some(sensitivity_model(&model, &PERCENTS)?)
+        } else {
+            None
+        },
+    })
+}
+
 /// Reads scenario JSON and advises (the CLI's `flexcalc advise`).
 pub fn advise_json(text: &str) -> Result<Advice, InputError> {
     advise(&Scenario::from_json(text)?)

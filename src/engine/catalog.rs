@@ -3,6 +3,7 @@
 //! Nothing here is a rate: every figure comes from the TOML files, which carry their source
 //! and as-of date. `Catalog::check` validates the data itself (the tests call it).
 
+use crate::engine::error::InputError;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -505,6 +506,17 @@ impl Catalog {
 
     pub fn book(&self, currency: &str) -> Option<&PriceBook> {
         self.books.iter().find(|b| b.currency == currency)
+    }
+
+    /// `book`, or a refusal located at `at` naming the currencies there are.
+    pub fn book_or_refuse(&self, currency: &str, at: &str) -> Result<&PriceBook, InputError> {
+        self.book(currency).ok_or_else(|| {
+            let known: Vec<&str> = self.books.iter().map(|b| b.currency.as_str()).collect();
+            InputError::new(
+                at,
+                format!("{currency:?} is not one of {}", known.join(", ")),
+            )
+        })
     }
 
     /// Problems in the data itself; empty when the data is sound.

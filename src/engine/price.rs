@@ -337,3 +337,26 @@ pub fn quote(b: &PriceBook, n: u64) -> Quote {
         exact: order_of(b, &packs, n, exact_q),
     }
 }
+
+/// The most tokens a quote is asked for (`flexcalc quote`, the widget's `quote`).
+pub const MAX_QUOTE_TOKENS: u64 = 1_000_000_000;
+
+/// A quote asked for as text (a command line's or a page's): the token count read (0 to
+/// `MAX_QUOTE_TOKENS`), then `quote`, each order refused if too large to list. Refusals
+/// are located at `at`, the name the asker gave the count.
+pub fn quote_text(b: &PriceBook, tokens: &str, at: &str) -> Result<Quote, InputError> {
+    let n: u64 = tokens
+        .parse()
+        .ok()
+        .filter(|n| *n <= MAX_QUOTE_TOKENS)
+        .ok_or_else(|| {
+            InputError::new(
+                at,
+                format!("{tokens:?} is not a whole number of tokens from 0 to {MAX_QUOTE_TOKENS}"),
+            )
+        })?;
+    let q = quote(b, n);
+    q.order.too_large(at, "ask for fewer tokens")?;
+    q.exact.too_large(at, "ask for fewer tokens")?;
+    Ok(q)
+}

@@ -175,6 +175,15 @@ fn price_book(scenario: &Scenario, catalog: &Catalog) -> Res<PriceBook> {
             ),
         );
     }
+    read_price_book(pb)
+}
+
+/// A price book as the scenario format writes it (`price_book`), checked as a scenario's
+/// is, its currency aside: the widget's `quote` reads a partner's book through this.
+pub fn read_price_book(pb: &PriceBookInput) -> Result<PriceBook, InputError> {
+    if pb.currency.trim().is_empty() {
+        return err("price_book.currency", "a currency code must not be empty");
+    }
     if pb.minor_units > 6 {
         return err(
             "price_book.minor_units",

@@ -18,6 +18,7 @@ use crate::engine::import::{DateOrder, Format, ImportOptions, Review};
 use crate::engine::scenario::Scenario;
 use crate::ui::format::Fmt;
 use crate::ui::i18n::{t, Lang};
+use crate::ui::names::item_name;
 use crate::ui::state::{Action, Banner, BannerKind, Ctx, Tab};
 use crate::ui::worker::{self, Which};
 
@@ -174,21 +175,14 @@ pub fn usage_review(p: &ReviewProps) -> Html {
             on_close.emit(());
         })
     };
-    let set = |f: fn(&mut Choices, String)| {
-        let choices = choices.clone();
-        Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            let mut c = (*choices).clone();
-            f(&mut c, v);
-            choices.set(c);
-        })
-    };
-    let on_format = set(|c, v| c.format = Format::parse(&v));
-    let on_order = set(|c, v| c.date_order = DateOrder::parse(&v));
-    let on_months = set(|c, v| c.forecast_months = v.parse().unwrap_or(12).clamp(1, 36));
-    let on_scale = set(|c, v| c.scale = v.parse().unwrap_or(0).clamp(-100, 100));
+    let on_format = on_change(&choices, |c, v| c.format = Format::parse(&v));
+    let on_order = on_change(&choices, |c, v| c.date_order = DateOrder::parse(&v));
+    let on_months = on_change(&choices, |c, v| {
+        c.forecast_months = v.parse().unwrap_or(12).clamp(1, 36)
+    });
+    let on_scale = on_change(&choices, |c, v| {
+        c.scale = v.parse().unwrap_or(0).clamp(-100, 100)
+    });
     let use_scenario = |forecast: bool| {
         let (ctx, choices, on_close, answer) = (
             ctx.clone(),
@@ -283,7 +277,7 @@ pub fn usage_review(p: &ReviewProps) -> Html {
             { match answer.as_deref() {
                 None => html! {},
                 Some(Err(e)) => html! { <p class="error-box" role="alert" id="usage-error">{ e.clone() }</p> },
-                Some(Ok(r)) => review_view(l, &f, r, &choices, busy),
+                Some(Ok(r)) => review_view(l, &f, &ctx.scenario, r, &choices, busy),
             } }
             if let Some(Ok(r)) = answer.as_deref() {
                 <div class="usage-use">
@@ -321,6 +315,7 @@ fn format_key(f: Format) -> &'static str {
 fn review_view(
     l: Lang,
     f: &Fmt,
+    current: &Scenario,
     r: &Review,
     choices: &UseStateHandle<Choices>,
     busy: bool,
@@ -336,24 +331,14 @@ fn review_view(
         .replace("{users}", &f.int(users as u64))
         .replace("{tokens}", &tokens(&imp.history.tokens));
     let catalog = Catalog::builtin();
-    let name = |id: &str| {
-        catalog
-            .product(id)
-            .map_or_else(|| id.to_string(), |p| p.name.get(l.code()).to_string())
-    };
+    let name = |id: &str| item_name(l, current, id);
     let map = |file_name: String| {
-        let choices = choices.clone();
-        Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            let mut c = (*choices).clone();
+        on_change(choices, move |c, v| {
             if v.is_empty() {
                 c.products.remove(&file_name);
             } else {
                 c.products.insert(file_name.clone(), v);
             }
-            choices.set(c);
         })
     };
     // Names mapped by hand stay listed (with their choice) once matched.
@@ -449,6 +434,23 @@ fn review_view(
             }
         </>
     }
+}
+
+/// A change to one of the review's choices: `f` given the field's new value.
+fn on_change(
+    choices: &UseStateHandle<Choices>,
+    f: impl Fn(&mut Choices, String) + 'static,
+) -> Callback<Event> {
+    let choices = choices.clone();
+    Callback::from(move |e: Event| {
+        let mut c = (*choices).clone();
+        f(
+            &mut c,
+            e.target_unchecked_into::<web_sys::HtmlInputElement>()
+                .value(),
+        );
+        choices.set(c);
+    })
 }
 
 /// A row of `text_table`: its key, class and cells.
