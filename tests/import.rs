@@ -282,6 +282,69 @@ fn token_flex_trailing_commas_decimals_and_na() {
 }
 
 #[test]
+fn token_flex_tokens_by_category_product_and_month_and_todays_cost() {
+    let imp = read("token-flex.csv");
+    assert_eq!(
+        as_json(&imp.by_category),
+        json!([
+            { "category": "CLOUD_SERVICE", "product": "Autodesk 360 Rendering", "month": "2016-01", "tokens": "3.0" },
+            { "category": "DESKTOP_PRODUCT", "product": "autocad", "month": "2016-02", "tokens": "7" },
+            { "category": "DESKTOP_PRODUCT", "product": "civil3d", "month": "2016-01", "tokens": "12.5" },
+            { "category": "DESKTOP_PRODUCT", "product": "revit", "month": "2016-01", "tokens": "10.25" },
+            { "category": "MANUAL_ADJUSTMENT", "product": "N/A", "month": "2016-02", "tokens": "-5" }
+        ])
+    );
+    // The history split, nothing lost: the same tokens by product and by month.
+    let mut by_product: BTreeMap<&str, rust_decimal::Decimal> = BTreeMap::new();
+    let mut by_month: BTreeMap<&str, rust_decimal::Decimal> = BTreeMap::new();
+    for c in &imp.by_category {
+        *by_product.entry(&c.product).or_default() += c.tokens.value;
+        *by_month.entry(&c.month).or_default() += c.tokens.value;
+    }
+    let values = |m: &BTreeMap<String, flexcalc::engine::import::Tokens>| {
+        m.iter()
+            .map(|(k, v)| (k.clone(), v.value))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let owned = |m: BTreeMap<&str, rust_decimal::Decimal>| {
+        m.into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(owned(by_product), values(&imp.history.by_product));
+    assert_eq!(owned(by_month), values(&imp.history.by_month));
+
+    // Two rows of one category, product and month are one amount; a row without a
+    // category has an empty one; other formats have none.
+    let csv = "usageCategory,usageDate,productName,tokensConsumed\n\
+               CLOUD_PRODUCT,2016-03-01,AutoCAD,2\n\
+               CLOUD_PRODUCT,2016-03-09,AutoCAD,3\n\
+               ,2016-03-10,AutoCAD,1\n";
+    let imp = import(csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(
+        as_json(&imp.by_category),
+        json!([
+            { "category": "", "product": "autocad", "month": "2016-03", "tokens": 1 },
+            { "category": "CLOUD_PRODUCT", "product": "autocad", "month": "2016-03", "tokens": 5 }
+        ])
+    );
+    assert!(read("token-usage-2026.csv").by_category.is_empty());
+
+    // Today's Flex at the chosen book: the matched products' 29.75 tokens, a whole 30
+    // ordered (P3); the unmatched names stay listed beside it.
+    let options = ImportOptions {
+        currency: "GBP".into(),
+        ..Default::default()
+    };
+    let r = flexcalc::engine::import::review(&fixture("token-flex.csv"), &options).unwrap();
+    assert_eq!(r.matched_tokens, 30);
+    let book = Catalog::builtin().book("GBP").unwrap();
+    assert_eq!(r.order, flexcalc::engine::price::cheapest_order(book, 30));
+    assert_eq!(r.import.unmatched.len(), 2);
+    assert!(r.reconciliation.is_empty());
+}
+
+#[test]
 fn sessions_are_replayed_as_they_were() {
     let imp = read("sessions.csv");
     assert_eq!(imp.format, Format::Sessions);
@@ -550,6 +613,9 @@ fn cli_import_writes_the_json_contract() {
     let o = cli(&["import", &fixture_path("token-flex.csv")], None);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["scenario"], Value::Null);
+    // A Token Flex export adds its tokens by category after the contract's fields.
+    assert_eq!(v["by_category"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["by_category"][0]["category"], "CLOUD_SERVICE");
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! is read by the import worker (`engine::import::review`: the file never leaves the
 //! page), then reviewed here before it becomes the scenario: its format (changeable), the
 //! rows it could not read, the product names it could not match (each mappable by hand),
-//! the tokens it holds by product and month, the file held against its replay, and what
+//! the tokens it holds by product and month (and, for a Token Flex export, by usage
+//! category too), the file held against its replay, and what
 //! its tokens would cost bought today. "Use the history" takes the replay, "Use the
 //! forecast" the next months projected from it (scaled if asked). Every figure is the
 //! engine's; the view places them.
@@ -405,6 +406,14 @@ fn review_view(
                 { text_table("usage-months-table", Some(t(l, "usage.by_month")), &[t(l, "usage.col.month"), t(l, "usage.col.tokens")],
                     imp.history.by_month.iter().map(|(m, v)| (m.clone(), "", vec![f.month(m), tokens(v)])).collect()) }
             </div>
+            if !imp.by_category.is_empty() {
+                { text_table("usage-categories", Some(t(l, "usage.by_category")),
+                    &["usage.col.category", "usage.col.product", "usage.col.month", "usage.col.tokens"].map(|k| t(l, k)),
+                    imp.by_category.iter().map(|x| (
+                        format!("{} {} {}", x.category, x.product, x.month), "",
+                        vec![x.category.clone(), name(&x.product), f.month(&x.month), tokens(&x.tokens)],
+                    )).collect()) }
+            }
             <p id="usage-cost">{ t(l, "usage.cost")
                 .replace("{tokens}", &f.int(r.matched_tokens))
                 .replace("{total}", &f.money(&r.order.total))

@@ -223,6 +223,19 @@ pub struct History {
     pub by_month: BTreeMap<String, Tokens>,
 }
 
+/// The tokens of one usage category, product and month of a Token Flex export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryTokens {
+    /// `usageCategory` as the file writes it (`DESKTOP_PRODUCT`, `CLOUD_SERVICE`…; empty
+    /// when the row has none).
+    pub category: String,
+    /// As in `History::by_product`: the catalog id where matched, the file's name otherwise.
+    pub product: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub tokens: Tokens,
+}
+
 /// The answer of an import (`flexcalc import`'s JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Import {
@@ -233,6 +246,10 @@ pub struct Import {
     pub unmatched: Vec<Unmatched>,
     pub extra_columns: Vec<String>,
     pub history: History,
+    /// A Token Flex export's tokens by usage category, product and month, in that order
+    /// (the history's tokens, split); empty, and not in the JSON, for other formats.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_category: Vec<CategoryTokens>,
     /// The replay (or, with a forecast, the projection); `None` for files without users.
     pub scenario: Option<Scenario>,
     /// Tokens and days of each user × product × month (`YYYY-MM`) of a token-usage file,
@@ -417,6 +434,8 @@ struct Row {
     tokens: Option<Decimal>,
     /// Usage report: days a month.
     per_month: Option<u32>,
+    /// Token Flex: the usage category.
+    category: Option<String>,
 }
 
 /// Reads an export; see the module's documentation and docs/import.md.
@@ -630,6 +649,11 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
             }
         }
     }
+    let by_category = if format == Format::TokenFlex {
+        by_category(&kept, &matched, tok)
+    } else {
+        Vec::new()
+    };
     let history = History {
         tokens: tok(total),
         by_product: by_product
@@ -663,9 +687,36 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         unmatched,
         extra_columns,
         history,
+        by_category,
         scenario,
         file_use,
     })
+}
+
+/// The rows' tokens by category, product and month (see `Import::by_category`).
+fn by_category(
+    rows: &[Row],
+    matched: &[Option<&'static str>],
+    tok: impl Fn(Decimal) -> Tokens,
+) -> Vec<CategoryTokens> {
+    let mut by: BTreeMap<(&str, &str, (i16, i8)), Decimal> = BTreeMap::new();
+    for (row, id) in rows.iter().zip(matched) {
+        let (Some(t), Some(day)) = (row.tokens, row.day) else {
+            continue;
+        };
+        let category = row.category.as_deref().unwrap_or_default();
+        let product = id.unwrap_or(row.product.as_str());
+        *by.entry((category, product, (day.year(), day.month())))
+            .or_default() += t;
+    }
+    by.into_iter()
+        .map(|((category, product, (y, m)), t)| CategoryTokens {
+            category: category.to_string(),
+            product: product.to_string(),
+            month: format!("{y:04}-{m:02}"),
+            tokens: tok(t),
+        })
+        .collect()
 }
 
 /// The rows' tokens and days by user × product × month (see `Import::file_use`).
@@ -828,10 +879,12 @@ fn read_row(
         end: None,
         tokens: None,
         per_month: None,
+        category: None,
     };
     match format {
         Format::TokenUsage | Format::TokenFlex => {
             row.day = Some(need(Role::Day, date(Role::Day)?)?.date);
+            row.category = get(r, Role::Category).map(str::to_string);
             let t = number(Role::Tokens)?
                 .ok_or_else(|| format!("no tokens (column {:?} is empty)", col(Role::Tokens)))?;
             if format == Format::TokenUsage && t.is_sign_negative() && !t.is_zero() {
