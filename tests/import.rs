@@ -359,6 +359,53 @@ fn sessions_are_replayed_as_they_were() {
 }
 
 #[test]
+fn sessions_keep_their_inactive_stretches() {
+    // `;`-delimited, day-first, CRLF: stretches as date-times or times of day alone,
+    // several in one field (`;` quoted, or `|`), one past midnight.
+    let imp = read("sessions-inactive.csv");
+    assert_eq!(imp.format, Format::Sessions);
+    assert!(imp.extra_columns.is_empty(), "{:?}", imp.extra_columns);
+    assert_eq!(
+        as_json(&imp.skipped),
+        json!([
+            { "line": 5, "reason": "inactive stretch \"08:00/09:30\" is outside the session" },
+            { "line": 6, "reason": "inactive stretch \"about lunch\" does not read as START/END (e.g. 2026-01-05 12:00/2026-01-05 13:00, or 12:00/13:00)" }
+        ])
+    );
+    let s = imp.scenario.clone().unwrap();
+    let sessions = |user: usize| as_json(&s.users[user].usage[0].sessions);
+    assert_eq!(
+        sessions(0),
+        json!([
+            { "start": "2026-01-13T08:00", "end": "2026-01-13T17:00",
+              "inactive": [["2026-01-13T12:00", "2026-01-13T13:00"]] },
+            // 07:30:30 rounded up; 16:57-16:57:40 is no whole minute once rounded.
+            { "start": "2026-01-14T07:00", "end": "2026-01-14T17:00",
+              "inactive": [["2026-01-14T07:31", "2026-01-14T16:55"]] }
+        ])
+    );
+    assert_eq!(
+        sessions(1),
+        json!([
+            { "start": "2026-01-15T22:00", "end": "2026-01-16T02:00",
+              "inactive": [["2026-01-15T23:00", "2026-01-16T00:30"], ["2026-01-16T01:00", "2026-01-16T01:45"]] },
+            { "start": "2026-01-19T09:00", "end": "2026-01-19T10:00" }
+        ])
+    );
+    // M2 then M4: Tuesday's use is 07:00-07:46 (inside Monday's window) and 16:55-17:00
+    // (within the grace): Ada's AutoCAD costs one day, not the two of the same sessions
+    // without their stretches (sessions.csv, 14 tokens).
+    let revit = Catalog::builtin().product("revit").unwrap().tokens_per_day;
+    assert_eq!(
+        charged(&s),
+        pairs(&[
+            ("ada@example.com", "autocad", 7),
+            ("bob@example.com", "revit", 2 * revit)
+        ])
+    );
+}
+
+#[test]
 fn xlsx_first_sheet_with_excel_dates() {
     // tests/fixtures/import/make_xlsx.py wrote it: a title row, a blank row, then the
     // header; dates are Excel serials (one with a time), one amount has decimals.
@@ -738,6 +785,7 @@ proptest! {
         file in prop_oneof![
             Just("token-usage-2026.csv"), Just("token-usage-old.csv"), Just("seat-usage.csv"),
             Just("usage-report.csv"), Just("token-flex.csv"), Just("sessions.csv"),
+            Just("sessions-inactive.csv"),
             Just("token-usage.xlsx"),
         ],
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 0..8),

@@ -109,6 +109,13 @@ fn time_part(s: &str) -> Option<(Time, &str)> {
     Some((t, rest))
 }
 
+/// A time of day alone (`13:00`, `1:05 PM`): nothing may follow it.
+pub fn time_of_day(s: &str) -> Option<Time> {
+    time_part(s)
+        .filter(|(_, rest)| rest.trim().is_empty())
+        .map(|(t, _)| t)
+}
+
 /// `Z`, `UTC`, `+01:00`, `-0500`: an offset in seconds; `None` for nothing.
 fn offset_part(s: &str) -> Result<Option<i32>, ()> {
     let s = s.trim();

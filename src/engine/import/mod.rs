@@ -291,6 +291,7 @@ enum Role {
     Seat,
     Start,
     End,
+    Inactive,
 }
 
 /// A header's name → its role: lower case, letters and digits only (`Day used`,
@@ -323,6 +324,8 @@ fn role(name: &str) -> Option<Role> {
         "seatassignment" | "assigned" | "seatassigned" | "assignment" => Role::Seat,
         "start" | "sessionstart" | "starttime" | "started" | "startedat" => Role::Start,
         "end" | "sessionend" | "endtime" | "ended" | "endedat" => Role::End,
+        "inactive" | "inactivestretches" | "inactiveperiods" | "inactivity" | "idle"
+        | "idlestretches" | "idleperiods" => Role::Inactive,
         _ => return None,
     })
 }
@@ -366,7 +369,9 @@ impl Format {
                 Product,
                 Tokens,
             ],
-            Format::Sessions => &[Team, Email, First, Last, FullName, Id, Product, Start, End],
+            Format::Sessions => &[
+                Team, Email, First, Last, FullName, Id, Product, Start, End, Inactive,
+            ],
         }
     }
 
@@ -421,6 +426,9 @@ fn roles_of(header: &[String]) -> HashMap<Role, usize> {
     roles
 }
 
+/// An inactive stretch of a session: its start and end.
+type Stretch = (DateTime, DateTime);
+
 /// One row, read but not yet counted.
 struct Row {
     line: u64,
@@ -436,6 +444,8 @@ struct Row {
     per_month: Option<u32>,
     /// Token Flex: the usage category.
     category: Option<String>,
+    /// Sessions: the inactive stretches, inside the session.
+    inactive: Vec<Stretch>,
 }
 
 /// Reads an export; see the module's documentation and docs/import.md.
@@ -880,6 +890,7 @@ fn read_row(
         tokens: None,
         per_month: None,
         category: None,
+        inactive: Vec::new(),
     };
     match format {
         Format::TokenUsage | Format::TokenFlex => {
@@ -898,6 +909,9 @@ fn read_row(
             let e = need(Role::End, date(Role::End)?)?.local(tz);
             if e <= s {
                 return Err("the session ends before it starts".into());
+            }
+            if let Some(v) = get(r, Role::Inactive) {
+                row.inactive = stretches(v, order, tz, s, e)?;
             }
             row.day = Some(s.date());
             row.start = Some(s);
@@ -920,6 +934,63 @@ fn read_row(
         }
     }
     Ok(row)
+}
+
+/// A session's inactive stretches as a log writes them (docs/import.md): `START/END`, each
+/// end a date-time as the file's dates are written or a time of day alone, stretches
+/// separated by `;` or `|`. A time of day alone is the first such time from the session's
+/// start (for START) or from START (for END).
+fn stretches(
+    v: &str,
+    order: Option<DateOrder>,
+    tz: &jiff::tz::TimeZone,
+    start: DateTime,
+    end: DateTime,
+) -> Result<Vec<(DateTime, DateTime)>, String> {
+    let point = |s: &str, day: Date| -> Option<DateTime> {
+        match dates::time_of_day(s) {
+            Some(t) => Some(day.to_datetime(t)),
+            None => dates::parse(s, order)
+                .filter(|st| st.time.is_some())
+                .map(|st| st.local(tz)),
+        }
+    };
+    // A time of day alone before `after` is the next day's.
+    let next_day_if = |dt: DateTime, after: DateTime, text: &str| -> Option<DateTime> {
+        if dt < after && dates::time_of_day(text).is_some() {
+            dt.checked_add(jiff::Span::new().days(1)).ok()
+        } else {
+            Some(dt)
+        }
+    };
+    let one = |part: &str| -> Option<(DateTime, DateTime)> {
+        // Slashed dates hold slashes too: the one split whose two sides read.
+        let mut reads = part.match_indices('/').filter_map(|(i, _)| {
+            let (from, to) = (part[..i].trim(), part[i + 1..].trim());
+            let a = next_day_if(point(from, start.date())?, start, from)?;
+            let b = next_day_if(point(to, a.date())?, a, to)?;
+            Some((a, b))
+        });
+        let first = reads.next()?;
+        reads.next().is_none().then_some(first)
+    };
+    let mut out = Vec::new();
+    for part in v.split([';', '|']).map(str::trim).filter(|p| !p.is_empty()) {
+        let (a, b) = one(part).ok_or_else(|| {
+            format!(
+                "inactive stretch {part:?} does not read as START/END (e.g. \
+                 2026-01-05 12:00/2026-01-05 13:00, or 12:00/13:00)"
+            )
+        })?;
+        if b <= a {
+            return Err(format!("inactive stretch {part:?} ends before it starts"));
+        }
+        if a < start || b > end {
+            return Err(format!("inactive stretch {part:?} is outside the session"));
+        }
+        out.push((a, b));
+    }
+    Ok(out)
 }
 
 /// The user × product uses of the rows with a matched product, users in order of first
@@ -966,6 +1037,28 @@ fn stamp(dt: DateTime) -> sc::Stamp {
         dt.hour(),
         dt.minute()
     ))
+}
+
+/// `dt` rounded up to the whole minute.
+fn minute_up(dt: DateTime) -> DateTime {
+    if dt.second() > 0 || dt.subsec_nanosecond() > 0 {
+        dt.checked_add(jiff::Span::new().minutes(1)).unwrap_or(dt)
+    } else {
+        dt
+    }
+}
+
+/// A session's inactive stretches in whole minutes, inside their rounded ends (a stretch
+/// shorter than a minute once rounded is left out: far below IDLE_AFTER, it is use
+/// either way); `None` when there are none.
+fn inactive(idle: &[(DateTime, DateTime)]) -> Option<Vec<[sc::Stamp; 2]>> {
+    let list: Vec<[sc::Stamp; 2]> = idle
+        .iter()
+        .map(|&(a, b)| (minute_up(a), b))
+        .filter(|(a, b)| stamp(*a) < stamp(*b))
+        .map(|(a, b)| [stamp(a), stamp(b)])
+        .collect();
+    (!list.is_empty()).then_some(list)
 }
 
 fn build_scenario(
@@ -1078,26 +1171,23 @@ fn build_scenario(
             None => {
                 for (&(u, product), rs) in &uses.per {
                     let usage = if format == Format::Sessions {
-                        let mut sessions: Vec<(DateTime, DateTime)> =
-                            rs.iter().filter_map(|r| Some((r.start?, r.end?))).collect();
+                        let mut sessions: Vec<(DateTime, DateTime, &[Stretch])> = rs
+                            .iter()
+                            .filter_map(|r| Some((r.start?, r.end?, r.inactive.as_slice())))
+                            .collect();
                         sessions.sort();
                         sc::Usage {
                             product: product.to_string(),
                             sessions: Some(
                                 sessions
                                     .into_iter()
-                                    .map(|(s, e)| {
-                                        // Whole minutes: the start down, the end up.
-                                        let e = if e.second() > 0 || e.subsec_nanosecond() > 0 {
-                                            e.checked_add(jiff::Span::new().minutes(1)).unwrap_or(e)
-                                        } else {
-                                            e
-                                        };
-                                        sc::Session {
-                                            start: stamp(s),
-                                            end: stamp(e),
-                                            inactive: None,
-                                        }
+                                    .map(|(s, e, idle)| sc::Session {
+                                        // Whole minutes: the session's start down and end
+                                        // up, an idle stretch's start up and end down (so
+                                        // rounding never adds idle time).
+                                        start: stamp(s),
+                                        end: stamp(minute_up(e)),
+                                        inactive: inactive(idle),
                                     })
                                     .collect(),
                             ),
