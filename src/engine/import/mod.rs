@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 // Fx rather than SipHash: a million rows are looked up by product, user and role each,
 // and nothing here hashes what an attacker picks to collide (it is the user's own file).
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use jiff::civil::{Date, DateTime};
@@ -429,27 +429,107 @@ fn roles_of(header: &[String]) -> HashMap<Role, usize> {
 /// An inactive stretch of a session: its start and end.
 type Stretch = (DateTime, DateTime);
 
-/// One row, read but not yet counted.
+/// What an index of `Read`'s lists holds when there is nothing.
+const NONE: u32 = u32::MAX;
+
+/// One row, read but not yet counted: the strings it holds are `Read`'s, by index (a
+/// million rows name a handful of products, users and teams).
 struct Row {
     line: u64,
-    user: Option<(String, Option<String>)>,
-    team: Option<String>,
-    product: String,
+    /// Index in `Read::who` (`NONE`: a file without users, Token Flex).
+    who: u32,
+    /// Indexes in `Read::names`: the product, the team and the usage category (`NONE`:
+    /// none).
+    product: u32,
+    team: u32,
+    category: u32,
     /// The row's date (the session's start date for sessions).
     day: Option<Date>,
-    start: Option<DateTime>,
-    end: Option<DateTime>,
     tokens: Option<Decimal>,
     /// Usage report: days a month.
-    per_month: Option<u32>,
-    /// Token Flex: the usage category.
-    category: Option<String>,
-    /// Sessions: the inactive stretches, inside the session.
+    per_month: Option<u8>,
+    /// Index in `Read::sessions` (`NONE` but for session logs).
+    session: u32,
+}
+
+/// A session of a log: its start, its end and its inactive stretches.
+struct Session {
+    start: DateTime,
+    end: DateTime,
     inactive: Vec<Stretch>,
+}
+
+/// What the rows hold, once each.
+#[derive(Default)]
+struct Read {
+    names: Vec<String>,
+    name_at: HashMap<String, u32>,
+    /// Each spelling of a user's fields seen: the user's key (an index in `keys`) and name.
+    who: Vec<(u32, Option<String>)>,
+    who_at: HashMap<String, u32>,
+    keys: Vec<String>,
+    key_at: HashMap<String, u32>,
+    sessions: Vec<Session>,
+    /// Reused: a row's user fields joined, to look their spelling up.
+    spelling: String,
+}
+
+fn intern(list: &mut Vec<String>, at: &mut HashMap<String, u32>, s: &str) -> u32 {
+    if let Some(&i) = at.get(s) {
+        return i;
+    }
+    let i = list.len() as u32;
+    list.push(s.to_string());
+    at.insert(s.to_string(), i);
+    i
+}
+
+impl Read {
+    fn name(&mut self, s: &str) -> u32 {
+        intern(&mut self.names, &mut self.name_at, s)
+    }
+
+    fn product(&self, row: &Row) -> &str {
+        &self.names[row.product as usize]
+    }
+
+    /// The user's key and name (`None` without users).
+    fn user(&self, row: &Row) -> Option<(u32, &str, Option<&str>)> {
+        let (key, name) = self.who.get(row.who as usize)?;
+        Some((*key, &self.keys[*key as usize], name.as_deref()))
+    }
+
+    fn session(&self, row: &Row) -> Option<&Session> {
+        self.sessions.get(row.session as usize)
+    }
+
+    /// The last date of a row: its day, or its session's end.
+    fn last_date(&self, row: &Row) -> Option<Date> {
+        self.session(row).map(|s| s.end.date()).or(row.day)
+    }
+}
+
+/// The catalog product of each product name of `Read::names` (`None`: not matched).
+struct Matched(Vec<Option<&'static str>>);
+
+impl Matched {
+    fn of(&self, row: &Row) -> Option<&'static str> {
+        self.0.get(row.product as usize).copied().flatten()
+    }
 }
 
 /// Reads an export; see the module's documentation and docs/import.md.
 pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportError> {
+    import_with_progress(bytes, options, &mut |_, _| {})
+}
+
+/// `import`, telling `progress` now and then how far the reading of the rows is (done and
+/// total, in bytes of a CSV text or rows of a worksheet): the web app's progress bar.
+pub fn import_with_progress(
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Import, ImportError> {
     let tz = time_zone(&options.timezone).ok_or_else(|| {
         ImportError::at(
             0,
@@ -567,34 +647,38 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         .collect();
     let order = match options.date_order {
         Some(o) => Some(o),
-        None => date_order(&table, &date_cols)?,
+        // (Slashed dates need a slash: a file without one is not read twice.)
+        None if !date_cols.is_empty() && table.may_hold(b'/') => date_order(&table, &date_cols)?,
+        None => None,
     };
 
     let comma_decimals = table.delimiter != b',';
-    let mut rows = Vec::with_capacity(table.rows.len());
-    for (line, r) in &table.rows {
-        match read_row(
-            format,
-            *line,
-            r,
-            order,
-            comma_decimals,
-            &tz,
-            &table.header,
-            &used,
-        ) {
-            Ok(row) => rows.push(row),
-            Err(reason) => skipped.push(Skipped {
-                line: *line,
-                reason,
-            }),
-        }
-    }
+    let mut read = Read::default();
+    let mut rows = Vec::new();
+    let how = How {
+        format,
+        order,
+        comma_decimals,
+        tz: &tz,
+        header: &table.header,
+        used: &used,
+    };
+    let n_rows = table.rows(
+        |line, r| {
+            match read_row(&how, line, &r, &mut read) {
+                Ok(row) => rows.push(row),
+                Err(reason) => skipped.push(Skipped { line, reason }),
+            }
+            Ok(())
+        },
+        progress,
+    )?;
+    rows.shrink_to_fit();
 
     // The replay holds at most 36 months: the latest.
     let last_month = rows
         .iter()
-        .filter_map(|r| r.end.map(|e| e.date()).or(r.day))
+        .filter_map(|r| read.last_date(r))
         .max()
         .map(first_of_month);
     // (Only where the rows' dates are days replayed: a usage report's are last accesses,
@@ -606,19 +690,21 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
     let cutoff = last_month
         .filter(|_| replayed)
         .map(|m| add_months(m, -i64::from(MAX_MONTHS - 1)));
-    let mut kept = Vec::with_capacity(rows.len());
-    for row in rows {
-        match (row.day, cutoff) {
-            (Some(d), Some(c)) if d < c => skipped.push(Skipped {
+    // In place: a second list of a million rows would double them.
+    let mut kept = rows;
+    kept.retain(|row| match (row.day, cutoff) {
+        (Some(d), Some(c)) if d < c => {
+            skipped.push(Skipped {
                 line: row.line,
                 reason: format!(
                     "before {}: a scenario holds at most {MAX_MONTHS} months, the file's latest",
                     format_date(c)
                 ),
-            }),
-            _ => kept.push(row),
+            });
+            false
         }
-    }
+        _ => true,
+    });
     skipped.sort_by_key(|s| s.line);
 
     // "Tokens as in the file": decimal strings as soon as one amount is written with
@@ -634,14 +720,20 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
     let mut by_month: BTreeMap<(i16, i8), Decimal> = BTreeMap::new();
     let mut unmatched: Vec<(&str, u64, Decimal)> = Vec::new();
     let mut unmatched_at: HashMap<&str, usize> = HashMap::default();
-    let mut ids: HashMap<&str, Option<&'static str>> = HashMap::default();
-    let mut matched: Vec<Option<&'static str>> = Vec::with_capacity(kept.len());
+    let matched = Matched(
+        read.names
+            .iter()
+            .map(|name| {
+                by_hand
+                    .get(name.as_str())
+                    .copied()
+                    .or_else(|| match_product(name))
+            })
+            .collect(),
+    );
     for row in &kept {
-        let name = row.product.as_str();
-        let id = *ids
-            .entry(name)
-            .or_insert_with(|| by_hand.get(name).copied().or_else(|| match_product(name)));
-        matched.push(id);
+        let name = read.product(row);
+        let id = matched.of(row);
         let t = row.tokens.unwrap_or_default();
         if id.is_none() {
             let i = *unmatched_at.entry(name).or_insert_with(|| {
@@ -660,7 +752,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         }
     }
     let by_category = if format == Format::TokenFlex {
-        by_category(&kept, &matched, tok)
+        by_category(&kept, &matched, &read, tok)
     } else {
         Vec::new()
     };
@@ -684,15 +776,23 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
         })
         .collect();
 
-    let scenario = build_scenario(format, &kept, &matched, options, start_option)?;
-    let file_use = match (&scenario, format, options.forecast) {
-        (Some(_), Format::TokenUsage, None) => file_use(&kept, &matched),
+    let uses = uses(&kept, &matched, &read);
+    let mut file_use = match (format, options.forecast) {
+        (Format::TokenUsage, None) => file_use(&uses),
         _ => BTreeMap::new(),
     };
+    let plan = Plan::of(&kept, uses, &read);
+    // The rows are all counted: gone before the scenario's strings are written (a
+    // replay writes a string per day used).
+    drop(kept);
+    let scenario = build_scenario(format, &plan, &read, options, start_option)?;
+    if scenario.is_none() {
+        file_use.clear();
+    }
 
     Ok(Import {
         format,
-        rows: table.rows.len() as u64,
+        rows: n_rows,
         skipped,
         unmatched,
         extra_columns,
@@ -706,16 +806,20 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Import, ImportErr
 /// The rows' tokens by category, product and month (see `Import::by_category`).
 fn by_category(
     rows: &[Row],
-    matched: &[Option<&'static str>],
+    matched: &Matched,
+    read: &Read,
     tok: impl Fn(Decimal) -> Tokens,
 ) -> Vec<CategoryTokens> {
     let mut by: BTreeMap<(&str, &str, (i16, i8)), Decimal> = BTreeMap::new();
-    for (row, id) in rows.iter().zip(matched) {
+    for row in rows {
         let (Some(t), Some(day)) = (row.tokens, row.day) else {
             continue;
         };
-        let category = row.category.as_deref().unwrap_or_default();
-        let product = id.unwrap_or(row.product.as_str());
+        let category = read
+            .names
+            .get(row.category as usize)
+            .map_or("", String::as_str);
+        let product = matched.of(row).unwrap_or(read.product(row));
         *by.entry((category, product, (day.year(), day.month())))
             .or_default() += t;
     }
@@ -730,26 +834,39 @@ fn by_category(
 }
 
 /// The rows' tokens and days by user × product × month (see `Import::file_use`).
-fn file_use(
-    rows: &[Row],
-    matched: &[Option<&'static str>],
-) -> BTreeMap<(String, String, String), FileUse> {
-    let mut by: HashMap<(&str, &str, (i16, i8)), FileUse> = HashMap::default();
-    let mut days: HashSet<(&str, &str, Date)> = HashSet::default();
-    for (row, id) in rows.iter().zip(matched) {
-        let (Some((user, _)), Some(id), Some(day)) = (&row.user, id, row.day) else {
-            continue;
-        };
-        let t = row.tokens.unwrap_or_default();
-        let e = by.entry((user, id, (day.year(), day.month()))).or_default();
-        e.tokens += t;
-        if !t.is_zero() && days.insert((user, id, day)) {
-            e.days += 1;
+fn file_use(uses: &Uses) -> BTreeMap<(String, String, String), FileUse> {
+    let mut out = BTreeMap::new();
+    // Days with tokens, one user × product at a time (a set of every row's day was the
+    // biggest thing held after the rows themselves).
+    let mut days: Vec<Date> = Vec::new();
+    for (&(u, id), rs) in &uses.per {
+        let mut months: BTreeMap<(i16, i8), FileUse> = BTreeMap::new();
+        days.clear();
+        for r in rs {
+            let Some(day) = r.day else { continue };
+            let t = r.tokens.unwrap_or_default();
+            months.entry((day.year(), day.month())).or_default().tokens += t;
+            if !t.is_zero() {
+                days.push(day);
+            }
+        }
+        days.sort_unstable();
+        days.dedup();
+        for d in &days {
+            if let Some(f) = months.get_mut(&(d.year(), d.month())) {
+                f.days += 1;
+            }
+        }
+        for ((y, m), f) in months {
+            let key = (
+                uses.users[u].0.clone(),
+                id.to_string(),
+                format!("{y:04}-{m:02}"),
+            );
+            out.insert(key, f);
         }
     }
-    by.into_iter()
-        .map(|((u, p, (y, m)), f)| ((u.to_string(), p.to_string(), format!("{y:04}-{m:02}")), f))
-        .collect()
+    out
 }
 
 fn first_of_month(d: Date) -> Date {
@@ -760,19 +877,24 @@ fn first_of_month(d: Date) -> Date {
 /// means day first, a second above 12 month first; both, or neither, is refused.
 fn date_order(table: &table::Table, cols: &[usize]) -> Result<Option<DateOrder>, ImportError> {
     let (mut dmy, mut mdy, mut first) = (None, None, None);
-    for (line, r) in &table.rows {
-        for &c in cols {
-            if let Some((a, b)) = r.get(c).and_then(dates::slashed) {
-                first.get_or_insert((*line, c));
-                if a > 12 && dmy.is_none() {
-                    dmy = Some((*line, c, r[c].to_string()));
-                }
-                if b > 12 && mdy.is_none() {
-                    mdy = Some((*line, c, r[c].to_string()));
+    table.rows(
+        |line, r| {
+            for &c in cols {
+                let Some(v) = r.get(c) else { continue };
+                if let Some((a, b)) = dates::slashed(v) {
+                    first.get_or_insert((line, c));
+                    if a > 12 && dmy.is_none() {
+                        dmy = Some((line, c, v.to_string()));
+                    }
+                    if b > 12 && mdy.is_none() {
+                        mdy = Some((line, c, v.to_string()));
+                    }
                 }
             }
-        }
-    }
+            Ok(())
+        },
+        &mut |_, _| {},
+    )?;
     let col_name = |c: usize| table.header.get(c).cloned().unwrap_or_default();
     match (dmy, mdy, first) {
         (Some((l1, c1, v1)), Some((l2, _, v2)), _) => Err(ImportError::at(
@@ -805,24 +927,75 @@ fn masked(s: &str) -> bool {
 }
 
 /// The non-blank field of `role` in `r`, trimmed.
-fn field<'r>(used: &HashMap<Role, usize>, r: &'r csv::StringRecord, role: Role) -> Option<&'r str> {
+fn field<'r>(used: &HashMap<Role, usize>, r: &table::Record<'r>, role: Role) -> Option<&'r str> {
     used.get(&role)
         .and_then(|&i| r.get(i))
         .map(str::trim)
         .filter(|s| !s.is_empty())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn read_row(
+/// How the rows of a file read.
+struct How<'a> {
     format: Format,
-    line: u64,
-    r: &csv::StringRecord,
     order: Option<DateOrder>,
     comma_decimals: bool,
-    tz: &jiff::tz::TimeZone,
-    header: &[String],
-    used: &HashMap<Role, usize>,
-) -> Result<Row, String> {
+    tz: &'a jiff::tz::TimeZone,
+    header: &'a [String],
+    used: &'a HashMap<Role, usize>,
+}
+
+/// The user a row names: the index of its spelling in `read.who`, found by the row's user
+/// fields joined (each new spelling's key and name worked out once).
+fn who(read: &mut Read, fields: [Option<&str>; 5]) -> Result<u32, String> {
+    let mut spelling = std::mem::take(&mut read.spelling);
+    spelling.clear();
+    for f in fields {
+        spelling.push_str(f.unwrap_or_default());
+        spelling.push('\u{1f}');
+    }
+    let found = read.who_at.get(spelling.as_str()).copied();
+    let who = match found {
+        Some(w) => Ok(w),
+        None => user_of(fields).map(|(key, name)| {
+            let key = intern(&mut read.keys, &mut read.key_at, &key);
+            let w = read.who.len() as u32;
+            read.who.push((key, name));
+            read.who_at.insert(spelling.clone(), w);
+            w
+        }),
+    };
+    read.spelling = spelling;
+    who
+}
+
+/// A user's key and name from the e-mail, Autodesk ID, full, first and last name (each
+/// non-blank and unmasked): the e-mail in lower case, else the ID, else the name.
+fn user_of(
+    [email, id, full, first, last]: [Option<&str>; 5],
+) -> Result<(String, Option<String>), String> {
+    let joined = match (first, last) {
+        (Some(f), Some(l)) => Some(format!("{f} {l}")),
+        (Some(x), None) | (None, Some(x)) => Some(x.to_string()),
+        (None, None) => None,
+    };
+    let name = full.map(str::to_string).or(joined);
+    let key = email
+        .map(str::to_lowercase)
+        .or_else(|| id.map(str::to_string))
+        .or_else(|| name.clone())
+        .ok_or("no user (e-mail, Autodesk ID and name are all empty or masked)")?;
+    Ok((key, name))
+}
+
+fn read_row(how: &How, line: u64, r: &table::Record, read: &mut Read) -> Result<Row, String> {
+    let How {
+        format,
+        order,
+        comma_decimals,
+        tz,
+        header,
+        used,
+    } = *how;
     let get = |r, role| field(used, r, role);
     let col = |role: Role| -> String {
         used.get(&role)
@@ -831,28 +1004,22 @@ fn read_row(
             .unwrap_or_default()
     };
     let product = get(r, Role::Product)
-        .ok_or_else(|| format!("no product (column {:?} is empty)", col(Role::Product)))?
-        .to_string();
-    let user = if format == Format::TokenFlex {
-        None
+        .ok_or_else(|| format!("no product (column {:?} is empty)", col(Role::Product)))?;
+    let who = if format == Format::TokenFlex {
+        NONE
     } else {
-        let email = get(r, Role::Email).filter(|e| !masked(e));
-        let id = get(r, Role::Id).filter(|e| !masked(e));
-        let full = get(r, Role::FullName).filter(|e| !masked(e));
-        let first = get(r, Role::First).filter(|e| !masked(e));
-        let last = get(r, Role::Last).filter(|e| !masked(e));
-        let joined = match (first, last) {
-            (Some(f), Some(l)) => Some(format!("{f} {l}")),
-            (Some(x), None) | (None, Some(x)) => Some(x.to_string()),
-            (None, None) => None,
-        };
-        let name = full.map(str::to_string).or(joined);
-        let key = email
-            .map(str::to_lowercase)
-            .or_else(|| id.map(str::to_string))
-            .or_else(|| name.clone())
-            .ok_or("no user (e-mail, Autodesk ID and name are all empty or masked)")?;
-        Some((key, name))
+        let unmasked = |role| get(r, role).filter(|e| !masked(e));
+        who(
+            read,
+            [
+                Role::Email,
+                Role::Id,
+                Role::FullName,
+                Role::First,
+                Role::Last,
+            ]
+            .map(unmasked),
+        )?
     };
     let date = |role: Role| -> Result<Option<dates::Stamp>, String> {
         match get(r, role) {
@@ -869,33 +1036,33 @@ fn read_row(
         let Some(v) = get(r, role) else {
             return Ok(None);
         };
-        let text = if comma_decimals && !v.contains('.') {
-            v.replace(',', ".")
+        // (Most amounts have no comma: read as they are, nothing allocated.)
+        let text = if !v.contains(',') {
+            std::borrow::Cow::Borrowed(v)
+        } else if comma_decimals && !v.contains('.') {
+            v.replace(',', ".").into()
         } else {
-            v.replace(',', "")
+            v.replace(',', "").into()
         };
         text.parse::<Decimal>()
             .map(Some)
             .map_err(|_| format!("{v:?} in column {:?} is not a number", col(role)))
     };
-    let team = get(r, Role::Team).map(str::to_string);
     let mut row = Row {
         line,
-        user,
-        team,
-        product,
+        who,
+        product: NONE,
+        team: NONE,
+        category: NONE,
         day: None,
-        start: None,
-        end: None,
         tokens: None,
         per_month: None,
-        category: None,
-        inactive: Vec::new(),
+        session: NONE,
     };
+    let mut session = None;
     match format {
         Format::TokenUsage | Format::TokenFlex => {
             row.day = Some(need(Role::Day, date(Role::Day)?)?.date);
-            row.category = get(r, Role::Category).map(str::to_string);
             let t = number(Role::Tokens)?
                 .ok_or_else(|| format!("no tokens (column {:?} is empty)", col(Role::Tokens)))?;
             if format == Format::TokenUsage && t.is_sign_negative() && !t.is_zero() {
@@ -910,12 +1077,16 @@ fn read_row(
             if e <= s {
                 return Err("the session ends before it starts".into());
             }
-            if let Some(v) = get(r, Role::Inactive) {
-                row.inactive = stretches(v, order, tz, s, e)?;
-            }
+            let inactive = match get(r, Role::Inactive) {
+                Some(v) => stretches(v, order, tz, s, e)?,
+                None => Vec::new(),
+            };
             row.day = Some(s.date());
-            row.start = Some(s);
-            row.end = Some(e);
+            session = Some(Session {
+                start: s,
+                end: e,
+                inactive,
+            });
         }
         Format::UsageReport => {
             let avg = number(Role::MonthlyAverage)?;
@@ -929,9 +1100,25 @@ fn read_row(
                 .to_u32()
                 .unwrap_or(31);
             let used_at_all = !per.is_zero() || days.is_some_and(|d| !d.is_zero());
-            row.per_month = Some(if used_at_all { rounded.clamp(1, 31) } else { 0 });
+            row.per_month = Some(if used_at_all {
+                rounded.clamp(1, 31) as u8
+            } else {
+                0
+            });
             row.day = date(Role::LastAccessed)?.map(|s| s.date);
         }
+    }
+    // The row reads: what it names is kept.
+    row.product = read.name(product);
+    if let Some(team) = get(r, Role::Team) {
+        row.team = read.name(team);
+    }
+    if let Some(category) = get(r, Role::Category) {
+        row.category = read.name(category);
+    }
+    if let Some(s) = session {
+        row.session = read.sessions.len() as u32;
+        read.sessions.push(s);
     }
     Ok(row)
 }
@@ -1000,19 +1187,19 @@ struct Uses<'a> {
     per: BTreeMap<(usize, &'static str), Vec<&'a Row>>,
 }
 
-fn uses<'a>(rows: &'a [Row], matched: &[Option<&'static str>]) -> Uses<'a> {
+fn uses<'a>(rows: &'a [Row], matched: &Matched, read: &Read) -> Uses<'a> {
     let mut users = Vec::new();
-    let mut at: HashMap<&str, usize> = HashMap::default();
+    let mut at: HashMap<u32, usize> = HashMap::default();
     let mut per: BTreeMap<(usize, &'static str), Vec<&Row>> = BTreeMap::new();
-    for (row, id) in rows.iter().zip(matched) {
-        let (Some((key, name)), Some(id)) = (&row.user, id) else {
+    for row in rows {
+        let (Some((key, id_text, name)), Some(id)) = (read.user(row), matched.of(row)) else {
             continue;
         };
-        let u = *at.entry(key.as_str()).or_insert_with(|| {
-            users.push((key.clone(), name.clone()));
+        let u = *at.entry(key).or_insert_with(|| {
+            users.push((id_text.to_string(), name.map(str::to_string)));
             users.len() - 1
         });
-        per.entry((u, *id)).or_default().push(row);
+        per.entry((u, id)).or_default().push(row);
     }
     Uses { users, per }
 }
@@ -1039,6 +1226,19 @@ fn stamp(dt: DateTime) -> sc::Stamp {
     ))
 }
 
+/// The days of `rows` with a charge (a 0-token row is a launch under five minutes), in
+/// order, once each.
+fn days_used(rows: &[&Row]) -> Vec<Date> {
+    let mut days: Vec<Date> = rows
+        .iter()
+        .filter(|r| r.tokens.is_none_or(|t| !t.is_zero()))
+        .filter_map(|r| r.day)
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
 /// `dt` rounded up to the whole minute.
 fn minute_up(dt: DateTime) -> DateTime {
     if dt.second() > 0 || dt.subsec_nanosecond() > 0 {
@@ -1061,29 +1261,80 @@ fn inactive(idle: &[(DateTime, DateTime)]) -> Option<Vec<[sc::Stamp; 2]>> {
     (!list.is_empty()).then_some(list)
 }
 
+/// What the scenario is built from, once the rows are counted: the team's name when the
+/// file names one team, the first and last dates, and each user × product's use.
+struct Plan {
+    team: Option<String>,
+    first: Option<Date>,
+    last: Option<Date>,
+    users: Vec<(String, Option<String>)>,
+    per: BTreeMap<(usize, &'static str), UseRows>,
+}
+
+/// What the rows of one user × product say.
+struct UseRows {
+    /// Days with a charge, in order, once each.
+    days: Vec<Date>,
+    /// Usage report: the most days a month.
+    per_month: Option<u8>,
+    /// Session logs: indexes in `Read::sessions`.
+    sessions: Vec<u32>,
+}
+
+impl Plan {
+    fn of(rows: &[Row], uses: Uses, read: &Read) -> Plan {
+        let teams: BTreeSet<&str> = rows
+            .iter()
+            .filter_map(|r| read.names.get(r.team as usize).map(String::as_str))
+            .collect();
+        let team = (teams.len() == 1).then(|| teams.into_iter().next().unwrap_or_default());
+        let dated = rows.iter().filter_map(|r| r.day).chain(
+            rows.iter()
+                .filter_map(|r| read.session(r).map(|s| s.end.date())),
+        );
+        let (first, last) = dated.fold((None::<Date>, None::<Date>), |(a, b), d| {
+            (
+                Some(a.map_or(d, |a| a.min(d))),
+                Some(b.map_or(d, |b| b.max(d))),
+            )
+        });
+        let per = uses
+            .per
+            .into_iter()
+            .map(|(k, rs)| {
+                let use_rows = UseRows {
+                    days: days_used(&rs),
+                    per_month: rs.iter().filter_map(|r| r.per_month).max(),
+                    sessions: rs
+                        .iter()
+                        .map(|r| r.session)
+                        .filter(|&i| i != NONE)
+                        .collect(),
+                };
+                (k, use_rows)
+            })
+            .collect();
+        Plan {
+            team: team.map(str::to_string),
+            first,
+            last,
+            users: uses.users,
+            per,
+        }
+    }
+}
+
 fn build_scenario(
     format: Format,
-    rows: &[Row],
-    matched: &[Option<&'static str>],
+    plan: &Plan,
+    read: &Read,
     options: &ImportOptions,
     start_option: Option<Date>,
 ) -> Result<Option<Scenario>, ImportError> {
     if format == Format::TokenFlex {
         return Ok(None);
     }
-    let uses = uses(rows, matched);
-    let teams: BTreeSet<&str> = rows.iter().filter_map(|r| r.team.as_deref()).collect();
-    let team = (teams.len() == 1).then(|| teams.into_iter().next().unwrap_or_default());
-    let dated = rows
-        .iter()
-        .filter_map(|r| r.day)
-        .chain(rows.iter().filter_map(|r| r.end.map(|e| e.date())));
-    let (first, last) = dated.fold((None::<Date>, None::<Date>), |(a, b), d| {
-        (
-            Some(a.map_or(d, |a| a.min(d))),
-            Some(b.map_or(d, |b| b.max(d))),
-        )
-    });
+    let (team, first, last, uses) = (plan.team.as_deref(), plan.first, plan.last, plan);
     let user = |i: usize, usage: Vec<sc::Usage>| {
         let (id, name) = &uses.users[i];
         sc::User {
@@ -1124,7 +1375,7 @@ fn build_scenario(
             }
         };
         for (&(u, product), rs) in &uses.per {
-            let days = rs.iter().filter_map(|r| r.per_month).max().unwrap_or(0);
+            let days = rs.per_month.map_or(0, u32::from);
             let days = scaled(days, options.scale_percent);
             if days > 0 {
                 push(u, monthly(product, days));
@@ -1148,12 +1399,7 @@ fn build_scenario(
         match options.forecast {
             Some(months) => {
                 for (&(u, product), rs) in &uses.per {
-                    let days: BTreeSet<Date> = rs
-                        .iter()
-                        .filter(|r| r.tokens.is_none_or(|t| !t.is_zero()))
-                        .filter_map(|r| r.day)
-                        .collect();
-                    let n = days.len() as u32;
+                    let n = rs.days.len() as u32;
                     if n == 0 {
                         continue;
                     }
@@ -1172,8 +1418,10 @@ fn build_scenario(
                 for (&(u, product), rs) in &uses.per {
                     let usage = if format == Format::Sessions {
                         let mut sessions: Vec<(DateTime, DateTime, &[Stretch])> = rs
+                            .sessions
                             .iter()
-                            .filter_map(|r| Some((r.start?, r.end?, r.inactive.as_slice())))
+                            .filter_map(|&i| read.sessions.get(i as usize))
+                            .map(|s| (s.start, s.end, s.inactive.as_slice()))
                             .collect();
                         sessions.sort();
                         sc::Usage {
@@ -1194,18 +1442,14 @@ fn build_scenario(
                             ..Default::default()
                         }
                     } else {
-                        let days: BTreeSet<Date> = rs
-                            .iter()
-                            .filter(|r| r.tokens.is_none_or(|t| !t.is_zero()))
-                            .filter_map(|r| r.day)
-                            .collect();
+                        let days = &rs.days;
                         if days.is_empty() {
                             continue;
                         }
                         sc::Usage {
                             product: product.to_string(),
                             dates: Some(sc::Dates {
-                                dates: days.into_iter().map(format_date).collect(),
+                                dates: days.iter().copied().map(format_date).collect(),
                                 from: DAY_FROM.into(),
                                 to: DAY_TO.into(),
                             }),
