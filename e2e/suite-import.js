@@ -2,14 +2,15 @@
 // import worker): a file dropped on the page is reviewed (format, unmatched names mapped by
 // hand, history, the file against its replay, today's cost) and becomes the scenario (its
 // history or a forecast), with no network request carrying it anywhere; an unreadable file
-// is named with its line; a big file shows progress and can be cancelled; the time of a
-// 1,000,000-row export is printed.
+// is named with its line; a big file shows progress (counted in bytes read) and can be
+// cancelled; the time of a 1,000,000-row export is printed.
 //
 // Relies on: #usage-file (the toolbar's picker), a drop anywhere on the page, and the
 // review's ids: #usage-review, #usage-summary, #usage-unmatched (rows data-name, selects
 // #usage-map-N), #usage-products (rows data-key: the product), #usage-reconciliation (rows
 // data-key "user product month", class rate or days where they differ), #usage-reconciliation-summary, #usage-cost, #usage-months,
-// #usage-scale, #usage-use-history, #usage-use-forecast, #usage-error, #usage-progress,
+// #usage-scale, #usage-use-history, #usage-use-forecast, #usage-error, #usage-progress
+// (value and max once the worker has said how far it has read),
 // #usage-cancel; window.__flexcalcPerf.import_ms (the import worker's time on the last
 // request is worker_ms).
 'use strict';
@@ -133,10 +134,18 @@ module.exports = (h) => {
     const file = path.join(tmpRoot, 'million.csv');
     fs.writeFileSync(file, lines.join('\n'));
     const bytes = fs.statSync(file).size;
+    // The progress bar counts: determinate (value of max, in bytes read) while the
+    // worker reads, before the review.
+    const counted = page.waitForFunction(() => {
+      const e = document.querySelector('#usage-progress[value]');
+      return e && e.value > 0 && [e.value, e.max];
+    }, null, { timeout: 120000, polling: 'raf' });
     const t0 = Date.now();
     await page.setInputFiles('#usage-file', file);
     await reviewed(page);
     const ms = Date.now() - t0;
+    const [value, max] = await (await counted).jsonValue();
+    assert(max === bytes && value > 0 && value <= max, `progress ${value} of ${max} (file ${bytes} bytes)`);
     const summary = await page.textContent('#usage-summary');
     assert(/1,000,000 rows/.test(summary) && /users: 1,000;/.test(summary), summary);
     perf.import_1m_rows_ms = ms;

@@ -406,6 +406,37 @@ fn sessions_keep_their_inactive_stretches() {
 }
 
 #[test]
+fn progress_is_heard_as_the_rows_are_read_and_ends_at_the_whole_file() {
+    use flexcalc::engine::import::import_with_progress;
+    // 100,000 rows: the reader says how far it is every 32,768 records, in bytes.
+    let mut csv = String::from("email,product_name,day_used,tokens_used\n");
+    for i in 0..100_000 {
+        csv.push_str(&format!("u{}@example.com,Revit,2026-01-{:02},10\n", i % 50, 1 + i % 28));
+    }
+    let mut heard = Vec::new();
+    let options = ImportOptions::default();
+    let imp = import_with_progress(csv.as_bytes(), &options, &mut |done, total| {
+        heard.push((done, total))
+    })
+    .unwrap();
+    assert_eq!(imp.rows, 100_000);
+    let len = csv.len() as u64;
+    assert_eq!(heard.len(), 4, "{heard:?}");
+    assert!(heard.iter().all(|&(_, total)| total == len));
+    assert!(heard.windows(2).all(|w| w[0].0 < w[1].0), "{heard:?}");
+    assert_eq!(heard.last(), Some(&(len, len)));
+    // The same answer as without a listener.
+    assert_eq!(imp, import(csv.as_bytes(), &options).unwrap());
+    // A worksheet counts its rows.
+    let mut heard = Vec::new();
+    import_with_progress(&fixture("token-usage.xlsx"), &options, &mut |d, t| {
+        heard.push((d, t))
+    })
+    .unwrap();
+    assert!(matches!(heard.last(), Some(&(d, t)) if d == t && t > 0), "{heard:?}");
+}
+
+#[test]
 fn xlsx_first_sheet_with_excel_dates() {
     // tests/fixtures/import/make_xlsx.py wrote it: a title row, a blank row, then the
     // header; dates are Excel serials (one with a time), one amount has decimals.

@@ -125,12 +125,15 @@ pub fn usage_review(p: &ReviewProps) -> Html {
     });
     let answer = use_state(|| None::<Answer>);
     let pending = use_state(|| true);
+    // How far the worker has read the file (done, total), once it has said.
+    let read_so_far = use_state(|| None::<(f64, f64)>);
     let sent_file = use_mut_ref(|| 0u32);
     let latest = use_mut_ref(|| 0u32);
     {
         // The review of the file with the current choices (the forecast's own two aside):
         // the file's bytes go to the worker once; a new choice reads them again there.
         let (answer, pending, ctx) = (answer.clone(), pending.clone(), ctx.clone());
+        let read_so_far = read_so_far.clone();
         let file = p.file.clone();
         let key = Choices {
             forecast_months: 0,
@@ -147,13 +150,15 @@ pub fn usage_review(p: &ReviewProps) -> Html {
             *sent_file.borrow_mut() = *seq;
             let opts = options(key, &ctx.scenario, false);
             pending.set(true);
+            read_so_far.set(None);
             let text = serde_json::to_string(&opts).unwrap_or_default();
             let blob = if first {
                 file.file.clone()
             } else {
                 JsValue::NULL
             };
-            worker::import(blob, text, opts.timezone, move |reply| {
+            let heard = move |done, total| read_so_far.set(Some((done, total)));
+            worker::import(blob, text, opts.timezone, heard, move |reply| {
                 if *latest.borrow() != ask_id {
                     return;
                 }
@@ -221,16 +226,20 @@ pub fn usage_review(p: &ReviewProps) -> Html {
             let opts = options(&choices, &ctx.scenario, true);
             let text = serde_json::to_string(&opts).unwrap_or_default();
             let answer = answer.clone();
-            worker::import(JsValue::NULL, text, opts.timezone, move |reply| match reply
-                .and_then(|text| worker::read_answer::<Review>(&text))
-            {
-                Ok(r) => {
-                    if let Some(s) = r.import.scenario {
-                        take(s);
+            worker::import(
+                JsValue::NULL,
+                text,
+                opts.timezone,
+                |_, _| {},
+                move |reply| match reply.and_then(|text| worker::read_answer::<Review>(&text)) {
+                    Ok(r) => {
+                        if let Some(s) = r.import.scenario {
+                            take(s);
+                        }
                     }
-                }
-                Err(e) => answer.set(Some(Rc::new(Err(e.to_string())))),
-            });
+                    Err(e) => answer.set(Some(Rc::new(Err(e.to_string())))),
+                },
+            );
         })
     };
     // The review prices with the built-in book of the scenario's currency (its minor unit).
@@ -270,7 +279,7 @@ pub fn usage_review(p: &ReviewProps) -> Html {
                 <div class="usage-progress" role="status">
                     <p>{ t(l, "usage.reading").replace("{file}", &p.file.name).replace("{size}", &size) }</p>
                     if p.file.size > BIG_FILE {
-                        <progress id="usage-progress" aria-label={t(l, "usage.reading.short")}></progress>
+                        { progress_bar(l, *read_so_far) }
                         <button type="button" id="usage-cancel" onclick={cancel}>{ t(l, "usage.cancel") }</button>
                     }
                 </div>
@@ -300,6 +309,18 @@ pub fn usage_review(p: &ReviewProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// The reading's progress: how far the worker has read the file (its bytes, or a
+/// worksheet's rows), indeterminate until it has said.
+fn progress_bar(l: Lang, read: Option<(f64, f64)>) -> Html {
+    let label = t(l, "usage.reading.short");
+    match read.filter(|(_, total)| *total > 0.0) {
+        Some((done, total)) => html! {
+            <progress id="usage-progress" aria-label={label} max={total.to_string()} value={done.to_string()}></progress>
+        },
+        None => html! { <progress id="usage-progress" aria-label={label}></progress> },
     }
 }
 

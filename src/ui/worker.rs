@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::advise::{advise, sensitivity, PERCENTS};
 use crate::engine::error::InputError;
-use crate::engine::import::{review, ImportOptions};
+use crate::engine::import::{review_with_progress, ImportOptions};
 use crate::engine::insights::charges_csv;
 
 use crate::engine::scenario::{Scenario, User};
@@ -87,8 +87,9 @@ impl Kind {
 /// engine's located refusal.
 pub type Answer = fn(Kind, &Scenario) -> Result<String, InputError>;
 
-/// What a worker answers about a file (its bytes and the request's options as JSON).
-pub type FileAnswer = fn(&[u8], &str) -> Result<String, InputError>;
+/// What a worker answers about a file (its bytes and the request's options as JSON),
+/// telling the progress callback how far it has read (done and total).
+pub type FileAnswer = fn(&[u8], &str, &mut dyn FnMut(u64, u64)) -> Result<String, InputError>;
 
 /// Everything a worker answers: each bin's `main` hands its own to `serve`, so the engine's
 /// wasm links neither the advisor nor the import's readers.
@@ -114,11 +115,17 @@ pub const IMPORT: Answers = Answers {
 };
 
 /// The import worker's reading of a usage export: the review (`engine::import::review`) of
-/// `bytes` read with `options` (`ImportOptions` as JSON), or the file's located refusal.
-pub fn import_answer(bytes: &[u8], options: &str) -> Result<String, InputError> {
+/// `bytes` read with `options` (`ImportOptions` as JSON), or the file's located refusal;
+/// `progress` hears how far the rows are read.
+pub fn import_answer(
+    bytes: &[u8],
+    options: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<String, InputError> {
     let options: ImportOptions = serde_json::from_str(options)
         .map_err(|e| InputError::new("", format!("an internal error: {e}")))?;
-    let r = review(bytes, &options).map_err(|e| InputError::new("", e.to_string()))?;
+    let r = review_with_progress(bytes, &options, progress)
+        .map_err(|e| InputError::new("", e.to_string()))?;
     to_json(&r)
 }
 
@@ -322,12 +329,13 @@ export function in_worker() { return typeof document === 'undefined'; }
 // A worker (engine-worker.js) is handed its wasm (the engine's: the page's compiled module,
 // else its URL; another's: DIR/DIR_bg.wasm) and the URL of wasm-bindgen's
 // glue, which sits beside the wasm.
-export function worker_new(dir, on_reply, on_error, on_save) {
+export function worker_new(dir, on_reply, on_error, on_save, on_progress) {
   const link = document.querySelector('link[rel=preload][href$="_bg.wasm"]');
   const wasm = dir ? new URL(`${dir}/${dir}_bg.wasm`, document.baseURI).href : link.href;
   const glue = wasm.replace(/_bg\.wasm$/, '.js');
   const w = new Worker(new URL('engine-worker.js', document.baseURI), { type: 'module' });
   w.onmessage = (e) => (e.data.save ? on_save(e.data.save, e.data.raw, e.data.ms || 0)
+    : e.data.progress ? on_progress(e.data.id, e.data.progress[0], e.data.progress[1])
     : on_reply(e.data.id, e.data.ok, e.data.text || '', e.data.ms || 0, e.data.gz));
   w.onerror = (e) => { e.preventDefault(); on_error(e.message || 'the engine stopped'); };
   const boot = (module) => w.postMessage({ boot: { glue, module } });
@@ -365,6 +373,8 @@ export function worker_listen(cb) {
   for (const d of self.__flexcalcEarly.splice(0)) take(d);
 }
 export function worker_reply(id, ok, text, ms) { self.postMessage({ id, ok, text, ms }); }
+// In the worker, while a file is read: how far (done of total), posted as the reading goes.
+export function worker_progress(id, done, total) { self.postMessage({ id, progress: [done, total] }); }
 export function worker_file() { return self.__flexcalcFile || new Uint8Array(0); }
 // The scenario's JSON for the autosave, gzipped here; a failure is left to the page's
 // fallback (it saves the text itself).
@@ -382,6 +392,7 @@ export function worker_save(text) {
             on_reply: &JsValue,
             on_error: &JsValue,
             on_save: &JsValue,
+            on_progress: &JsValue,
         ) -> JsValue;
         fn worker_post(w: &JsValue, id: u32, kind: &str, text: &str, save: bool);
         fn worker_post_file(
@@ -396,6 +407,7 @@ export function worker_save(text) {
         fn worker_end(w: &JsValue);
         fn worker_listen(cb: &Closure<dyn FnMut(u32, String, String, bool, String)>);
         fn worker_reply(id: u32, ok: bool, text: &str, ms: f64);
+        fn worker_progress(id: u32, done: f64, total: f64);
         fn worker_save(text: &str);
         fn worker_save_skipped();
     }
@@ -415,10 +427,14 @@ export function worker_save(text) {
         /// A scenario: sent whole or as a patch of the one the worker holds, decided when it
         /// is sent; `save`: the worker saves it too.
         Scenario(Rc<Scenario>, bool),
-        /// A file (a `File`, or null for the one the worker holds), the options' JSON and
-        /// the time zone they name (fetched before the import).
-        File(JsValue, String, String),
+        /// A file (a `File`, or null for the one the worker holds), the options' JSON,
+        /// the time zone they name (fetched before the import) and who hears how far the
+        /// worker has read.
+        File(JsValue, String, String, Progress),
     }
+
+    /// Hears an import's progress: done and total (bytes or rows).
+    pub type Progress = Rc<dyn Fn(f64, f64)>;
 
     struct Request {
         id: u32,
@@ -437,6 +453,8 @@ export function worker_save(text) {
         /// The scenario the worker holds: the last run sent (the next run is a patch of it).
         held: Option<Rc<Scenario>>,
         next_id: u32,
+        /// The import in flight's progress: its request id and who hears it.
+        progress: Option<(u32, Progress)>,
     }
 
     thread_local! {
@@ -462,15 +480,17 @@ export function worker_save(text) {
     }
 
     /// Asks the import worker to read `file` (a `File`; null: the file it read last) with
-    /// `options` (`ImportOptions` as JSON), as `ask` does.
+    /// `options` (`ImportOptions` as JSON), as `ask` does; `progress` hears how far the
+    /// worker has read it (done and total) while it reads.
     pub fn import(
         file: JsValue,
         options: String,
         zone: String,
+        progress: impl Fn(f64, f64) + 'static,
         reply: impl FnOnce(Result<String, InputError>) + 'static,
     ) {
         let reply: Reply = Box::new(|r| reply(r.map(|(text, _)| text)));
-        let body = Body::File(file, options, zone);
+        let body = Body::File(file, options, zone, Rc::new(progress));
         let kind = Kind::Import;
         enqueue(Payload { kind, body }, reply);
     }
@@ -483,6 +503,7 @@ export function worker_save(text) {
                 worker_end(&w);
             }
             c.held = None;
+            c.progress = None;
             let mut all: Vec<Reply> = c.in_flight.take().into_iter().map(|(_, r)| r).collect();
             all.extend(c.queue.drain(..).map(|r| r.reply));
             all
@@ -544,8 +565,9 @@ export function worker_save(text) {
             c.in_flight = Some((r.id, r.reply));
             let Payload { kind, body } = r.payload;
             let (scenario, save) = match body {
-                Body::File(file, options, zone) => {
-                    return Some(Send::File(w, r.id, file, options, zone))
+                Body::File(file, options, zone, progress) => {
+                    c.progress = Some((r.id, progress));
+                    return Some(Send::File(w, r.id, file, options, zone));
                 }
                 Body::Scenario(s, save) => (s, save),
             };
@@ -588,7 +610,12 @@ export function worker_save(text) {
                 };
                 js::set_perf(what, ms);
                 let reply = with(which, |c| match c.in_flight.take() {
-                    Some((want, reply)) if want == id => Some(reply),
+                    Some((want, reply)) if want == id => {
+                        if c.progress.as_ref().is_some_and(|(p, _)| *p == id) {
+                            c.progress = None;
+                        }
+                        Some(reply)
+                    }
                     other => {
                         c.in_flight = other;
                         let i = c.gzipping.iter().position(|(want, _)| *want == id)?;
@@ -637,6 +664,16 @@ export function worker_save(text) {
             js::set_perf("gzip_ms", ms);
             storage::stored_by_worker(gz, raw);
         });
+        // Called outside the client's borrow: the callback may well ask the worker again.
+        let on_progress = Closure::<dyn FnMut(u32, f64, f64)>::new(move |id, done, total| {
+            let hear = with(which, |c| match &c.progress {
+                Some((want, p)) if *want == id => Some(p.clone()),
+                _ => None,
+            });
+            if let Some(p) = hear {
+                p(done, total);
+            }
+        });
         let w = worker_new(
             match which {
                 Which::Engine => "",
@@ -646,11 +683,13 @@ export function worker_save(text) {
             on_reply.as_ref(),
             on_error.as_ref(),
             on_save.as_ref(),
+            on_progress.as_ref(),
         );
         // They live as long as the page (one worker of each at a time, rarely restarted).
         on_reply.forget();
         on_error.forget();
         on_save.forget();
+        on_progress.forget();
         w
     }
 
@@ -681,7 +720,8 @@ export function worker_save(text) {
             return worker_reply(id, false, "\tthis worker imports no file", 0.0);
         };
         let t0 = js::now_ms();
-        match file(&worker_file(), &options) {
+        let mut progress = |done: u64, total: u64| worker_progress(id, done as f64, total as f64);
+        match file(&worker_file(), &options, &mut progress) {
             Ok(text) => worker_reply(id, true, &text, js::now_ms() - t0),
             Err(e) => worker_reply(id, false, &error_text(&e), js::now_ms() - t0),
         }
@@ -933,10 +973,18 @@ mod tests {
             currency: "GBP".into(),
             ..Default::default()
         };
-        let text =
-            import_answer(csv.as_bytes(), &serde_json::to_string(&options).unwrap()).unwrap();
+        let mut heard = Vec::new();
+        let text = import_answer(
+            csv.as_bytes(),
+            &serde_json::to_string(&options).unwrap(),
+            &mut |done, total| heard.push((done, total)),
+        )
+        .unwrap();
         let r: Review = read_answer(&text).unwrap();
         assert_eq!(serde_json::to_string(&r).unwrap(), text);
+        // The reading's end is heard: every byte of the file.
+        let len = csv.len() as u64;
+        assert_eq!(heard.last(), Some(&(len, len)));
         assert_eq!(r.import.unmatched[0].name, "Frobnicator");
         assert_eq!(r.matched_tokens, 12);
         assert_eq!(
@@ -946,15 +994,19 @@ mod tests {
         assert_eq!(r.reconciliation[0].why.as_deref(), Some("rate"));
         // The review's own choices travel in the options: a name mapped by hand.
         options.products.insert("Frobnicator".into(), "maya".into());
-        let text =
-            import_answer(csv.as_bytes(), &serde_json::to_string(&options).unwrap()).unwrap();
+        let text = import_answer(
+            csv.as_bytes(),
+            &serde_json::to_string(&options).unwrap(),
+            &mut |_, _| {},
+        )
+        .unwrap();
         let r: Review = read_answer(&text).unwrap();
         assert!(r.import.unmatched.is_empty());
         assert_eq!(r.matched_tokens, 17);
         // A file that cannot be read: the import's located message.
-        let e = import_answer(b"nothing,here\n1,2\n", "{}").unwrap_err();
+        let e = import_answer(b"nothing,here\n1,2\n", "{}", &mut |_, _| {}).unwrap_err();
         assert!(e.message.starts_with("line 1, column 1:"), "{e}");
-        assert!(import_answer(b"", "not json")
+        assert!(import_answer(b"", "not json", &mut |_, _| {})
             .unwrap_err()
             .message
             .contains("internal"));

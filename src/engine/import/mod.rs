@@ -31,7 +31,7 @@ use crate::engine::time::{add_months, format_date, time_zone};
 pub use dates::DateOrder;
 pub use products::{match_product, normalise};
 pub use reconcile::{reconcile, Reconciled};
-pub use review::{review, Review};
+pub use review::{review, review_with_progress, Review};
 
 /// The local hours of each replayed day: 8 hours, well away from midnight and the small
 /// hours where clocks change, so that M4's 24-hour window opened by one day's session

@@ -5,7 +5,7 @@
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use super::{import, reconcile, Import, ImportError, ImportOptions, Reconciled};
+use super::{import_with_progress, reconcile, Import, ImportError, ImportOptions, Reconciled};
 use crate::engine::catalog::Catalog;
 use crate::engine::price::{cheapest_order, Order};
 
@@ -23,7 +23,17 @@ pub struct Review {
 }
 
 pub fn review(bytes: &[u8], options: &ImportOptions) -> Result<Review, ImportError> {
-    let imported = import(bytes, options)?;
+    review_with_progress(bytes, options, &mut |_, _| {})
+}
+
+/// `review`, telling `progress` how far the reading of the rows is (as
+/// `import_with_progress` does): the web app's progress bar.
+pub fn review_with_progress(
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Review, ImportError> {
+    let imported = import_with_progress(bytes, options, progress)?;
     let reconciliation = reconcile(&imported).map_err(|e| {
         // The replay is the import's own scenario: a refusal is a bug, said as such.
         ImportError::at(
