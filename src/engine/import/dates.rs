@@ -54,12 +54,13 @@ fn ymd(y: i32, m: i32, d: i32) -> Option<Date> {
 
 fn date_part(s: &str, order: Option<DateOrder>) -> Option<Date> {
     for sep in ['-', '/', '.'] {
-        let parts: Vec<&str> = s.split(sep).collect();
-        if parts.len() != 3 {
+        let mut it = s.split(sep);
+        let (Some(p0), Some(p1), Some(p2), None) = (it.next(), it.next(), it.next(), it.next())
+        else {
             continue;
-        }
-        let (a, b, c) = (num(parts[0])?, num(parts[1])?, num(parts[2])?);
-        if parts[0].len() == 4 {
+        };
+        let (a, b, c) = (num(p0)?, num(p1)?, num(p2)?);
+        if p0.len() == 4 {
             return ymd(a, b, c);
         }
         if sep == '-' {

@@ -294,6 +294,29 @@ enum Role {
     Inactive,
 }
 
+/// The column of each role a format reads: looked up for every field of every row, so an
+/// array rather than a map.
+#[derive(Default)]
+struct Cols([Option<usize>; Role::COUNT]);
+
+impl Cols {
+    fn get(&self, role: &Role) -> Option<&usize> {
+        self.0[*role as usize].as_ref()
+    }
+
+    fn contains_key(&self, role: &Role) -> bool {
+        self.0[*role as usize].is_some()
+    }
+
+    fn insert(&mut self, role: Role, column: usize) {
+        self.0[role as usize] = Some(column);
+    }
+}
+
+impl Role {
+    const COUNT: usize = Role::Inactive as usize + 1;
+}
+
 /// A header's name → its role: lower case, letters and digits only (`Day used`,
 /// `day_used` and `dayUsed` meet).
 fn role(name: &str) -> Option<Role> {
@@ -509,6 +532,15 @@ impl Read {
     }
 }
 
+/// The rows and tokens of one product name of the file.
+#[derive(Clone, Copy, Default)]
+struct NameCount {
+    rows: u64,
+    tokens: Decimal,
+    /// Whether any of its rows has a token amount (an entry of the history, 0 or not).
+    with_tokens: bool,
+}
+
 /// The catalog product of each product name of `Read::names` (`None`: not matched).
 struct Matched(Vec<Option<&'static str>>);
 
@@ -620,7 +652,7 @@ pub fn import_with_progress(
         .unwrap_or(Format::SeatUsage);
     let reads = format.reads();
     let mut extra_columns = Vec::new();
-    let mut used: HashMap<Role, usize> = HashMap::default();
+    let mut used = Cols::default();
     for (i, name) in table.header.iter().enumerate() {
         match role(name).filter(|r| reads.contains(r)) {
             Some(r) if !used.contains_key(&r) => {
@@ -714,12 +746,12 @@ pub fn import_with_progress(
 
     // History and unmatched names.
     let mut total = Decimal::ZERO;
-    // Keyed by what the rows already hold (a million rows name a handful of products and
-    // months): nothing is allocated per row.
-    let mut by_product: BTreeMap<&str, Decimal> = BTreeMap::new();
-    let mut by_month: BTreeMap<(i16, i8), Decimal> = BTreeMap::new();
-    let mut unmatched: Vec<(&str, u64, Decimal)> = Vec::new();
-    let mut unmatched_at: HashMap<&str, usize> = HashMap::default();
+    // Counted by the index of the row's product name and by (year, month) while the rows
+    // pass, keyed by names once: nothing is allocated or compared as text per row.
+    let mut by_name: Vec<NameCount> = vec![NameCount::default(); read.names.len()];
+    let mut by_month: HashMap<(i16, i8), Decimal> = HashMap::default();
+    // Unmatched names in the order they first appear.
+    let mut unmatched_order: Vec<u32> = Vec::new();
     let matched = Matched(
         read.names
             .iter()
@@ -732,25 +764,34 @@ pub fn import_with_progress(
             .collect(),
     );
     for row in &kept {
-        let name = read.product(row);
-        let id = matched.of(row);
-        let t = row.tokens.unwrap_or_default();
-        if id.is_none() {
-            let i = *unmatched_at.entry(name).or_insert_with(|| {
-                unmatched.push((name, 0, Decimal::ZERO));
-                unmatched.len() - 1
-            });
-            unmatched[i].1 += 1;
-            unmatched[i].2 += t;
+        let count = &mut by_name[row.product as usize];
+        if count.rows == 0 && matched.of(row).is_none() {
+            unmatched_order.push(row.product);
         }
-        if row.tokens.is_some() {
+        count.rows += 1;
+        if let Some(t) = row.tokens {
+            count.tokens += t;
+            count.with_tokens = true;
             total += t;
-            *by_product.entry(id.unwrap_or(name)).or_default() += t;
             if let Some(d) = row.day {
                 *by_month.entry((d.year(), d.month())).or_default() += t;
             }
         }
     }
+    let mut by_product: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for (i, count) in by_name.iter().enumerate().filter(|(_, c)| c.with_tokens) {
+        let name = read.names[i].as_str();
+        let id = matched.0[i];
+        *by_product.entry(id.unwrap_or(name)).or_default() += count.tokens;
+    }
+    let by_month: BTreeMap<(i16, i8), Decimal> = by_month.into_iter().collect();
+    let unmatched: Vec<(&str, u64, Decimal)> = unmatched_order
+        .iter()
+        .map(|&i| {
+            let count = &by_name[i as usize];
+            (read.names[i as usize].as_str(), count.rows, count.tokens)
+        })
+        .collect();
     let by_category = if format == Format::TokenFlex {
         by_category(&kept, &matched, &read, tok)
     } else {
@@ -842,13 +883,26 @@ fn file_use(uses: &Uses) -> BTreeMap<(String, String, String), FileUse> {
     for (&(u, id), rs) in &uses.per {
         let mut months: BTreeMap<(i16, i8), FileUse> = BTreeMap::new();
         days.clear();
+        // A month's rows mostly follow one another: summed as a run, added once.
+        let mut run: Option<((i16, i8), Decimal)> = None;
         for r in rs {
             let Some(day) = r.day else { continue };
             let t = r.tokens.unwrap_or_default();
-            months.entry((day.year(), day.month())).or_default().tokens += t;
+            let month = (day.year(), day.month());
+            match &mut run {
+                Some((m, sum)) if *m == month => *sum += t,
+                _ => {
+                    if let Some((m, sum)) = run.replace((month, t)) {
+                        months.entry(m).or_default().tokens += sum;
+                    }
+                }
+            }
             if !t.is_zero() {
                 days.push(day);
             }
+        }
+        if let Some((m, sum)) = run {
+            months.entry(m).or_default().tokens += sum;
         }
         days.sort_unstable();
         days.dedup();
@@ -927,7 +981,7 @@ fn masked(s: &str) -> bool {
 }
 
 /// The non-blank field of `role` in `r`, trimmed.
-fn field<'r>(used: &HashMap<Role, usize>, r: &table::Record<'r>, role: Role) -> Option<&'r str> {
+fn field<'r>(used: &Cols, r: &table::Record<'r>, role: Role) -> Option<&'r str> {
     used.get(&role)
         .and_then(|&i| r.get(i))
         .map(str::trim)
@@ -941,7 +995,7 @@ struct How<'a> {
     comma_decimals: bool,
     tz: &'a jiff::tz::TimeZone,
     header: &'a [String],
-    used: &'a HashMap<Role, usize>,
+    used: &'a Cols,
 }
 
 /// The user a row names: the index of its spelling in `read.who`, found by the row's user
@@ -1190,7 +1244,8 @@ struct Uses<'a> {
 fn uses<'a>(rows: &'a [Row], matched: &Matched, read: &Read) -> Uses<'a> {
     let mut users = Vec::new();
     let mut at: HashMap<u32, usize> = HashMap::default();
-    let mut per: BTreeMap<(usize, &'static str), Vec<&Row>> = BTreeMap::new();
+    // Hashed while the rows pass, ordered once (a tree's string comparisons per row cost).
+    let mut per: HashMap<(usize, &'static str), Vec<&Row>> = HashMap::default();
     for row in rows {
         let (Some((key, id_text, name)), Some(id)) = (read.user(row), matched.of(row)) else {
             continue;
@@ -1201,7 +1256,10 @@ fn uses<'a>(rows: &'a [Row], matched: &Matched, read: &Read) -> Uses<'a> {
         });
         per.entry((u, id)).or_default().push(row);
     }
-    Uses { users, per }
+    Uses {
+        users,
+        per: per.into_iter().collect(),
+    }
 }
 
 /// `days` a month scaled by `percent`, rounded half up, within 0–31 (a use scaled to less
@@ -1224,6 +1282,26 @@ fn stamp(dt: DateTime) -> sc::Stamp {
         dt.hour(),
         dt.minute()
     ))
+}
+
+/// `YYYY-MM-DD`, as `time::format_date` writes it, without the formatting machinery (a
+/// replay writes a million).
+fn iso_date(d: Date) -> String {
+    let (y, m, day) = (i32::from(d.year()), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return format_date(d);
+    }
+    let digit = |n: i32| char::from(b'0' + n as u8);
+    let mut s = String::with_capacity(10);
+    for n in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+        s.push(digit(n));
+    }
+    for n in [m, day] {
+        s.push('-');
+        s.push(digit(i32::from(n / 10)));
+        s.push(digit(i32::from(n % 10)));
+    }
+    s
 }
 
 /// The days of `rows` with a charge (a 0-token row is a launch under five minutes), in
@@ -1449,7 +1527,7 @@ fn build_scenario(
                         sc::Usage {
                             product: product.to_string(),
                             dates: Some(sc::Dates {
-                                dates: days.iter().copied().map(format_date).collect(),
+                                dates: days.iter().copied().map(iso_date).collect(),
                                 from: DAY_FROM.into(),
                                 to: DAY_TO.into(),
                             }),
