@@ -134,19 +134,10 @@ pub struct Report {
 
 impl Report {
     /// The charges that went through, in L6 order.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn charges(&self) -> impl ExactSizeIterator<Item = Charge> + Clone + '_ {
         let count = self.charge_keys.iter().map(Vec::len).sum();
         let keys = self.charge_keys.iter().flatten();
         Counted(keys.map(|&k| self.charge_of(k)), count)
-    }
-
-    /// The charges that went through, in L6 order: in the browser, one chunk (see
-    /// [`Chunks`]).
-    #[cfg(target_arch = "wasm32")]
-    pub fn charges(&self) -> impl ExactSizeIterator<Item = Charge> + Clone + '_ {
-        let keys = self.charge_keys.first().map_or(&[][..], Vec::as_slice);
-        keys.iter().map(|&k| self.charge_of(k))
     }
 
     /// The charges refused (M6), in L6 order.
@@ -210,11 +201,9 @@ impl Serialize for Summary<'_> {
 }
 
 /// An iterator that knows how many items it has left.
-#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone)]
 struct Counted<I>(I, usize);
 
-#[cfg(not(target_arch = "wasm32"))]
 impl<I: Iterator> Iterator for Counted<I> {
     type Item = I::Item;
 
@@ -230,14 +219,11 @@ impl<I: Iterator> Iterator for Counted<I> {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl<I: Iterator> ExactSizeIterator for Counted<I> {}
 
 /// Keys written in chunks, each a buffer the plan handed back once read (`Pool`): memory
 /// the pass has touched already, where one vector of the year's size would be fresh
-/// pages, each a fault to the kernel (a large part of a big team's simulation). In the
-/// browser, one chunk: wasm memory is kept once grown, so there is no fault to save, and
-/// the chunked reading costs 842 B of the gzipped bundle.
+/// pages, each a fault to the kernel (a large part of a big team's simulation).
 #[derive(Default)]
 pub(crate) struct Chunks {
     full: Vec<Vec<u64>>,
@@ -250,9 +236,6 @@ pub(crate) struct Pool(Vec<Vec<u64>>);
 
 impl Pool {
     pub fn give(&mut self, mut v: Vec<u64>) {
-        if cfg!(target_arch = "wasm32") {
-            return;
-        }
         v.clear();
         if v.capacity() >= 1 << 10 {
             self.0.push(v);
@@ -263,16 +246,12 @@ impl Pool {
 impl Chunks {
     #[inline]
     pub fn push(&mut self, k: u64, pool: &mut Pool) {
-        #[cfg(not(target_arch = "wasm32"))]
         if self.cur.len() == self.cur.capacity() {
             self.next_chunk(pool);
         }
-        #[cfg(target_arch = "wasm32")]
-        let _ = pool;
         self.cur.push(k);
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     #[cold]
     fn next_chunk(&mut self, pool: &mut Pool) {
         let next = pool

@@ -115,18 +115,14 @@ pub fn seconds_of_day(t: Time) -> i64 {
 
 /// [`parse_datetime`] for many values in a row: a big team's sessions fall on a few
 /// hundred dates, so each date's day number is kept once worked out (jiff checks every
-/// field it is given), in a slot picked by its month and day. The browser build reads each
-/// value plainly (see `read_local`).
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+/// field it is given), in a slot picked by its month and day.
 pub struct DateTimes {
     /// Date parts read (as two words) and their day numbers; a slot holds the last date
     /// read of its month and day.
-    #[cfg(not(target_arch = "wasm32"))]
     dates: Box<[((u64, u16), i32); DATE_SLOTS]>,
 }
 
 /// Slots of [`DateTimes`]: month digits `[01]x` (20) times day digits `[0-3]x` (40).
-#[cfg(not(target_arch = "wasm32"))]
 const DATE_SLOTS: usize = 20 * 40;
 
 impl Default for DateTimes {
@@ -139,20 +135,11 @@ impl DateTimes {
     pub fn new() -> DateTimes {
         DateTimes {
             // No slot matches before it is written: bytes 0xFF are never in UTF-8 text.
-            #[cfg(not(target_arch = "wasm32"))]
             dates: Box::new([((u64::MAX, u16::MAX), 0); DATE_SLOTS]),
         }
     }
 
-    /// [`parse_datetime`] as a [`Local`]. In the browser, plainly that: its teams are
-    /// small, and the bundle is counted in bytes.
-    #[cfg(target_arch = "wasm32")]
-    pub fn read_local(&mut self, s: &str) -> Option<Local> {
-        parse_datetime(s).map(Local::new)
-    }
-
     /// [`parse_datetime`] as a [`Local`].
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn read_local(&mut self, s: &str) -> Option<Local> {
         let b: &[u8; 16] = s.as_bytes().try_into().ok()?;
         if b[10] != b'T' || b[13] != b':' {
@@ -188,9 +175,9 @@ impl DateTimes {
 }
 
 /// The IANA zone `name` (ASCII case ignored, as the tz database does): a zone registered
-/// with `register_time_zone`, else the bundled database (native builds) or, in the
-/// browser, UTC alone: the web app registers every other zone a scenario names, fetched
-/// as one TZif file each, before it validates the scenario.
+/// with `register_time_zone`, else UTC, else jiff's database, which native builds bundle
+/// and the browser's lacks: the web app registers every other zone a scenario names,
+/// fetched as one TZif file each, before it validates the scenario.
 pub fn time_zone(name: &str) -> Option<TimeZone> {
     let registered = REGISTERED.with(|r| {
         r.borrow()
@@ -198,19 +185,15 @@ pub fn time_zone(name: &str) -> Option<TimeZone> {
             .find(|tz| tz.iana_name().is_some_and(|n| n.eq_ignore_ascii_case(name)))
             .cloned()
     });
-    registered.or_else(|| bundled_time_zone(name))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn bundled_time_zone(name: &str) -> Option<TimeZone> {
+    if registered.is_some() {
+        return registered;
+    }
+    if name.eq_ignore_ascii_case("UTC") {
+        return Some(TimeZone::UTC);
+    }
     // jiff answers `Etc/Unknown` with its stand-in for a zone it cannot name, read as UTC:
     // not an IANA zone.
     TimeZone::get(name).ok().filter(|tz| !tz.is_unknown())
-}
-
-#[cfg(target_arch = "wasm32")]
-fn bundled_time_zone(name: &str) -> Option<TimeZone> {
-    name.eq_ignore_ascii_case("UTC").then_some(TimeZone::UTC)
 }
 
 thread_local! {

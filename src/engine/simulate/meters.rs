@@ -77,7 +77,6 @@ impl Meters {
     /// Room for the intervals and meters of `all` users, guessed from the first `done`
     /// (with an eighth to spare). A guess too large for memory is let go: the vectors
     /// grow as they need then.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn reserve_like(&mut self, done: usize, all: usize) {
         let more = |n: usize| {
             let guess = (n.saturating_mul(all) / done.max(1) / 8).saturating_mul(9);
@@ -149,7 +148,6 @@ pub struct Plan {
     p: usize,
     scratch: Vec<u64>,
     /// The counts of a bucket's sort.
-    #[cfg(not(target_arch = "wasm32"))]
     count: Vec<u32>,
 }
 
@@ -185,7 +183,6 @@ impl Plan {
             b: 0,
             p: 0,
             scratch: Vec::new(),
-            #[cfg(not(target_arch = "wasm32"))]
             count: Vec::new(),
         };
         plan.sort_current();
@@ -200,7 +197,6 @@ impl Plan {
             b: 0,
             p: 0,
             scratch: Vec::new(),
-            #[cfg(not(target_arch = "wasm32"))]
             count: Vec::new(),
         }
     }
@@ -209,15 +205,11 @@ impl Plan {
         let Some(keys) = self.buckets.get_mut(self.b) else {
             return;
         };
-        // Times from `b` weeks on, within the week: no scan for the bounds. In the browser,
-        // whose teams are small and whose bundle is counted in bytes, the radix sort alone.
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let lo = (self.b as i64 * BUCKET) as u64;
-            let bins = BUCKET as usize / 60;
-            if sort_minutes(keys, &mut self.scratch, lo, bins, &mut self.count) {
-                return;
-            }
+        // Times from `b` weeks on, within the week: no scan for the bounds.
+        let lo = (self.b as i64 * BUCKET) as u64;
+        let bins = BUCKET as usize / 60;
+        if sort_minutes(keys, &mut self.scratch, lo, bins, &mut self.count) {
+            return;
         }
         sort_keys(keys, &mut self.scratch);
     }
@@ -269,15 +261,11 @@ impl Plan {
     }
 }
 
-/// The most bits of the time part sorted per pass of [`sort_keys`]: natively as few passes
+/// The most bits of the time part sorted per pass of [`sort_keys`], whose passes are as few
 /// as that allows, of equal width (a week of seconds, a plan bucket, is two passes of 10
-/// bits; a sweep's two months, two of 12 rather than three of 10); in the browser, whose
-/// teams are small and whose bundle is counted in bytes, passes of 10 bits (318 B less).
-/// A digit's counts stay in the first-level cache.
-#[cfg(not(target_arch = "wasm32"))]
+/// bits; a sweep's two months, two of 12 rather than three of 10). A digit's counts stay
+/// in the first-level cache.
 const DIGIT: u32 = 12;
-#[cfg(target_arch = "wasm32")]
-const DIGIT: u32 = 10;
 
 /// Sorts plan keys appended meter by meter (so, for one instant, in meter order): a stable
 /// LSD radix sort on the time part alone, relative to the least time.
@@ -297,7 +285,7 @@ pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     if sorted {
         return;
     }
-    if cfg!(not(target_arch = "wasm32")) && (hi - lo) / 60 < MINUTE_BINS {
+    if (hi - lo) / 60 < MINUTE_BINS {
         let bins = ((hi - lo) / 60 + 1) as usize;
         if sort_minutes(keys, scratch, lo, bins, &mut Vec::new()) {
             return;
@@ -312,10 +300,7 @@ pub fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
         to.resize(n, 0);
     }
     to.truncate(n);
-    #[cfg(not(target_arch = "wasm32"))]
     let width = bits.div_ceil(bits.div_ceil(DIGIT).max(1));
-    #[cfg(target_arch = "wasm32")]
-    let width = DIGIT;
     let mask = (1u64 << width) - 1;
     let mut shift = 32;
     while shift < 32 + bits {
