@@ -98,160 +98,103 @@ impl Expander<'_> {
     /// before the next day's begins, and clipping drops the empty ones; unless a gap carries
     /// a day's times onto the next day's (`DayTable::tidy`: Pacific/Apia skipped 30
     /// December 2011, whose times moved forward onto the 31st's).
-    /// `order` is a buffer.
-    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>, order: &mut Vec<u64>) -> bool {
-        let m = self.model;
-        let ordered = match &u.pattern {
-            PatternM::Weekly { from, to, .. } | PatternM::Monthly { from, to, .. } => {
-                from < to && self.days.tidy()
-            }
-            PatternM::Sessions { .. } | PatternM::Dates { .. } => false,
-        };
+    pub fn expand(&self, u: &UsageM, out: &mut Vec<Span>) -> bool {
         match &u.pattern {
             PatternM::Sessions { list, inactive } => {
-                let mut holes = Vec::new();
-                // A session's date is worked out only for a filter to read.
-                let filtered = u.months.is_some() || !u.except.is_empty();
-                let mut visit = |s: &SessionM| {
-                    if !filtered || self.keeps(u, s.start.date()) {
-                        self.push_session(out, s, inactive, u.idle_detection, &mut holes);
-                    }
-                };
-                // Natively, in order of start: the use intervals then come out in order
-                // (unless sessions overlap), and merging them (M1) needs no sort of their
-                // pieces, which cost more than sorting the sessions as packed keys (on the
-                // 10,000-user year, 7 ms against 2).
-                #[cfg(not(target_arch = "wasm32"))]
-                if start_order(list, order) {
-                    for &k in order.iter() {
-                        visit(&list[(k & POSITION) as usize]);
-                    }
-                    return ordered;
-                }
-                #[cfg(target_arch = "wasm32")]
-                let _ = order;
-                for s in list {
-                    visit(s);
-                }
+                self.expand_sessions(u, list, inactive, out);
+                false
             }
             PatternM::Weekly { days, from, to } => {
-                let day = Day::new(*from, *to);
-                let (a, b) = self.period_range();
-                out.reserve(b.saturating_sub(a));
-                let wd = m.start_date.weekday().to_monday_zero_offset() as usize;
-                // `except` is sorted: as table positions, walked beside the dates rather
-                // than searched per date.
-                let mut ex = u
-                    .except
-                    .iter()
-                    .filter_map(|&d| self.days.index(d))
-                    .peekable();
-                let mut take = |i: usize| {
-                    while ex.next_if(|&x| x < i).is_some() {}
-                    let kept = ex.peek() != Some(&i)
-                        && u.months
-                            .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
-                    if kept {
-                        self.push_day(out, i, &day);
-                    }
-                };
-                // Natively, a week at a time over its chosen days alone (a third fewer
-                // steps); in the browser, date by date, the smaller code.
-                #[cfg(not(target_arch = "wasm32"))]
-                {
-                    let mut offsets = [0usize; 7];
-                    let mut n = 0;
-                    for k in 0..7 {
-                        if days[(wd + k) % 7] {
-                            offsets[n] = k;
-                            n += 1;
-                        }
-                    }
-                    'weeks: for week in (a..b).step_by(7) {
-                        for &k in &offsets[..n] {
-                            if week + k >= b {
-                                break 'weeks;
-                            }
-                            take(week + k);
-                        }
-                    }
-                }
-                #[cfg(target_arch = "wasm32")]
-                {
-                    let mut wd = wd;
-                    for i in a..b {
-                        if days[wd] {
-                            take(i);
-                        }
-                        wd = if wd == 6 { 0 } else { wd + 1 };
-                    }
-                }
+                self.expand_weekly(u, days, &Day::new(*from, *to), out);
+                from < to && self.days.tidy()
             }
             PatternM::Monthly { days, from, to } => {
-                let day = Day::new(*from, *to);
-                let (a, b) = self.period_range();
-                let mut w = Vec::with_capacity(23);
-                // (Native only: the browser's teams are small, and its bundle is counted in bytes.)
-                let plain =
-                    cfg!(not(target_arch = "wasm32")) && u.months.is_none() && u.except.is_empty();
-                for month in self.days.workdays_by_month() {
-                    // Most months: all their working days count (no copy).
-                    let inside = |&i: &u32| (a..b).contains(&(i as usize));
-                    if plain
-                        && month.first().is_some_and(inside)
-                        && month.last().is_some_and(inside)
-                    {
-                        spread(month, *days, |i| self.push_day(out, i as usize, &day));
-                        continue;
-                    }
-                    w.clear();
-                    w.extend(
-                        month
-                            .iter()
-                            .map(|&i| i as usize)
-                            .filter(|&i| (a..b).contains(&i) && self.keeps(u, self.days.date(i))),
-                    );
-                    spread(&w, *days, |i| self.push_day(out, i, &day));
-                }
+                self.expand_monthly(u, *days, &Day::new(*from, *to), out);
+                from < to && self.days.tidy()
             }
             PatternM::Dates { dates, from, to } => {
-                let day = Day::new(*from, *to);
-                for &d in dates {
-                    if d >= m.start_date && d < m.end_date && self.keeps(u, d) {
-                        if let Some(i) = self.days.index(d) {
-                            self.push_day(out, i, &day);
-                        }
-                    }
+                self.expand_dates(u, dates, &Day::new(*from, *to), out);
+                false
+            }
+        }
+    }
+
+    fn expand_sessions(
+        &self,
+        u: &UsageM,
+        list: &[SessionM],
+        inactive: &[(Local, Local)],
+        out: &mut Vec<Span>,
+    ) {
+        let mut holes = Vec::new();
+        // A session's date is worked out only for a filter to read.
+        let filtered = u.months.is_some() || !u.except.is_empty();
+        for s in list {
+            if !filtered || self.keeps(u, s.start.date()) {
+                self.push_session(out, s, inactive, u.idle_detection, &mut holes);
+            }
+        }
+    }
+
+    fn expand_weekly(&self, u: &UsageM, days: &[bool; 7], day: &Day, out: &mut Vec<Span>) {
+        let (a, b) = self.period_range();
+        out.reserve(b.saturating_sub(a));
+        let mut wd = self.model.start_date.weekday().to_monday_zero_offset() as usize;
+        // `except` is sorted: as table positions, walked beside the dates rather than
+        // searched per date.
+        let mut ex = u
+            .except
+            .iter()
+            .filter_map(|&d| self.days.index(d))
+            .peekable();
+        for i in a..b {
+            if days[wd] {
+                while ex.next_if(|&x| x < i).is_some() {}
+                let kept = ex.peek() != Some(&i)
+                    && u.months
+                        .is_none_or(|ms| ms[self.days.date(i).month() as usize]);
+                if kept {
+                    self.push_day(out, i, day);
+                }
+            }
+            wd = if wd == 6 { 0 } else { wd + 1 };
+        }
+    }
+
+    fn expand_monthly(&self, u: &UsageM, days: u32, day: &Day, out: &mut Vec<Span>) {
+        let (a, b) = self.period_range();
+        let mut w = Vec::with_capacity(23);
+        // Months whose working days all count are spread in place (8 % of the run of the
+        // benchmark's 1,000-user year, in instructions).
+        let plain = u.months.is_none() && u.except.is_empty();
+        for month in self.days.workdays_by_month() {
+            // Most months: all their working days count (no copy).
+            let inside = |&i: &u32| (a..b).contains(&(i as usize));
+            if plain && month.first().is_some_and(inside) && month.last().is_some_and(inside) {
+                spread(month, days, |i| self.push_day(out, i as usize, day));
+                continue;
+            }
+            w.clear();
+            w.extend(
+                month
+                    .iter()
+                    .map(|&i| i as usize)
+                    .filter(|&i| (a..b).contains(&i) && self.keeps(u, self.days.date(i))),
+            );
+            spread(&w, days, |i| self.push_day(out, i, day));
+        }
+    }
+
+    fn expand_dates(&self, u: &UsageM, dates: &[Date], day: &Day, out: &mut Vec<Span>) {
+        let m = self.model;
+        for &d in dates {
+            if d >= m.start_date && d < m.end_date && self.keeps(u, d) {
+                if let Some(i) = self.days.index(d) {
+                    self.push_day(out, i, day);
                 }
             }
         }
-        ordered
     }
-}
-
-/// The position part of a [`start_order`] key.
-#[cfg(not(target_arch = "wasm32"))]
-const POSITION: u64 = (1 << 20) - 1;
-
-/// Sessions' positions in order of start, as keys packing the start's day (22 bits, from
-/// year 0000 to 9999), its seconds (17 bits) and the position (20 bits) in `keys`; false,
-/// and `keys` unusable, when a list is too long for that.
-#[cfg(not(target_arch = "wasm32"))]
-fn start_order(list: &[SessionM], keys: &mut Vec<u64>) -> bool {
-    keys.clear();
-    if list.len() > POSITION as usize {
-        return false;
-    }
-    for (k, s) in list.iter().enumerate() {
-        let day = i64::from(s.start.day) + (1 << 20);
-        debug_assert!((0..86_400).contains(&s.start.secs));
-        if !(0..1 << 22).contains(&day) {
-            return false;
-        }
-        keys.push((day as u64) << 37 | (s.start.secs as u64) << 20 | k as u64);
-    }
-    keys.sort_unstable();
-    true
 }
 
 /// A pattern's session on any one date: from `from` to `to`, ending the next day when `to`
@@ -315,30 +258,6 @@ mod tests {
         let mut out = Vec::new();
         spread(&w, n, |d| out.push(d));
         out
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    #[test]
-    fn sessions_are_visited_in_order_of_start_whatever_their_listing() {
-        let at = |day: i32, secs: i32| Local { day, secs };
-        let session = |day, secs| SessionM {
-            start: at(day, secs),
-            end: at(day, secs + 60),
-            inactive: 0..0,
-        };
-        // Days before 1970 and up to the year 9999, a tie on the day, one on the instant.
-        let list = [
-            session(20_000, 3_600),
-            session(-719_528, 0),
-            session(20_000, 60),
-            session(2_932_896, 86_399),
-            session(20_000, 60),
-            session(-1, 43_200),
-        ];
-        let mut keys = vec![7];
-        assert!(start_order(&list, &mut keys));
-        let order: Vec<usize> = keys.iter().map(|&k| (k & POSITION) as usize).collect();
-        assert_eq!(order, [1, 5, 2, 4, 0, 3]);
     }
 
     #[test]

@@ -51,8 +51,6 @@ pub struct Tables<'m> {
     ranges: Vec<(usize, usize, bool)>,
     products: Vec<(u32, usize)>,
     merged: Vec<Span>,
-    /// Sessions in order of start (`Expander::expand`).
-    order: Vec<u64>,
 }
 
 impl<'m> Tables<'m> {
@@ -71,7 +69,6 @@ impl<'m> Tables<'m> {
             ranges: Vec::new(),
             products: Vec::new(),
             merged: Vec::new(),
-            order: Vec::new(),
         }
     }
 
@@ -98,7 +95,7 @@ impl<'m> Tables<'m> {
         self.products.clear();
         for u in &user.usages {
             let a = self.spans.len();
-            let ordered = ex.expand(u, &mut self.spans, &mut self.order);
+            let ordered = ex.expand(u, &mut self.spans);
             self.ranges.push((a, self.spans.len(), ordered));
             for &p in std::iter::once(&u.product).chain(&u.plugins) {
                 self.products.push((self.rank[p], p));
@@ -169,7 +166,6 @@ pub fn run(model: &Model) -> Report {
 }
 
 /// Users after which a big team's arena is sized for all (see `run_with_subscriptions`).
-#[cfg(not(target_arch = "wasm32"))]
 const ARENA_SAMPLE: usize = 256;
 
 /// Simulates with each user's subscriptions replaced (the advisor's plans, B3).
@@ -180,9 +176,7 @@ pub fn run_with_subscriptions(model: &Model, subs: &[&[SubscriptionM]]) -> Repor
     let mut cut: Vec<Span> = Vec::new();
     for (ui, user) in model.users.iter().enumerate() {
         // A big team's arena, sized once from its first users rather than grown by
-        // doubling: each growth copies it into fresh pages (native only; the browser's
-        // teams are small).
-        #[cfg(not(target_arch = "wasm32"))]
+        // doubling: each growth copies it into fresh pages.
         if ui == ARENA_SAMPLE && model.users.len() >= 4 * ARENA_SAMPLE {
             meters.reserve_like(ui, model.users.len());
         }
