@@ -476,24 +476,18 @@ struct Team<'s, 'c> {
     /// Users mostly share a few zones: each is looked up once.
     zones: HashMap<&'s str, TimeZone>,
     read: time::DateTimes,
-    excepts: Excepts<'s>,
 }
 
 fn users(list: &[User], tz: &TimeZone, offerings: &[OfferingM], rates: &Rates) -> Res<Vec<UserM>> {
     let mut users = Vec::with_capacity(list.len());
-    // Sized once natively (a big team's set grew by doubling, rehashing every id each
-    // time); in the browser grown as needed, the smaller code.
-    #[cfg(not(target_arch = "wasm32"))]
+    // Sized once: a big team's set grown by doubling rehashed every id each time.
     let mut seen_users = HashSet::with_capacity(list.len());
-    #[cfg(target_arch = "wasm32")]
-    let mut seen_users = HashSet::new();
     let mut team = Team {
         tz,
         offerings,
         rates,
         zones: HashMap::new(),
         read: time::DateTimes::new(),
-        excepts: Excepts::default(),
     };
     for (ui, u) in list.iter().enumerate() {
         let at = || format!("users[{ui}]");
@@ -549,7 +543,6 @@ fn user<'s>(at: &dyn Fn() -> String, u: &'s User, team: &mut Team<'s, '_>) -> Re
             us,
             team.rates,
             &mut team.read,
-            &mut team.excepts,
         )?);
     }
     let mut results = Vec::with_capacity(u.results.len());
@@ -581,181 +574,192 @@ fn user<'s>(at: &dyn Fn() -> String, u: &'s User, team: &mut Team<'s, '_>) -> Re
     })
 }
 
-/// The last `except` list read and its dates, sorted (natively: most of a big team's
-/// weekly routines skip the same holidays, each list its own strings; in the browser,
-/// every list is read, the smaller code).
-#[derive(Default)]
-struct Excepts<'s> {
-    #[cfg(not(target_arch = "wasm32"))]
-    last: Option<(&'s [String], Vec<Date>)>,
-    #[cfg(target_arch = "wasm32")]
-    last: std::marker::PhantomData<&'s ()>,
-}
-
-impl<'s> Excepts<'s> {
-    /// The dates of `list` when it says what the last list said.
-    fn known(&self, list: Option<&[String]>) -> Option<Vec<Date>> {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let (Some(list), Some((last, dates))) = (list, &self.last) {
-            if list == *last {
-                return Some(dates.clone());
-            }
-        }
-        let _ = list;
-        None
-    }
-
-    fn keep(&mut self, list: Option<&'s [String]>, dates: &[Date]) {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(list) = list {
-            self.last = Some((list, dates.to_vec()));
-        }
-        let _ = (list, dates);
-    }
-}
-
 /// One usage entry; `at` gives its JSON path, built only when a value is refused.
-fn usage<'s>(
+fn usage(
     at: &dyn Fn() -> String,
-    u: &'s Usage,
+    u: &Usage,
     rates: &Rates,
     read: &mut time::DateTimes,
-    excepts: &mut Excepts<'s>,
 ) -> Res<UsageM> {
     let product = rates.product(&|| format!("{}.product", at()), &u.product)?;
+    one_pattern(at, u)?;
+    let pattern = if let Some(list) = &u.sessions {
+        sessions(at, list, read)?
+    } else if let Some(w) = &u.weekly {
+        weekly(at, w)?
+    } else if let Some(m) = &u.monthly {
+        monthly(at, m)?
+    } else if let Some(d) = &u.dates {
+        dates(at, d)?
+    } else {
+        unreachable!("one_pattern checked that there is exactly one")
+    };
+    Ok(UsageM {
+        product,
+        pattern,
+        months: months(at, u.months.as_deref())?,
+        except: except(at, u.except.as_deref())?,
+        idle_detection: u.idle_detection.unwrap_or(true),
+        plugins: plugins(at, u.plugins.as_deref(), product, rates)?,
+    })
+}
+
+/// Refuses a usage entry with no pattern or more than one.
+fn one_pattern(at: &dyn Fn() -> String, u: &Usage) -> Res<()> {
     let patterns = [
         ("sessions", u.sessions.is_some()),
         ("weekly", u.weekly.is_some()),
         ("monthly", u.monthly.is_some()),
         ("dates", u.dates.is_some()),
     ];
-    if patterns.iter().filter(|(_, on)| *on).count() != 1 {
-        let given: Vec<&str> = patterns
-            .iter()
-            .filter(|(_, on)| *on)
-            .map(|(n, _)| *n)
-            .collect();
-        let what = if given.is_empty() {
-            "none".to_string()
-        } else {
-            given.join(" and ")
-        };
-        return err(
-            at(),
-            format!("a usage entry needs exactly one pattern of sessions, weekly, monthly or dates; it has {what}"),
-        );
+    let given: Vec<&str> = patterns
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| *n)
+        .collect();
+    if given.len() == 1 {
+        return Ok(());
     }
-    let pattern = if let Some(list) = &u.sessions {
-        let mut out = Vec::with_capacity(list.len());
-        let mut inactive = Vec::with_capacity(
-            list.iter()
-                .map(|s| s.inactive.as_ref().map_or(0, Vec::len))
-                .sum(),
-        );
-        for (i, s) in list.iter().enumerate() {
-            let sat = || format!("{}.sessions[{i}]", at());
-            let start = datetime_at(read, || format!("{}.start", sat()), &s.start)?;
-            let end = datetime_at(read, || format!("{}.end", sat()), &s.end)?;
-            if end <= start {
-                return err(
-                    format!("{}.end", sat()),
-                    format!("{:?} is not after the start {:?}", s.end, s.start),
-                );
-            }
-            let first = inactive.len();
-            for (j, [a, b]) in s.inactive.iter().flatten().enumerate() {
-                let iat = || format!("{}.inactive[{j}]", sat());
-                let a = datetime_at(read, || format!("{}[0]", iat()), a)?;
-                let b = datetime_at(read, || format!("{}[1]", iat()), b)?;
-                if b <= a {
-                    return err(
-                        format!("{}[1]", iat()),
-                        "an inactive stretch must end after it starts",
-                    );
-                }
-                inactive.push((a, b));
-            }
-            out.push(SessionM {
-                start,
-                end,
-                inactive: first..inactive.len(),
-            });
-        }
-        PatternM::Sessions {
-            list: out,
-            inactive,
-        }
-    } else if let Some(w) = &u.weekly {
-        let mut days = [false; 7];
-        for (i, d) in w.days.iter().enumerate() {
-            days[weekday_at(|| format!("{}.weekly.days[{i}]", at()), d)?] = true;
-        }
-        PatternM::Weekly {
-            days,
-            from: time_of_day_at(|| format!("{}.weekly.from", at()), &w.from)?,
-            to: time_of_day_at(|| format!("{}.weekly.to", at()), &w.to)?,
-        }
-    } else if let Some(m) = &u.monthly {
-        if !(1..=31).contains(&m.days) {
+    let what = if given.is_empty() {
+        "none".to_string()
+    } else {
+        given.join(" and ")
+    };
+    err(
+        at(),
+        format!("a usage entry needs exactly one pattern of sessions, weekly, monthly or dates; it has {what}"),
+    )
+}
+
+/// A `sessions` list: each session's date-times, and its inactive stretches gathered in
+/// one list for all.
+fn sessions(
+    at: &dyn Fn() -> String,
+    list: &[Session],
+    read: &mut time::DateTimes,
+) -> Res<PatternM> {
+    let mut out = Vec::with_capacity(list.len());
+    let mut inactive = Vec::with_capacity(
+        list.iter()
+            .map(|s| s.inactive.as_ref().map_or(0, Vec::len))
+            .sum(),
+    );
+    for (i, s) in list.iter().enumerate() {
+        let sat = || format!("{}.sessions[{i}]", at());
+        let start = datetime_at(read, || format!("{}.start", sat()), &s.start)?;
+        let end = datetime_at(read, || format!("{}.end", sat()), &s.end)?;
+        if end <= start {
             return err(
-                format!("{}.monthly.days", at()),
-                format!("{} is outside 1 to 31 days", m.days),
+                format!("{}.end", sat()),
+                format!("{:?} is not after the start {:?}", s.end, s.start),
             );
         }
-        PatternM::Monthly {
-            days: m.days,
-            from: time_of_day_at(|| format!("{}.monthly.from", at()), &m.from)?,
-            to: time_of_day_at(|| format!("{}.monthly.to", at()), &m.to)?,
-        }
-    } else if let Some(d) = &u.dates {
-        let mut dates = Vec::with_capacity(d.dates.len());
-        for (i, x) in d.dates.iter().enumerate() {
-            dates.push(match time::parse_date(x) {
-                Some(d) => d,
-                None => date(&format!("{}.dates.dates[{i}]", at()), x)?,
-            });
-        }
-        PatternM::Dates {
-            dates,
-            from: time_of_day_at(|| format!("{}.dates.from", at()), &d.from)?,
-            to: time_of_day_at(|| format!("{}.dates.to", at()), &d.to)?,
-        }
-    } else {
-        unreachable!("exactly one pattern was checked above")
-    };
-    let months = match &u.months {
-        None => None,
-        Some(list) => {
-            let mut keep = [false; 13];
-            for (i, m) in list.iter().enumerate() {
-                if !(1..=12).contains(m) {
-                    return err(
-                        format!("{}.months[{i}]", at()),
-                        format!("{m} is not a month (1 to 12)"),
-                    );
-                }
-                keep[*m as usize] = true;
+        let first = inactive.len();
+        for (j, [a, b]) in s.inactive.iter().flatten().enumerate() {
+            let iat = || format!("{}.inactive[{j}]", sat());
+            let a = datetime_at(read, || format!("{}[0]", iat()), a)?;
+            let b = datetime_at(read, || format!("{}[1]", iat()), b)?;
+            if b <= a {
+                return err(
+                    format!("{}[1]", iat()),
+                    "an inactive stretch must end after it starts",
+                );
             }
-            Some(keep)
+            inactive.push((a, b));
         }
+        out.push(SessionM {
+            start,
+            end,
+            inactive: first..inactive.len(),
+        });
+    }
+    Ok(PatternM::Sessions {
+        list: out,
+        inactive,
+    })
+}
+
+fn weekly(at: &dyn Fn() -> String, w: &Weekly) -> Res<PatternM> {
+    let mut days = [false; 7];
+    for (i, d) in w.days.iter().enumerate() {
+        days[weekday_at(|| format!("{}.weekly.days[{i}]", at()), d)?] = true;
+    }
+    Ok(PatternM::Weekly {
+        days,
+        from: time_of_day_at(|| format!("{}.weekly.from", at()), &w.from)?,
+        to: time_of_day_at(|| format!("{}.weekly.to", at()), &w.to)?,
+    })
+}
+
+fn monthly(at: &dyn Fn() -> String, m: &Monthly) -> Res<PatternM> {
+    if !(1..=31).contains(&m.days) {
+        return err(
+            format!("{}.monthly.days", at()),
+            format!("{} is outside 1 to 31 days", m.days),
+        );
+    }
+    Ok(PatternM::Monthly {
+        days: m.days,
+        from: time_of_day_at(|| format!("{}.monthly.from", at()), &m.from)?,
+        to: time_of_day_at(|| format!("{}.monthly.to", at()), &m.to)?,
+    })
+}
+
+fn dates(at: &dyn Fn() -> String, d: &Dates) -> Res<PatternM> {
+    let mut dates = Vec::with_capacity(d.dates.len());
+    for (i, x) in d.dates.iter().enumerate() {
+        dates.push(match time::parse_date(x) {
+            Some(d) => d,
+            None => date(&format!("{}.dates.dates[{i}]", at()), x)?,
+        });
+    }
+    Ok(PatternM::Dates {
+        dates,
+        from: time_of_day_at(|| format!("{}.dates.from", at()), &d.from)?,
+        to: time_of_day_at(|| format!("{}.dates.to", at()), &d.to)?,
+    })
+}
+
+/// The `months` filter as a table indexed by month number (1 to 12).
+fn months(at: &dyn Fn() -> String, list: Option<&[u32]>) -> Res<Option<[bool; 13]>> {
+    let Some(list) = list else {
+        return Ok(None);
     };
-    let except = match excepts.known(u.except.as_deref()) {
-        Some(dates) => dates,
-        None => {
-            let mut except = Vec::new();
-            for (i, d) in u.except.iter().flatten().enumerate() {
-                except.push(match time::parse_date(d) {
-                    Some(x) => x,
-                    None => date(&format!("{}.except[{i}]", at()), d)?,
-                });
-            }
-            crate::engine::advise::sort::sort(&mut except);
-            excepts.keep(u.except.as_deref(), &except);
-            except
+    let mut keep = [false; 13];
+    for (i, m) in list.iter().enumerate() {
+        if !(1..=12).contains(m) {
+            return err(
+                format!("{}.months[{i}]", at()),
+                format!("{m} is not a month (1 to 12)"),
+            );
         }
-    };
+        keep[*m as usize] = true;
+    }
+    Ok(Some(keep))
+}
+
+/// The `except` dates, sorted (the expansion walks them beside the days).
+fn except(at: &dyn Fn() -> String, list: Option<&[String]>) -> Res<Vec<Date>> {
+    let mut except = Vec::new();
+    for (i, d) in list.iter().copied().flatten().enumerate() {
+        except.push(match time::parse_date(d) {
+            Some(x) => x,
+            None => date(&format!("{}.except[{i}]", at()), d)?,
+        });
+    }
+    crate::engine::advise::sort::sort(&mut except);
+    Ok(except)
+}
+
+/// The `plugins` as product numbers, once each; the host product itself is refused.
+fn plugins(
+    at: &dyn Fn() -> String,
+    list: Option<&[String]>,
+    product: usize,
+    rates: &Rates,
+) -> Res<Vec<usize>> {
     let mut plugins = Vec::new();
-    for (i, p) in u.plugins.iter().flatten().enumerate() {
+    for (i, p) in list.iter().copied().flatten().enumerate() {
         let pat = || format!("{}.plugins[{i}]", at());
         let k = rates.product(&pat, p)?;
         if k == product {
@@ -765,12 +769,5 @@ fn usage<'s>(
             plugins.push(k);
         }
     }
-    Ok(UsageM {
-        product,
-        pattern,
-        months,
-        except,
-        idle_detection: u.idle_detection.unwrap_or(true),
-        plugins,
-    })
+    Ok(plugins)
 }
