@@ -7,7 +7,8 @@
 //
 // Relies on: #usage-file (the toolbar's picker), a drop anywhere on the page, and the
 // review's ids: #usage-review, #usage-summary, #usage-unmatched (rows data-name, selects
-// #usage-map-N), #usage-products (rows data-key: the product), #usage-reconciliation (rows
+// #usage-map-N), #usage-products (rows data-key: the product), #usage-categories (rows
+// data-key "category product month"), #usage-reconciliation (rows
 // data-key "user product month", class rate or days where they differ), #usage-reconciliation-summary, #usage-cost, #usage-months,
 // #usage-scale, #usage-use-history, #usage-use-forecast, #usage-error, #usage-progress
 // (value and max once the worker has said how far it has read),
@@ -96,6 +97,18 @@ module.exports = (h) => {
     await page.waitForSelector('#usage-error', LONG);
     assert(/^line 1, column 1: /.test(await page.textContent('#usage-error')), 'located');
     eq(await page.$('#usage-use-history'), null, 'nothing to use');
+    await page.click('#usage-close');
+    // A Token Flex export: its tokens by usage category, product and month, their cost at
+    // today's book, and no team to use.
+    await drop(page, 'token-flex.csv', fixture('token-flex.csv'));
+    await reviewed(page);
+    const cells = (key) => page.$$eval(`#usage-categories tr[data-key="${key}"] > *`, (es) => es.map((e) => e.textContent.trim()));
+    const civil = await cells('DESKTOP_PRODUCT civil3d 2016-01');
+    eq(civil[0], 'DESKTOP_PRODUCT', 'the category');
+    eq(civil[3], '12.5', 'its tokens');
+    eq((await cells('MANUAL_ADJUSTMENT N/A 2016-02'))[3], '-5', 'an adjustment, unmatched, listed');
+    assert(/\b30\b/.test(await page.textContent('#usage-cost')), 'the 29.75 matched tokens, 30 priced');
+    assert(await page.$('#usage-no-scenario'), 'no users: no scenario');
     await page.click('#usage-close');
     // About 12 MB: a progress bar and Cancel while the worker reads it.
     const rows = ['email,product_name,day_used,tokens_used'];
