@@ -21,6 +21,7 @@ use flexcalc::engine::scenario::{
 };
 use jiff::civil::Date;
 use jiff::ToSpan;
+use std::sync::Arc;
 
 mod rng;
 pub use rng::Rng;
@@ -325,6 +326,6 @@ pub fn scenario(users: usize, seed: u64) -> Scenario {
             services: Vec::new(),
         }),
         price_book: None,
-        users: (0..users).map(|i| user(&mut rng, i)).collect(),
+        users: (0..users).map(|i| Arc::new(user(&mut rng, i))).collect(),
     }
 }

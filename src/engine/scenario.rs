@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{MapAccess, Visitor};
@@ -32,8 +33,10 @@ pub struct Scenario {
     pub catalog: Option<CustomCatalog>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_book: Option<PriceBookInput>,
+    /// Shared, so that a copy of the scenario (an edit, the undo history) copies pointers
+    /// and an edit copies only the users it changes (`user_mut`).
     #[serde(default)]
-    pub users: Vec<User>,
+    pub users: Vec<Arc<User>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,7 +111,9 @@ pub struct TierInput {
     pub price: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Eq lets `Arc<User>`'s comparison take its pointer shortcut: an edit's unchanged users
+// compare in no time however big the team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct User {
     pub id: String,
@@ -133,7 +138,7 @@ pub struct Subscription {
 }
 
 /// One product's use by one user: exactly one of the four patterns.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct Usage {
     pub product: String,
@@ -294,6 +299,11 @@ impl Scenario {
     /// Pretty JSON, the same format the CLI reads.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The user at `i`, to change: copied first if another scenario shares it.
+    pub fn user_mut(&mut self, i: usize) -> Option<&mut User> {
+        self.users.get_mut(i).map(Arc::make_mut)
     }
 }
 

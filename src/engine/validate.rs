@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
@@ -478,7 +479,12 @@ struct Team<'s, 'c> {
     read: time::DateTimes,
 }
 
-fn users(list: &[User], tz: &TimeZone, offerings: &[OfferingM], rates: &Rates) -> Res<Vec<UserM>> {
+fn users(
+    list: &[Arc<User>],
+    tz: &TimeZone,
+    offerings: &[OfferingM],
+    rates: &Rates,
+) -> Res<Vec<UserM>> {
     let mut users = Vec::with_capacity(list.len());
     // Sized once: a big team's set grown by doubling rehashed every id each time.
     let mut seen_users = HashSet::with_capacity(list.len());

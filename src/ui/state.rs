@@ -2,7 +2,9 @@
 //! language and selection, and the engine's answer for the current scenario. Every edit
 //! goes through the reducer, which re-runs the engine: the UI never computes a figure.
 
+use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
@@ -354,24 +356,33 @@ impl Reducible for State {
 }
 
 /// Replaces each user's subscriptions with the plan's for that user (none if the plan
-/// gives the user none).
+/// gives the user none). Users whose subscriptions stay the same are not copied.
 pub fn apply_plan(s: &mut Scenario, plan: &[(String, Subscription)]) {
+    let by_user = plan_by_user(plan);
     for u in &mut s.users {
-        u.subscriptions = plan
-            .iter()
-            .filter(|(id, _)| *id == u.id)
-            .map(|(_, sub)| sub.clone())
-            .collect();
+        let subs: Vec<Subscription> = by_user
+            .get(u.id.as_str())
+            .map(|subs| subs.iter().map(|&sub| sub.clone()).collect())
+            .unwrap_or_default();
+        if u.subscriptions != subs {
+            Arc::make_mut(u).subscriptions = subs;
+        }
     }
+}
+
+/// The plan's subscriptions by user id, in the plan's order.
+fn plan_by_user(plan: &[(String, Subscription)]) -> HashMap<&str, Vec<&Subscription>> {
+    let mut by_user: HashMap<&str, Vec<&Subscription>> = HashMap::new();
+    for (id, sub) in plan {
+        by_user.entry(id).or_default().push(sub);
+    }
+    by_user
 }
 
 /// Whether `apply_plan` would change nothing: each user already has exactly the plan's
 /// subscriptions (a big team's check reads it, without a copy of the scenario).
 pub fn plan_applied(s: &Scenario, plan: &[(String, Subscription)]) -> bool {
-    let mut by_user: std::collections::HashMap<&str, Vec<&Subscription>> = Default::default();
-    for (id, sub) in plan {
-        by_user.entry(id).or_default().push(sub);
-    }
+    let by_user = plan_by_user(plan);
     s.users.iter().all(|u| {
         let want = by_user.get(u.id.as_str()).map_or(&[][..], |v| &v[..]);
         u.subscriptions.len() == want.len()
@@ -444,7 +455,11 @@ mod tests {
         let s0 = state();
         let t0 = tokens(&s0);
         let s1 = s0.clone().act(Action::Edit(Rc::new(|s: &mut Scenario| {
-            s.users[1].usage[0].monthly.as_mut().unwrap().days = 5;
+            s.user_mut(1).unwrap().usage[0]
+                .monthly
+                .as_mut()
+                .unwrap()
+                .days = 5;
         })));
         assert_eq!(s1.rev, 1);
         // Ben's AutoCAD: 5 instead of 3 days a month, 12 months × 2 × 7 tokens more.
@@ -458,7 +473,11 @@ mod tests {
     fn a_refused_edit_keeps_the_last_answer_and_the_located_message() {
         let s0 = state();
         let s1 = s0.clone().act(Action::Edit(Rc::new(|s: &mut Scenario| {
-            s.users[0].usage[0].weekly.as_mut().unwrap().from = "25:00".into()
+            s.user_mut(0).unwrap().usage[0]
+                .weekly
+                .as_mut()
+                .unwrap()
+                .from = "25:00".into()
         })));
         let err = s1.outcome.as_ref().expect_err("refused");
         assert_eq!(err.path, "users[0].usage[0].weekly.from");
@@ -478,7 +497,7 @@ mod tests {
         let s0 = state();
         let t0 = tokens(&s0);
         let s1 = s0.clone().act(Action::Edit(Rc::new(|s: &mut Scenario| {
-            s.users.remove(2).id.clear()
+            s.users.remove(2);
         })));
         let t1 = tokens(&s1);
         assert!(t1 < t0);
@@ -539,7 +558,11 @@ mod tests {
         let t0 = tokens(&s0);
         // Two quick edits: both runs are asked for, the first answer comes in last.
         let s1 = s0.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
-            s.users[1].usage[0].monthly.as_mut().unwrap().days = 5;
+            s.user_mut(1).unwrap().usage[0]
+                .monthly
+                .as_mut()
+                .unwrap()
+                .days = 5;
         })));
         assert!(s1.loading && s1.job == s0.job + 1);
         assert!(Rc::ptr_eq(
@@ -552,7 +575,11 @@ mod tests {
         );
         let first = compute(&s1.scenario).map(Rc::new);
         let s2 = s1.clone().reduce(Action::Edit(Rc::new(|s: &mut Scenario| {
-            s.users[1].usage[0].monthly.as_mut().unwrap().days = 6;
+            s.user_mut(1).unwrap().usage[0]
+                .monthly
+                .as_mut()
+                .unwrap()
+                .days = 6;
         })));
         let second = compute(&s2.scenario).map(Rc::new);
         let s3 = s2.clone().reduce(Action::Answer(s2.job, second));
@@ -562,7 +589,7 @@ mod tests {
         assert!(Rc::ptr_eq(&s3, &s4), "the stale answer changes nothing");
         // A refused answer for a replaced scenario: the old figures are no longer shown.
         let mut bad = starter("UTC", "EUR", ["X", "Y", "Z"]);
-        bad.users[0].timezone = Some("Mars/Olympus".into());
+        bad.user_mut(0).unwrap().timezone = Some("Mars/Olympus".into());
         let s5 = s4.reduce(Action::Replace(Box::new(bad), None));
         assert!(s5.loading && s5.shown().is_some());
         let s6 = settle(s5);
@@ -603,14 +630,14 @@ mod tests {
         // Ben's AutoCAD becomes one session, Friday 09:00 to Saturday 11:00: two 24 h windows.
         let s1 = s0.act(Action::Edit(Rc::new(|s: &mut Scenario| {
             let period = s.period.clone();
-            let u = &mut s.users[1].usage[0];
+            let u = &mut s.user_mut(1).unwrap().usage[0];
             set_kind(u, PatternKind::Sessions, &period);
             u.sessions.as_mut().unwrap()[0].end = "2027-01-02T11:00".into();
         })));
         assert_eq!(tokens(&s1), t0 - 36 * 7 + 2 * 7);
         // Idle from Saturday 08:15: the use ends inside the first window.
         let s2 = s1.clone().act(Action::Edit(Rc::new(|s: &mut Scenario| {
-            let x = &mut s.users[1].usage[0].sessions.as_mut().unwrap()[0];
+            let x = &mut s.user_mut(1).unwrap().usage[0].sessions.as_mut().unwrap()[0];
             add_stretch(x);
             set_stretch(x, 0, false, "2027-01-02T08:00");
             set_stretch(x, 0, true, "2027-01-02T11:00");
@@ -618,7 +645,7 @@ mod tests {
         assert_eq!(tokens(&s2), tokens(&s1) - 7);
         // Idle detection off: the stretch is use again; the stretch is kept.
         let s3 = s2.clone().act(Action::Edit(Rc::new(|s: &mut Scenario| {
-            s.users[1].usage[0].idle_detection = Some(false)
+            s.user_mut(1).unwrap().usage[0].idle_detection = Some(false)
         })));
         assert_eq!(tokens(&s3), tokens(&s1));
         assert!(s3.scenario.users[1].usage[0].sessions.as_ref().unwrap()[0]
@@ -626,7 +653,7 @@ mod tests {
             .is_some());
         // A plug-in on the host's one day: ReCap Pro's own 1 token.
         let s4 = s2.clone().act(Action::Edit(Rc::new(|s: &mut Scenario| {
-            add_plugin(&mut s.users[1].usage[0], "recap-pro")
+            add_plugin(&mut s.user_mut(1).unwrap().usage[0], "recap-pro")
         })));
         assert_eq!(tokens(&s4), tokens(&s2) + 1);
         let s5 = s4.act(Action::Undo);

@@ -385,17 +385,31 @@ pub fn user_editor(p: &UserProps) -> Html {
     let at = format!("users[{i}]");
     let set_name = {
         let ctx = ctx.clone();
-        Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].name = Some(v.clone())))
+        Callback::from(move |v: String| {
+            edit(&ctx, move |s| {
+                if let Some(u) = s.user_mut(i) {
+                    u.name = Some(v.clone())
+                }
+            })
+        })
     };
     let set_id = {
         let ctx = ctx.clone();
-        Callback::from(move |v: String| edit(&ctx, move |s| s.users[i].id = v.clone()))
+        Callback::from(move |v: String| {
+            edit(&ctx, move |s| {
+                if let Some(u) = s.user_mut(i) {
+                    u.id = v.clone()
+                }
+            })
+        })
     };
     let set_tz = {
         let ctx = ctx.clone();
         Callback::from(move |v: String| {
             edit(&ctx, move |s| {
-                s.users[i].timezone = (!v.trim().is_empty()).then(|| v.clone())
+                if let Some(u) = s.user_mut(i) {
+                    u.timezone = (!v.trim().is_empty()).then(|| v.clone())
+                }
             })
         })
     };
@@ -466,7 +480,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
         let ctx = ctx.clone();
         move |f: std::rc::Rc<dyn Fn(&mut Usage)>| {
             edit(&ctx, move |s| {
-                if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                if let Some(x) = s.user_mut(ui).and_then(|u| u.usage.get_mut(k)) {
                     f(x)
                 }
             })
@@ -492,7 +506,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_| {
             edit(&ctx, move |s| {
-                if let Some(u) = s.users.get_mut(ui) {
+                if let Some(u) = s.user_mut(ui) {
                     if k < u.usage.len() {
                         u.usage.remove(k);
                     }
@@ -590,7 +604,7 @@ pub fn usage_editor(p: &UsageProps) -> Html {
                     let ctx = ctx.clone();
                     let tp = *tp;
                     html! { <button type="button" class="chip-btn" onclick={Callback::from(move |_| edit(&ctx, move |s| {
-                        if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                        if let Some(x) = s.user_mut(ui).and_then(|u| u.usage.get_mut(k)) {
                             let mut n = tp.usage(&x.product);
                             n.idle_detection = x.idle_detection;
                             n.plugins = x.plugins.clone();
@@ -743,8 +757,7 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
     let list = usage.and_then(|u| u.sessions.clone()).unwrap_or_default();
     let at = format!("users[{ui}].usage[{k}].sessions");
     let upd = list_editor(ctx, move |s| {
-        s.users
-            .get_mut(ui)
+        s.user_mut(ui)
             .and_then(|u| u.usage.get_mut(k))
             .and_then(|u| u.sessions.as_mut())
     });
@@ -774,7 +787,7 @@ fn sessions(ctx: &Ctx, ui: usize, k: usize) -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_| {
             edit(&ctx, move |s| {
-                if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                if let Some(x) = s.user_mut(ui).and_then(|u| u.usage.get_mut(k)) {
                     x.idle_detection = None;
                 }
             })
@@ -879,7 +892,7 @@ pub fn plugins(p: &PluginProps) -> Html {
         let ctx = ctx.clone();
         move |f: std::rc::Rc<dyn Fn(&mut Usage)>| {
             edit(&ctx, move |s| {
-                if let Some(x) = s.users.get_mut(ui).and_then(|u| u.usage.get_mut(k)) {
+                if let Some(x) = s.user_mut(ui).and_then(|u| u.usage.get_mut(k)) {
                     f(x)
                 }
             })
@@ -983,7 +996,7 @@ pub fn product_picker(p: &PickerProps) -> Html {
                 return;
             }
             edit(&ctx, move |s| {
-                if let Some(u) = s.users.get_mut(ui) {
+                if let Some(u) = s.user_mut(ui) {
                     u.usage.push(Template::PartTime.usage(&id));
                 }
             });
@@ -1045,9 +1058,7 @@ fn subscriptions(ctx: &Ctx, ui: usize) -> Html {
     if s.offerings.is_empty() && subs.is_empty() {
         return html! { <><h4>{ t(l, "subs.title") }</h4><p class="hint">{ t(l, "subs.none") }</p></> };
     }
-    let upd = list_editor(ctx, move |s| {
-        s.users.get_mut(ui).map(|u| &mut u.subscriptions)
-    });
+    let upd = list_editor(ctx, move |s| s.user_mut(ui).map(|u| &mut u.subscriptions));
     let add = {
         let upd = upd.clone();
         let first = s
@@ -1100,7 +1111,7 @@ fn results(ctx: &Ctx, ui: usize) -> Html {
         .unwrap_or_default();
     let at = format!("users[{ui}].results");
     let c = Catalog::builtin();
-    let upd = list_editor(ctx, move |s| s.users.get_mut(ui).map(|u| &mut u.results));
+    let upd = list_editor(ctx, move |s| s.user_mut(ui).map(|u| &mut u.results));
     let add = {
         let upd = upd.clone();
         let at = format!("{}T10:00", s.period.start);

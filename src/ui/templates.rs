@@ -1,6 +1,8 @@
 //! Ready-made usage patterns and team edits that keep ids unique. Pure functions over the
 //! scenario format, so they are tested natively.
 
+use std::sync::Arc;
+
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
 
@@ -310,21 +312,21 @@ pub fn add_user(s: &mut Scenario, name: &str, product: &str, template: Template)
         .find(|n| !s.users.iter().any(|u| u.id == format!("user-{n}")))
         .unwrap_or(1);
     let id = free_user_id(s, &format!("user-{n}"));
-    s.users.push(User {
+    s.users.push(Arc::new(User {
         id,
         name: Some(format!("{name} {n}")),
         timezone: None,
         subscriptions: Vec::new(),
         usage: vec![template.usage(product)],
         results: Vec::new(),
-    });
+    }));
     s.users.len() - 1
 }
 
 /// Inserts `count` copies of user `i` after it ("add 5 users like this"), with fresh ids
 /// and numbered names.
 pub fn duplicate_user(s: &mut Scenario, i: usize, count: usize) {
-    let Some(src) = s.users.get(i).cloned() else {
+    let Some(src) = s.users.get(i).map(|u| User::clone(u)) else {
         return;
     };
     let base_name = src.name.clone().unwrap_or_else(|| src.id.clone());
@@ -342,19 +344,21 @@ pub fn duplicate_user(s: &mut Scenario, i: usize, count: usize) {
             .count()
             + 1;
         u.name = Some(format!("{base_name} ({n})"));
-        s.users.insert(i + 1 + k, u);
+        s.users.insert(i + 1 + k, Arc::new(u));
     }
 }
 
 /// A new team: three users showing the three common patterns.
 pub fn starter(timezone: &str, currency: &str, names: [&str; 3]) -> Scenario {
-    let user = |id: &str, name: &str, usage: Vec<Usage>| User {
-        id: id.into(),
-        name: Some(name.into()),
-        timezone: None,
-        subscriptions: Vec::new(),
-        usage,
-        results: Vec::new(),
+    let user = |id: &str, name: &str, usage: Vec<Usage>| {
+        Arc::new(User {
+            id: id.into(),
+            name: Some(name.into()),
+            timezone: None,
+            subscriptions: Vec::new(),
+            usage,
+            results: Vec::new(),
+        })
     };
     Scenario {
         flexcalc: 1,
@@ -532,7 +536,7 @@ mod tests {
         assert_eq!(plugin_choices(&s, &u).len(), all.len() - 2);
         // The engine charges each plug-in its own rate on the host's days (36 × (2 + 1)).
         let before = simulate(&s).unwrap().totals.by_user[1];
-        s.users[1].usage[0] = u.clone();
+        s.user_mut(1).unwrap().usage[0] = u.clone();
         assert_eq!(simulate(&s).unwrap().totals.by_user[1], before + 36 * 3);
         remove_plugin(&mut u, 0);
         remove_plugin(&mut u, 0);

@@ -10,6 +10,8 @@
 //! The messages and what the worker computes are plain Rust (natively tested); only the
 //! transport is the browser's.
 
+use std::sync::Arc;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -210,7 +212,7 @@ pub fn run_message(held: Option<&Scenario>, s: &Scenario) -> (bool, String) {
             .zip(&h.users)
             .enumerate()
             .filter(|(_, (new, old))| new != old)
-            .map(|(i, (new, _))| (i, new))
+            .map(|(i, (new, _))| (i, &**new))
             .collect();
         if users.len() * 2 <= s.users.len() {
             let head = head(s);
@@ -277,7 +279,7 @@ pub fn read_message(
     for (i, u) in p.users {
         *users
             .get_mut(i)
-            .ok_or_else(|| internal(format!("no user {i}")))? = u;
+            .ok_or_else(|| internal(format!("no user {i}")))? = Arc::new(u);
     }
     Ok(Scenario { users, ..p.head })
 }
@@ -842,7 +844,11 @@ mod tests {
     #[test]
     fn a_refusal_crosses_located() {
         let mut s = starter("UTC", "EUR", ["A", "B", "C"]);
-        s.users[0].usage[0].weekly.as_mut().unwrap().from = "25:00".into();
+        s.user_mut(0).unwrap().usage[0]
+            .weekly
+            .as_mut()
+            .unwrap()
+            .from = "25:00".into();
         let e = engine_answer(Kind::Simulate, &s).unwrap_err();
         assert_eq!(e.path, "users[0].usage[0].weekly.from");
         assert_eq!(read_error(&error_text(&e)), e);
@@ -867,7 +873,7 @@ mod tests {
         assert_eq!(read_message(&mut held, patch, &text).unwrap(), s0);
         // One user's edit: that user alone, read back into the whole scenario.
         let mut s1 = s0.clone();
-        s1.users[1].name = Some("Zoë".into());
+        s1.user_mut(1).unwrap().name = Some("Zoë".into());
         let (patch, text) = run_message(Some(&s0), &s1);
         assert!(patch);
         assert!(
@@ -894,7 +900,7 @@ mod tests {
         assert!(!run_message(Some(&s2), &s3).0);
         let mut s4 = s2.clone();
         for u in &mut s4.users {
-            u.name = Some("X".into());
+            Arc::make_mut(u).name = Some("X".into());
         }
         assert!(!run_message(Some(&s2), &s4).0);
         // A patch of a scenario the worker does not hold is an internal error.

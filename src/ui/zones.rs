@@ -169,9 +169,9 @@ mod tests {
     #[test]
     fn a_scenario_names_its_team_zone_and_each_users_own_once() {
         let mut s = starter("Europe/Paris", "EUR", ["A", "B", "C"]);
-        s.users[0].timezone = Some("Asia/Tokyo".into());
-        s.users[1].timezone = Some("europe/paris".into());
-        s.users[2].timezone = Some("Asia/Tokyo".into());
+        s.user_mut(0).unwrap().timezone = Some("Asia/Tokyo".into());
+        s.user_mut(1).unwrap().timezone = Some("europe/paris".into());
+        s.user_mut(2).unwrap().timezone = Some("Asia/Tokyo".into());
         assert_eq!(names(&s), ["Europe/Paris", "Asia/Tokyo"]);
         // Natively the engine has the bundled database: nothing to wait for.
         assert!(!waiting(&s));

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 // and nothing here hashes what an attacker picks to collide (it is the user's own file).
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime};
 use rust_decimal::prelude::ToPrimitive;
@@ -1560,6 +1561,6 @@ fn build_scenario(
         offerings: Vec::new(),
         catalog: None,
         price_book: None,
-        users,
+        users: users.into_iter().map(Arc::new).collect(),
     }))
 }
