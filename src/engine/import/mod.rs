@@ -1564,3 +1564,18 @@ fn build_scenario(
         users: users.into_iter().map(Arc::new).collect(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million rows are held at once: each stays small (docs/import.md says how small).
+    #[test]
+    fn a_row_is_compact() {
+        assert!(
+            std::mem::size_of::<Row>() <= 56,
+            "{}",
+            std::mem::size_of::<Row>()
+        );
+    }
+}
