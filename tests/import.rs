@@ -342,6 +342,12 @@ fn token_flex_tokens_by_category_product_and_month_and_todays_cost() {
     assert_eq!(r.order, flexcalc::engine::price::cheapest_order(book, 30));
     assert_eq!(r.import.unmatched.len(), 2);
     assert!(r.reconciliation.is_empty());
+    // The import carries the same (the CLI's JSON), at the options' currency; other
+    // formats carry none.
+    let cost = r.import.cost.as_ref().unwrap();
+    assert_eq!((cost.tokens, &cost.order), (30, &r.order));
+    assert_eq!(read("token-flex.csv").cost.unwrap().order.currency, "EUR");
+    assert!(read("token-usage-2026.csv").cost.is_none());
 }
 
 #[test]
@@ -411,7 +417,11 @@ fn progress_is_heard_as_the_rows_are_read_and_ends_at_the_whole_file() {
     // 100,000 rows: the reader says how far it is every 32,768 records, in bytes.
     let mut csv = String::from("email,product_name,day_used,tokens_used\n");
     for i in 0..100_000 {
-        csv.push_str(&format!("u{}@example.com,Revit,2026-01-{:02},10\n", i % 50, 1 + i % 28));
+        csv.push_str(&format!(
+            "u{}@example.com,Revit,2026-01-{:02},10\n",
+            i % 50,
+            1 + i % 28
+        ));
     }
     let mut heard = Vec::new();
     let options = ImportOptions::default();
@@ -433,7 +443,10 @@ fn progress_is_heard_as_the_rows_are_read_and_ends_at_the_whole_file() {
         heard.push((d, t))
     })
     .unwrap();
-    assert!(matches!(heard.last(), Some(&(d, t)) if d == t && t > 0), "{heard:?}");
+    assert!(
+        matches!(heard.last(), Some(&(d, t)) if d == t && t > 0),
+        "{heard:?}"
+    );
 }
 
 #[test]
@@ -694,6 +707,20 @@ fn cli_import_writes_the_json_contract() {
     // A Token Flex export adds its tokens by category after the contract's fields.
     assert_eq!(v["by_category"].as_array().map(Vec::len), Some(5));
     assert_eq!(v["by_category"][0]["category"], "CLOUD_SERVICE");
+    // And what its matched tokens would cost today, at --currency's book.
+    let o = cli(
+        &[
+            "import",
+            &fixture_path("token-flex.csv"),
+            "--currency",
+            "JPY",
+        ],
+        None,
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cost"]["tokens"], 30);
+    assert_eq!(v["cost"]["order"]["currency"], "JPY");
+    assert_eq!(v["cost"]["order"]["tokens_needed"], 30);
 }
 
 #[test]

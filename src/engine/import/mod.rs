@@ -32,7 +32,7 @@ use crate::engine::time::{add_months, format_date, time_zone};
 pub use dates::DateOrder;
 pub use products::{match_product, normalise};
 pub use reconcile::{reconcile, Reconciled};
-pub use review::{review, review_with_progress, Review};
+pub use review::{review, review_with_progress, today_cost, Review};
 
 /// The local hours of each replayed day: 8 hours, well away from midnight and the small
 /// hours where clocks change, so that M4's 24-hour window opened by one day's session
@@ -237,6 +237,14 @@ pub struct CategoryTokens {
     pub tokens: Tokens,
 }
 
+/// What tokens of the catalog's products would cost bought today: their number (a
+/// fraction counts as a whole token) and the cheapest order of them (P3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodayCost {
+    pub tokens: u64,
+    pub order: crate::engine::price::Order,
+}
+
 /// The answer of an import (`flexcalc import`'s JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Import {
@@ -251,6 +259,11 @@ pub struct Import {
     /// (the history's tokens, split); empty, and not in the JSON, for other formats.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by_category: Vec<CategoryTokens>,
+    /// A Token Flex export's matched tokens bought on today's Flex in the options'
+    /// currency (its unmatched names are in `unmatched`); `None`, and not in the JSON, for
+    /// other formats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<TodayCost>,
     /// The replay (or, with a forecast, the projection); `None` for files without users.
     pub scenario: Option<Scenario>,
     /// Tokens and days of each user × product × month (`YYYY-MM`) of a token-usage file,
@@ -809,6 +822,10 @@ pub fn import_with_progress(
             .map(|((y, m), v)| (format!("{y:04}-{m:02}"), tok(v)))
             .collect(),
     };
+    let cost = match format {
+        Format::TokenFlex => today_cost(&history, &options.currency),
+        _ => None,
+    };
     let unmatched: Vec<Unmatched> = unmatched
         .into_iter()
         .map(|(name, rows, t)| Unmatched {
@@ -840,6 +857,7 @@ pub fn import_with_progress(
         extra_columns,
         history,
         by_category,
+        cost,
         scenario,
         file_use,
     })

@@ -5,7 +5,10 @@
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use super::{import_with_progress, reconcile, Import, ImportError, ImportOptions, Reconciled};
+use super::{
+    import_with_progress, reconcile, History, Import, ImportError, ImportOptions, Reconciled,
+    TodayCost,
+};
 use crate::engine::catalog::Catalog;
 use crate::engine::price::{cheapest_order, Order};
 
@@ -20,6 +23,24 @@ pub struct Review {
     /// currency (P3): what the same use would cost on Flex now (a Token Flex export's
     /// tokens are its programme's, not today's daily rates).
     pub order: Order,
+}
+
+/// What the history's tokens of catalog products would cost bought today at the built-in
+/// book of `currency` (`None`: no such book).
+pub fn today_cost(history: &History, currency: &str) -> Option<TodayCost> {
+    let catalog = Catalog::builtin();
+    let matched = history
+        .by_product
+        .iter()
+        .filter(|(id, _)| catalog.product(id).is_some())
+        .map(|(_, t)| t.value)
+        .sum::<rust_decimal::Decimal>();
+    let tokens = matched.ceil().to_u64().unwrap_or(0);
+    let book = catalog.book(currency)?;
+    Some(TodayCost {
+        tokens,
+        order: cheapest_order(book, tokens),
+    })
 }
 
 pub fn review(bytes: &[u8], options: &ImportOptions) -> Result<Review, ImportError> {
@@ -42,22 +63,12 @@ pub fn review_with_progress(
             format!("an internal error: the replay is refused: {e}"),
         )
     })?;
-    let catalog = Catalog::builtin();
-    let matched = imported
-        .history
-        .by_product
-        .iter()
-        .filter(|(id, _)| catalog.product(id).is_some())
-        .map(|(_, t)| t.value)
-        .sum::<rust_decimal::Decimal>();
-    let matched_tokens = matched.ceil().to_u64().unwrap_or(0);
-    let book = catalog
-        .book(&options.currency)
+    let cost = today_cost(&imported.history, &options.currency)
         .ok_or_else(|| ImportError::at(0, 0, format!("currency: {:?}", options.currency)))?;
     Ok(Review {
-        order: cheapest_order(book, matched_tokens),
+        order: cost.order,
         import: imported,
         reconciliation,
-        matched_tokens,
+        matched_tokens: cost.tokens,
     })
 }
