@@ -51,6 +51,8 @@ pub struct Tables<'m> {
     ranges: Vec<(usize, usize, bool)>,
     products: Vec<(u32, usize)>,
     merged: Vec<Span>,
+    /// Sessions in order of start (`Expander::expand`).
+    order: Vec<u64>,
 }
 
 impl<'m> Tables<'m> {
@@ -69,6 +71,7 @@ impl<'m> Tables<'m> {
             ranges: Vec::new(),
             products: Vec::new(),
             merged: Vec::new(),
+            order: Vec::new(),
         }
     }
 
@@ -95,7 +98,7 @@ impl<'m> Tables<'m> {
         self.products.clear();
         for u in &user.usages {
             let a = self.spans.len();
-            let ordered = ex.expand(u, &mut self.spans);
+            let ordered = ex.expand(u, &mut self.spans, &mut self.order);
             self.ranges.push((a, self.spans.len(), ordered));
             for &p in std::iter::once(&u.product).chain(&u.plugins) {
                 self.products.push((self.rank[p], p));
