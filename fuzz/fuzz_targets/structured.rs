@@ -259,7 +259,7 @@ fn scenario(u: &mut Unstructured) -> Result<Scenario> {
             services: Vec::new(),
         }),
         price_book,
-        users,
+        users: users.into_iter().map(std::sync::Arc::new).collect(),
     })
 }
 
