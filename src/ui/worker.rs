@@ -257,6 +257,47 @@ fn head(s: &Scenario) -> Scenario {
     }
 }
 
+/// A scenario's compact JSON (`serde_json::to_string`'s text exactly), written a few users
+/// at a time: the worker writes a big team's autosave between runs, and an edit's run must
+/// not wait for the whole of it (the 10,000-user year's JSON takes the worker about 2 s).
+pub struct JsonInSteps {
+    scenario: Scenario,
+    text: String,
+    next: usize,
+}
+
+impl JsonInSteps {
+    pub fn new(scenario: &Scenario) -> JsonInSteps {
+        // `users` is the last field and always written: the head's text ends in `[]}`,
+        // where the users go.
+        let mut text = serde_json::to_string(&head(scenario)).unwrap_or_default();
+        text.truncate(text.len().saturating_sub(2));
+        JsonInSteps {
+            // Shares the users (a copy of pointers): the held scenario may change meanwhile.
+            scenario: scenario.clone(),
+            text,
+            next: 0,
+        }
+    }
+
+    /// Writes users while `more()` says so (at least one); the whole text once all are in.
+    pub fn step(&mut self, mut more: impl FnMut() -> bool) -> Option<String> {
+        let users = &self.scenario.users;
+        while self.next < users.len() {
+            if self.next > 0 {
+                self.text.push(',');
+            }
+            self.text
+                .push_str(&serde_json::to_string(&*users[self.next]).unwrap_or_default());
+            self.next += 1;
+            if !more() {
+                break;
+            }
+        }
+        (self.next == users.len()).then(|| std::mem::take(&mut self.text) + "]}")
+    }
+}
+
 /// The worker's side: the scenario the message stands for, from the one it holds (taken).
 pub fn read_message(
     held: &mut Option<Scenario>,
@@ -319,8 +360,8 @@ mod web {
     use wasm_bindgen::prelude::*;
 
     use super::{
-        error_text, message_code, read_code, read_error, read_message, run_message, Answers, Kind,
-        Which,
+        error_text, message_code, read_code, read_error, read_message, run_message, Answers,
+        JsonInSteps, Kind, Which,
     };
     use crate::engine::error::InputError;
     use crate::engine::scenario::Scenario;
@@ -797,24 +838,38 @@ export function worker_save(text) {
         static SAVES: Cell<u32> = const { Cell::new(0) };
     }
 
-    /// Writes the held scenario's autosave once no newer run came for `SAVE_AFTER_MS`; a
-    /// superseded one says so (the page counts every save it asked for).
+    /// Writes the held scenario's autosave once no newer run came for `SAVE_AFTER_MS`, its
+    /// JSON in steps of about `SAVE_STEP_MS` so that a run asked meanwhile is answered
+    /// between them; a superseded save stops and says so (the page counts every save it
+    /// asked for).
     fn save_when_idle() {
         let this = SAVES.with(|c| {
             c.set(c.get().wrapping_add(1));
             c.get()
         });
         let later = Closure::once_into_js(move || {
-            if SAVES.with(Cell::get) != this {
-                return worker_save_skipped();
+            let json = HELD.with(|h| h.borrow().as_ref().map(JsonInSteps::new));
+            match json {
+                Some(json) => save_step(this, json),
+                None => worker_save_skipped(),
             }
-            HELD.with(|h| {
-                if let Some(s) = h.borrow().as_ref() {
-                    worker_save(&serde_json::to_string(s).unwrap_or_default());
-                }
-            });
         });
         js::later(SAVE_AFTER_MS, &later);
+    }
+
+    /// How long one step of an autosave's JSON may hold the worker.
+    const SAVE_STEP_MS: f64 = 20.0;
+
+    fn save_step(this: u32, mut json: JsonInSteps) {
+        if SAVES.with(Cell::get) != this {
+            return worker_save_skipped();
+        }
+        let t0 = js::now_ms();
+        if let Some(text) = json.step(|| js::now_ms() - t0 < SAVE_STEP_MS) {
+            return worker_save(&text);
+        }
+        let next = Closure::once_into_js(move || save_step(this, json));
+        js::later(0, &next);
     }
 }
 
@@ -823,6 +878,28 @@ mod tests {
     use super::*;
     use crate::ui::state::Outcome;
     use crate::ui::templates::starter;
+
+    #[test]
+    fn the_autosave_written_in_steps_is_the_scenarios_json() {
+        let mut s = starter("Europe/Paris", "EUR", ["A", "B", "C"]);
+        let whole = serde_json::to_string(&s).unwrap();
+        let mut json = JsonInSteps::new(&s);
+        // A run changes the held scenario between steps: the save writes the one it began.
+        s.users.clear();
+        let mut steps = 1;
+        let text = loop {
+            match json.step(|| false) {
+                Some(text) => break text,
+                None => steps += 1,
+            }
+        };
+        assert_eq!(steps, 3, "one user a step");
+        assert_eq!(text, whole);
+        assert_eq!(
+            JsonInSteps::new(&s).step(|| true).unwrap(),
+            serde_json::to_string(&s).unwrap()
+        );
+    }
 
     #[test]
     fn an_answer_crosses_the_boundary_unchanged() {
