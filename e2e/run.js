@@ -126,7 +126,9 @@ async function download(page, selector) {
   return { name: dl.suggestedFilename(), text: fs.readFileSync(file, 'utf8'), file };
 }
 
-const CLI = ['target/release/flexcalc', 'target/debug/flexcalc'].map((p) => path.join(ROOT, p)).find((p) => fs.existsSync(p));
+// Cargo's target directory: CARGO_TARGET_DIR when set (as cargo itself reads it), else target/.
+const TARGET = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
+const CLI = ['release/flexcalc', 'debug/flexcalc'].map((p) => path.join(TARGET, p)).find((p) => fs.existsSync(p));
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
