@@ -169,17 +169,12 @@ pub struct Session {
     pub inactive: Option<Vec<[Stamp; 2]>>,
 }
 
-/// A session's date-time as written. Natively held inline (`compact_str`, up to 24 bytes):
-/// a big team has millions of them, and one allocation each, read back from wherever the
-/// allocator put it, cost a fifth of checking them (validate of the 10,000-user year 36-44
-/// against 50-52 ms). In the browser a `String` until compact_str is a dependency there too:
-/// it costs the bundle 1.5 KB gzipped, below what keeps a browser-only variant.
-#[cfg(not(target_arch = "wasm32"))]
+/// A session's date-time as written, held inline (`compact_str`, up to 24 bytes): a big team
+/// has millions of them, and one allocation each, read back from wherever the allocator put
+/// it, cost a fifth of checking them (validate of the 10,000-user year 36-44 against 50-52 ms).
 pub type Stamp = compact_str::CompactString;
-#[cfg(target_arch = "wasm32")]
-pub type Stamp = String;
 
-/// Text as a [`Stamp`] (a move in the browser, where it is a `String`).
+/// Text as a [`Stamp`].
 pub fn stamp(s: impl Into<Stamp>) -> Stamp {
     s.into()
 }
