@@ -126,7 +126,7 @@ pub fn usage_review(p: &ReviewProps) -> Html {
     let answer = use_state(|| None::<Answer>);
     let pending = use_state(|| true);
     // How far the worker has read the file (done, total), once it has said.
-    let read_so_far = use_state(|| None::<(f64, f64)>);
+    let read_so_far = use_state(|| None::<(u64, u64)>);
     let sent_file = use_mut_ref(|| 0u32);
     let latest = use_mut_ref(|| 0u32);
     {
@@ -157,7 +157,9 @@ pub fn usage_review(p: &ReviewProps) -> Html {
             } else {
                 JsValue::NULL
             };
-            let heard = move |done, total| read_so_far.set(Some((done, total)));
+            // Whole counts that crossed from JavaScript as numbers.
+            let heard =
+                move |done: f64, total: f64| read_so_far.set(Some((done as u64, total as u64)));
             worker::import(blob, text, opts.timezone, heard, move |reply| {
                 if *latest.borrow() != ask_id {
                     return;
@@ -314,13 +316,12 @@ pub fn usage_review(p: &ReviewProps) -> Html {
 
 /// The reading's progress: how far the worker has read the file (its bytes, or a
 /// worksheet's rows), indeterminate until it has said.
-fn progress_bar(l: Lang, read: Option<(f64, f64)>) -> Html {
+fn progress_bar(l: Lang, read: Option<(u64, u64)>) -> Html {
     let label = t(l, "usage.reading.short");
-    match read.filter(|(_, total)| *total > 0.0) {
-        // Whole counts (bytes or rows) as integers: printing an f64 would bring Rust's float
-        // formatting into the bundle (about 5 KB gzipped) for the same text.
+    match read.filter(|(_, total)| *total > 0) {
+        // Integers: printing an f64 would bring Rust's float formatting into the bundle.
         Some((done, total)) => html! {
-            <progress id="usage-progress" aria-label={label} max={(total as u64).to_string()} value={(done as u64).to_string()}></progress>
+            <progress id="usage-progress" aria-label={label} max={total.to_string()} value={done.to_string()}></progress>
         },
         None => html! { <progress id="usage-progress" aria-label={label}></progress> },
     }
